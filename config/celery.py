@@ -1,0 +1,36 @@
+"""The Celery app. Settings come from Django's (``CELERY_*``); tasks from each app's tasks.py.
+
+Each app may declare periodic tasks in ``<app>/beat.py`` as ``SCHEDULE = {...}`` (plain dicts,
+no model imports); they are merged here so that no app edits another's schedule.
+"""
+
+from __future__ import annotations
+
+import importlib
+import os
+
+from celery import Celery
+
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings.dev")
+
+APPS_WITH_SCHEDULES = ("core", "partners", "instances", "messaging", "webhooks", "sandbox")
+
+app = Celery("zapi_fleet")
+app.config_from_object("django.conf:settings", namespace="CELERY")
+app.autodiscover_tasks()
+
+
+def beat_schedule() -> dict[str, dict[str, object]]:
+    schedule: dict[str, dict[str, object]] = {}
+    for label in APPS_WITH_SCHEDULES:
+        try:
+            module = importlib.import_module(f"{label}.beat")
+        except ModuleNotFoundError as exc:
+            if exc.name != f"{label}.beat":
+                raise
+            continue
+        schedule.update(module.SCHEDULE)
+    return schedule
+
+
+app.conf.beat_schedule = beat_schedule()

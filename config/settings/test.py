@@ -1,0 +1,21 @@
+"""Tests run against the real PostgreSQL and Redis (DATABASE_URL and REDIS_URL; the defaults
+are the ones on CI and the development machines)."""
+
+from __future__ import annotations
+
+import os
+
+os.environ.setdefault("DATABASE_URL", "postgres://postgres@127.0.0.1:5432/zapi_fleet")
+os.environ.setdefault("REDIS_URL", "redis://127.0.0.1:6379/15")
+
+from cryptography.fernet import Fernet
+
+from config.settings.base import *  # noqa: F403
+
+DEBUG = False
+SECRET_KEY = "test-secret-key-not-for-production"  # noqa: S105
+FIELD_ENCRYPTION_KEYS = [Fernet.generate_key().decode()]
+PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
+# Nothing runs eagerly: tests that need a worker start a real one.
+CELERY_TASK_ALWAYS_EAGER = False

@@ -1,0 +1,78 @@
+"""The base of every tenant-owned ModelAdmin: scoped querysets, role-based permissions."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django import forms
+from django.contrib import admin
+from django.db.models import Model, QuerySet
+from django.http import HttpRequest
+
+from core.secrets import mask
+from partners.roles import Capability
+from partners.scoping import partners_where, user_can
+
+
+class ScopedAdmin(admin.ModelAdmin):  # type: ignore[type-arg]
+    """Rows come from ``Model.objects.for_user``; a foreign row is a 404.
+
+    ``view_capability`` lets a role see the changelist; ``change_capability`` lets it add,
+    change and delete. Staff operators and superusers may do everything.
+    """
+
+    view_capability = Capability.VIEW
+    change_capability = Capability.OPERATE
+
+    def get_queryset(self, request: HttpRequest) -> QuerySet[Any]:
+        return self.model._default_manager.for_user(request.user)  # type: ignore[attr-defined, no-any-return]
+
+    def has_module_permission(self, request: HttpRequest) -> bool:
+        return user_can(request.user, self.view_capability)
+
+    def has_view_permission(self, request: HttpRequest, obj: Model | None = None) -> bool:
+        return user_can(request.user, self.view_capability) or self.has_change_permission(
+            request, obj
+        )
+
+    def has_change_permission(self, request: HttpRequest, obj: Model | None = None) -> bool:
+        return user_can(request.user, self.change_capability, self._partner_of(obj))
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return user_can(request.user, self.change_capability)
+
+    def has_delete_permission(self, request: HttpRequest, obj: Model | None = None) -> bool:
+        return user_can(request.user, self.change_capability, self._partner_of(obj))
+
+    def _partner_of(self, obj: Model | None) -> Any:
+        return getattr(obj, "partner", None) if obj is not None else None
+
+    def partner_choices(self, request: HttpRequest) -> QuerySet[Any]:
+        """Partners the user may create rows for (for ``partner`` form fields)."""
+        from partners.models import Partner
+
+        ids = partners_where(request.user, self.change_capability)
+        return Partner.objects.all() if ids is None else Partner.objects.filter(pk__in=ids)
+
+
+class SecretInput(forms.PasswordInput):
+    """Never renders the stored secret; shows its masked tail as a placeholder."""
+
+    def __init__(self, attrs: dict[str, Any] | None = None) -> None:
+        super().__init__(attrs={"autocomplete": "off", **(attrs or {})}, render_value=False)
+
+    def get_context(self, name: str, value: Any, attrs: dict[str, Any] | None) -> dict[str, Any]:
+        context = super().get_context(name, value, attrs)
+        if value:
+            context["widget"]["attrs"]["placeholder"] = f"{mask(str(value))} (unchanged)"
+        return context
+
+
+class SecretField(forms.CharField):
+    """A secret form field: empty on a change form means "keep the current value"."""
+
+    widget = SecretInput
+
+    def __init__(self, **kwargs: Any) -> None:
+        kwargs.setdefault("strip", True)
+        super().__init__(**kwargs)

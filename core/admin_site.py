@@ -1,0 +1,38 @@
+"""The dashboard shell: one admin site, at ``/``, for staff and for partner members."""
+
+from __future__ import annotations
+
+from django import forms
+from django.contrib import admin
+from django.contrib.admin.forms import AdminAuthenticationForm
+from django.http import HttpRequest
+from django.utils.translation import gettext_lazy as _
+
+from partners.scoping import roles_of, sees_every_partner
+
+
+def may_enter(user: object) -> bool:
+    """Staff, and any active user with a membership, may use the dashboard."""
+    if not getattr(user, "is_active", False):
+        return False
+    return sees_every_partner(user) or bool(roles_of(user))  # type: ignore[arg-type]
+
+
+class FleetAuthenticationForm(AdminAuthenticationForm):
+    def confirm_login_allowed(self, user):  # type: ignore[no-untyped-def]
+        if not may_enter(user):
+            raise forms.ValidationError(
+                self.error_messages["invalid_login"],
+                code="invalid_login",
+                params={"username": self.username_field.verbose_name},
+            )
+
+
+class FleetAdminSite(admin.AdminSite):
+    site_header = _("Z-API Fleet")
+    site_title = _("Z-API Fleet")
+    index_title = _("Control room")
+    login_form = FleetAuthenticationForm
+
+    def has_permission(self, request: HttpRequest) -> bool:
+        return may_enter(request.user)

@@ -1,0 +1,64 @@
+from __future__ import annotations
+
+from typing import Any
+
+from django.contrib import admin
+from django.db.models import QuerySet
+from django.http import HttpRequest
+from django.utils.translation import gettext_lazy as _
+
+from core.admin import ScopedAdmin, SecretField
+from core.secrets import mask
+from partners.models import Membership, Partner
+from partners.roles import Capability
+
+
+class MembershipInline(admin.TabularInline):  # type: ignore[type-arg]
+    model = Membership
+    extra = 0
+    autocomplete_fields = ["user"]
+
+
+@admin.register(Partner)
+class PartnerAdmin(ScopedAdmin):
+    list_display = ["name", "instance_count", "max_instances", "integrator_token_masked"]
+    search_fields = ["name"]
+    change_capability = Capability.MANAGE_MEMBERS
+    inlines = [MembershipInline]
+    fields = ["name", "integrator_token", "max_instances"]
+
+    def get_queryset(self, request: HttpRequest) -> QuerySet[Any]:
+        from django.db.models import Count
+
+        return Partner.objects.for_user(request.user).annotate(instance_total=Count("instances"))
+
+    def get_form(
+        self, request: HttpRequest, obj: Any = None, change: bool = False, **kw: Any
+    ) -> Any:
+        form = super().get_form(request, obj, change=change, **kw)
+        form.base_fields["integrator_token"] = SecretField(
+            label=_("Z-API integrator token"), required=False
+        )
+        return form
+
+    def save_model(self, request: HttpRequest, obj: Partner, form: Any, change: bool) -> None:
+        if change and not form.cleaned_data.get("integrator_token"):
+            obj.integrator_token = Partner.objects.get(pk=obj.pk).integrator_token
+        super().save_model(request, obj, form, change)
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return bool(request.user.is_active and request.user.is_staff)  # type: ignore[union-attr]
+
+    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return bool(request.user.is_active and request.user.is_superuser)  # type: ignore[union-attr]
+
+    def _partner_of(self, obj: Any) -> Any:
+        return obj
+
+    @admin.display(description=_("instances"), ordering="instance_total")
+    def instance_count(self, obj: Any) -> int:
+        return int(obj.instance_total)
+
+    @admin.display(description=_("integrator token"))
+    def integrator_token_masked(self, obj: Partner) -> str:
+        return mask(obj.integrator_token)

@@ -1,0 +1,86 @@
+"""The one door to tenant data. Every page and API query goes through ``for_user``.
+
+Superusers and staff operators (``is_staff``) see every partner; everyone else sees the
+partners they are members of. An object of another tenant is simply not in the queryset,
+so ``get_object_or_404`` answers 404 and nothing says it exists.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any, TypeVar
+
+from django.db import models
+
+from partners.roles import CAPABILITIES, Capability, Role
+
+if TYPE_CHECKING:
+    from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
+
+    from partners.models import Partner
+
+    AnyUser = AbstractBaseUser | AnonymousUser
+
+_M = TypeVar("_M", bound=models.Model)
+
+
+def sees_every_partner(user: AnyUser) -> bool:
+    return bool(user.is_active and (user.is_superuser or getattr(user, "is_staff", False)))
+
+
+def partner_ids_for(user: AnyUser) -> Any:
+    """A subquery of the partner ids the user belongs to."""
+    from partners.models import Membership
+
+    return Membership.objects.filter(user_id=user.pk).values("partner_id")
+
+
+class TenantQuerySet(models.QuerySet[_M]):
+    """Base queryset of every tenant-owned model. ``tenant_path`` is the lookup from the
+    model to its ``Partner`` (``"partner"``, ``"instance__partner"``...)."""
+
+    tenant_path = "partner"
+
+    def for_user(self, user: AnyUser) -> TenantQuerySet[_M]:
+        if sees_every_partner(user):
+            return self.all()
+        if not (user.is_authenticated and user.is_active):
+            return self.none()
+        return self.filter(**{f"{self.tenant_path}__in": partner_ids_for(user)})
+
+
+def roles_of(user: AnyUser, partner: Partner | None = None) -> set[Role]:
+    from partners.models import Membership
+
+    if not user.is_authenticated:
+        return set()
+    memberships = Membership.objects.filter(user_id=user.pk)
+    if partner is not None:
+        memberships = memberships.filter(partner=partner)
+    return {Role(role) for role in memberships.values_list("role", flat=True)}
+
+
+def user_can(user: AnyUser, capability: Capability, partner: Partner | None = None) -> bool:
+    """May ``user`` do ``capability`` (for ``partner``, or for some partner when None)?"""
+    if not user.is_active:
+        return False
+    if sees_every_partner(user):
+        return True
+    return any(capability in CAPABILITIES[role] for role in roles_of(user, partner))
+
+
+def partners_where(user: AnyUser, capability: Capability) -> set[int] | None:
+    """Ids of the partners where ``user`` may do ``capability``; None means every partner.
+
+    One query, for list pages that decide per row."""
+    from partners.models import Membership
+
+    if not user.is_active:
+        return set()
+    if sees_every_partner(user):
+        return None
+    roles = [role for role, caps in CAPABILITIES.items() if capability in caps]
+    return set(
+        Membership.objects.filter(user_id=user.pk, role__in=roles).values_list(
+            "partner_id", flat=True
+        )
+    )
