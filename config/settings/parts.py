@@ -50,13 +50,15 @@ def celery_broker(env: environ.Env, var_dir: Path) -> tuple[str, dict[str, Any]]
     if url:
         return url, {"visibility_timeout": BROKER_VISIBILITY_TIMEOUT}
     folder = var_dir / "broker"
-    for sub in ("queue", "processed"):
+    for sub in ("queue", "processed", "control"):
         (folder / sub).mkdir(parents=True, exist_ok=True)
     return "filesystem://", {
         "data_folder_in": str(folder / "queue"),
         "data_folder_out": str(folder / "queue"),
         "processed_folder": str(folder / "processed"),
         "store_processed": False,
+        # Without this, kombu writes its broadcast exchange files into the working directory.
+        "control_folder": str(folder / "control"),
         "visibility_timeout": BROKER_VISIBILITY_TIMEOUT,
     }
 

@@ -1,0 +1,153 @@
+from __future__ import annotations
+
+from django.db import models
+from django.db.models import Q
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from instances.models import Instance
+from messaging.states import MessageState
+from partners.models import Partner
+from partners.scoping import TenantQuerySet
+
+
+class ContactQuerySet(TenantQuerySet["Contact"]):
+    tenant_path = "partner"
+
+
+class Contact(models.Model):
+    """A person on WhatsApp, per partner (so opt-outs hold across the partner's numbers).
+
+    WhatsApp identifies people by phone number and, more and more, by an ``@lid`` id that
+    hides the number (``senderLid``/``participantLid`` in webhooks); either may be known.
+    """
+
+    partner = models.ForeignKey(Partner, on_delete=models.CASCADE, related_name="contacts")
+    phone = models.CharField(_("phone"), max_length=20, blank=True, help_text=_("Digits only."))
+    lid = models.CharField(_("LID"), max_length=64, blank=True)
+    name = models.CharField(_("name"), max_length=200, blank=True)
+    photo_url = models.URLField(_("photo"), max_length=1000, blank=True)
+    opted_out_at = models.DateTimeField(_("opted out"), null=True, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    objects = ContactQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("contact")
+        verbose_name_plural = _("contacts")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["partner", "phone"], condition=~Q(phone=""), name="contact_phone_unique"
+            ),
+            models.UniqueConstraint(
+                fields=["partner", "lid"], condition=~Q(lid=""), name="contact_lid_unique"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.name or self.phone or self.lid
+
+
+class Direction(models.TextChoices):
+    OUTBOUND = "out", _("Outbound")
+    INBOUND = "in", _("Inbound")
+
+
+class MessageKind(models.TextChoices):
+    """What a message carries; the ``send-*`` endpoints and the ``ReceivedCallback`` kinds."""
+
+    TEXT = "text", _("Text")
+    IMAGE = "image", _("Image")
+    STICKER = "sticker", _("Sticker")
+    GIF = "gif", _("GIF")
+    AUDIO = "audio", _("Audio")
+    VIDEO = "video", _("Video")
+    PTV = "ptv", _("Video note")
+    DOCUMENT = "document", _("Document")
+    LINK = "link", _("Link")
+    LOCATION = "location", _("Location")
+    CONTACT = "contact", _("Contact card")
+    BUTTONS = "buttons", _("Buttons")
+    OPTION_LIST = "option_list", _("Option list")
+    BUTTON_REPLY = "button_reply", _("Button reply")
+    LIST_REPLY = "list_reply", _("List reply")
+    POLL = "poll", _("Poll")
+    POLL_VOTE = "poll_vote", _("Poll vote")
+    REACTION = "reaction", _("Reaction")
+    PRODUCT = "product", _("Product")
+    ORDER = "order", _("Order")
+    EVENT = "event", _("Event")
+    CALL = "call", _("Call")
+    EDIT = "edit", _("Edit")
+    REVOKE = "revoke", _("Deleted message")
+    NOTIFICATION = "notification", _("Notification")
+    OTHER = "other", _("Other")
+
+
+class MessageQuerySet(TenantQuerySet["Message"]):
+    tenant_path = "instance__partner"
+
+
+class Message(models.Model):
+    """One WhatsApp message, either direction. Outbound rows are written ``queued`` by a
+    service and moved forward by the dispatcher and the webhooks, never backward."""
+
+    instance = models.ForeignKey(Instance, on_delete=models.CASCADE, related_name="messages")
+    direction = models.CharField(max_length=3, choices=Direction.choices)
+    kind = models.CharField(max_length=20, choices=MessageKind.choices, default=MessageKind.TEXT)
+    # The chat: a phone number (digits), a group id ("...-group") or an ``@lid``.
+    chat_id = models.CharField(_("chat"), max_length=100)
+    contact = models.ForeignKey(
+        Contact, null=True, blank=True, on_delete=models.SET_NULL, related_name="messages"
+    )
+    # Outbound: the body sent to ``send-*``. Inbound: the webhook's message content.
+    payload = models.JSONField(default=dict, blank=True)
+    text = models.TextField(_("text"), blank=True, help_text=_("What a person reads."))
+    from_me = models.BooleanField(default=False)
+
+    state = models.CharField(
+        max_length=12, choices=MessageState.choices, default=MessageState.QUEUED
+    )
+    zaap_id = models.CharField(max_length=100, blank=True)
+    message_id = models.CharField(max_length=100, blank=True)
+    error = models.TextField(blank=True)
+    attempts = models.PositiveSmallIntegerField(default=0)
+    not_before = models.DateTimeField(
+        null=True, blank=True, help_text=_("Do not send before this time (retries, schedules).")
+    )
+
+    created_at = models.DateTimeField(default=timezone.now, db_index=True)
+    queued_at = models.DateTimeField(null=True, blank=True)
+    sending_at = models.DateTimeField(null=True, blank=True)
+    accepted_at = models.DateTimeField(null=True, blank=True)
+    sent_at = models.DateTimeField(null=True, blank=True)
+    received_at = models.DateTimeField(null=True, blank=True)
+    read_at = models.DateTimeField(null=True, blank=True)
+    played_at = models.DateTimeField(null=True, blank=True)
+    failed_at = models.DateTimeField(null=True, blank=True)
+    cancelled_at = models.DateTimeField(null=True, blank=True)
+    uncertain_at = models.DateTimeField(null=True, blank=True)
+
+    objects = MessageQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-created_at", "-pk"]
+        verbose_name = _("message")
+        verbose_name_plural = _("messages")
+        indexes = [
+            models.Index(fields=["instance", "chat_id", "created_at"]),
+            models.Index(fields=["instance", "state", "not_before"]),
+            models.Index(fields=["instance", "zaap_id"]),
+        ]
+        constraints = [
+            # A webhook repeated or a message seen twice can never make two rows.
+            models.UniqueConstraint(
+                fields=["instance", "message_id"],
+                condition=~Q(message_id=""),
+                name="message_id_unique_per_instance",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_direction_display()} {self.get_kind_display()} · {self.chat_id}"
