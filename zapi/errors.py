@@ -46,7 +46,8 @@ class ZapiError(Exception):
     ) -> None:
         self.message = redact_text(message, *secrets)
         self.status_code = status_code
-        self.body = body
+        # The body may echo what we sent (a token in a URL we passed): mask secrets in it.
+        self.body = _redact_data(body, secrets)
         self.method = method
         self.url = redact_url(url) if url is not None else None
         super().__init__(self.message)
@@ -134,6 +135,18 @@ class MaybeDeliveredError(TransportError):
     Z-API may have accepted it: resending a ``send-*`` could deliver it twice, so this is
     not retryable automatically; reconcile first (queue, webhooks).
     """
+
+
+def _redact_data(data: Any, secrets: tuple[str | None, ...]) -> Any:
+    if not any(secrets):
+        return data
+    if isinstance(data, str):
+        return redact_text(data, *secrets)
+    if isinstance(data, list):
+        return [_redact_data(item, secrets) for item in data]
+    if isinstance(data, dict):
+        return {k: _redact_data(v, secrets) for k, v in data.items()}
+    return data
 
 
 def parse_body(content: bytes) -> Any:
