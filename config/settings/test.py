@@ -19,3 +19,4 @@ PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
 # Nothing runs eagerly: tests that need a worker start a real one.
 CELERY_TASK_ALWAYS_EAGER = False
+WHITENOISE_AUTOREFRESH = True  # no collectstatic in tests
