@@ -210,7 +210,7 @@ def error_from_response(
 ) -> HttpError | None:
     """The error a response stands for, or None when it is a success.
 
-    A 2xx is a success except for the auth bodies, which Z-API may send with any status.
+    A 2xx is a success unless its body is nothing but an ``error`` text.
     """
     text = _error_text(body)
     auth = auth_error_class(text) if text else None
@@ -226,6 +226,11 @@ def error_from_response(
     if auth is not None and (status_code >= 400 or bare):
         return auth(text, **common)
     if status_code < 400:
+        # A 2xx whose whole body is an error text (e.g. a send to a disconnected phone)
+        # is still a failure; a 2xx with data and an "error" field (/status) is data.
+        if bare and text:
+            cls = NotConnectedError if _is_not_connected(text) else HttpError
+            return cls(text, **common)
         return None
     message = text or f"HTTP {status_code}"
     if status_code in (401, 403):

@@ -149,3 +149,11 @@ def test_server_error_on_send_is_raised_not_retried(instance, recorder, sleeps):
     with pytest.raises(errors.ServerError):
         instance.send_text("55", "hi")
     assert len(recorder.requests) == 1 and sleeps == []
+
+
+def test_bare_error_body_with_200_is_still_an_error():
+    body = {"error": "You are not connected."}
+    error = errors.error_from_response(200, body, method="POST", url="u")
+    assert isinstance(error, errors.NotConnectedError)
+    other = errors.error_from_response(200, {"error": "something"}, method="POST", url="u")
+    assert type(other) is errors.HttpError and not other.retryable
