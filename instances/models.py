@@ -77,6 +77,18 @@ class Instance(models.Model):
     settings_snapshot = models.JSONField(
         _("settings seen at Z-API"), default=dict, blank=True, editable=False
     )
+    # Where the current connection state came from ("probe" or "webhook"), and since when a
+    # probe has found down an instance that webhooks last called connected (a webhook that
+    # never arrived: the flag operators must see).
+    connection_source = models.CharField(max_length=10, blank=True, editable=False)
+    probe_mismatch_since = models.DateTimeField(null=True, blank=True, editable=False)
+    # Cached from the last probe, so the fleet list never calls Z-API per row.
+    last_probe_at = models.DateTimeField(_("last probe"), null=True, blank=True, editable=False)
+    zapi_queue_size = models.PositiveIntegerField(
+        _("Z-API queue"), null=True, blank=True, editable=False
+    )
+    # The last webhook event of any kind (bumped by the webhook processors).
+    last_event_at = models.DateTimeField(_("last event"), null=True, blank=True, editable=False)
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
     updated_at = models.DateTimeField(_("updated"), auto_now=True)
 
@@ -98,3 +110,74 @@ class Instance(models.Model):
             "webhooks:receive", kwargs={"instance_id": self.pk, "secret": self.webhook_secret}
         )
         return f"{settings.PUBLIC_BASE_URL}{path}"
+
+
+class ProbeSource(models.TextChoices):
+    PROBE = "probe", _("Status probe")
+    WEBHOOK = "webhook", _("Webhook")
+
+
+class HealthProbeQuerySet(TenantQuerySet["HealthProbe"]):
+    tenant_path = "instance__partner"
+
+
+class HealthProbe(models.Model):
+    """One observation of an instance's connection: a ``/status`` probe or a connection
+    webhook (spec 001 l.880-905 ``connected``/``smartphoneConnected``/``error``)."""
+
+    instance = models.ForeignKey(
+        Instance, on_delete=models.CASCADE, related_name="probes", verbose_name=_("instance")
+    )
+    at = models.DateTimeField(_("at"))
+    source = models.CharField(_("source"), max_length=10, choices=ProbeSource.choices)
+    connected = models.BooleanField(_("connected"))
+    smartphone_connected = models.BooleanField(_("phone online"), null=True, blank=True)
+    error = models.CharField(_("error"), max_length=255, blank=True)
+    latency_ms = models.PositiveIntegerField(_("latency (ms)"), null=True, blank=True)
+
+    objects = HealthProbeQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-at", "-pk"]
+        verbose_name = _("health probe")
+        verbose_name_plural = _("health probes")
+        indexes = [models.Index(fields=["instance", "at"])]
+
+    def __str__(self) -> str:
+        return f"{self.instance_id} {self.at:%Y-%m-%d %H:%M:%S} {self.source}"
+
+
+class NoticeKind(models.TextChoices):
+    DISCONNECTED = "disconnected", _("Disconnected")
+    PROBE_MISMATCH = "probe_mismatch", _("Webhooks say connected, probe says down")
+
+
+class InstanceNoticeQuerySet(TenantQuerySet["InstanceNotice"]):
+    tenant_path = "instance__partner"
+
+    def open(self) -> InstanceNoticeQuerySet:
+        return self.filter(dismissed_at__isnull=True)
+
+
+class InstanceNotice(models.Model):
+    """A persistent notice shown to operators until someone dismisses it (or the instance
+    reconnects): a number that disconnected must not go unnoticed."""
+
+    instance = models.ForeignKey(
+        Instance, on_delete=models.CASCADE, related_name="notices", verbose_name=_("instance")
+    )
+    kind = models.CharField(_("kind"), max_length=20, choices=NoticeKind.choices)
+    text = models.CharField(_("text"), max_length=255)
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
+    dismissed_at = models.DateTimeField(_("dismissed"), null=True, blank=True)
+
+    objects = InstanceNoticeQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-created_at", "-pk"]
+        verbose_name = _("instance notice")
+        verbose_name_plural = _("instance notices")
+        indexes = [models.Index(fields=["dismissed_at", "created_at"])]
+
+    def __str__(self) -> str:
+        return self.text

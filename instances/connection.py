@@ -1,0 +1,120 @@
+"""The one place an instance's connection state changes: connection webhooks
+(``ConnectedCallback``/``DisconnectedCallback``, spec 001 l.13200-13461) and ``/status`` probes
+(spec 001 l.880-905) both call :func:`instance_connection_apply`.
+
+Events arrive late and out of order: each carries its own time (the webhook's ``momment``, the
+probe's clock), and the newest one wins. An older event still leaves its trace in the health
+history, but never overwrites a newer state.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from django.db import transaction
+from django.db.models import Q
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from instances.models import (
+    ConnectionState,
+    HealthProbe,
+    Instance,
+    InstanceNotice,
+    NoticeKind,
+    ProbeSource,
+)
+
+
+def instance_connection_apply(
+    *,
+    instance_id: int,
+    connected: bool,
+    at: datetime,
+    source: str,
+    smartphone_connected: bool | None = None,
+    error: str = "",
+    latency_ms: int | None = None,
+) -> bool:
+    """Record an observation and apply it if it is the newest; True when it was applied.
+
+    When a connected instance becomes disconnected, operators are told: a persistent notice
+    in the dashboard and an email to the partner's operators (sent after commit).
+    """
+    source = ProbeSource(source)
+    with transaction.atomic():
+        # Lock the row: the "was it connected?" read and the write must see the same state,
+        # or two concurrent disconnects would both notify (or neither).
+        row = (
+            Instance.objects.select_for_update()
+            .filter(pk=instance_id)
+            .values("connection_state", "connection_source", "connection_changed_at")
+            .first()
+        )
+        if row is None:
+            return False
+        HealthProbe.objects.create(
+            instance_id=instance_id,
+            at=at,
+            source=source,
+            connected=connected,
+            smartphone_connected=smartphone_connected,
+            error=error[:255],
+            latency_ms=latency_ms,
+        )
+        new_state = ConnectionState.CONNECTED if connected else ConnectionState.DISCONNECTED
+        changes: dict[str, object] = {
+            "connection_state": new_state,
+            "connection_changed_at": at,
+            "connection_source": source,
+            "updated_at": timezone.now(),
+        }
+        # A DisconnectedCallback says nothing of the phone; keep what we knew unless told.
+        if smartphone_connected is not None or not connected:
+            changes["smartphone_connected"] = smartphone_connected if connected else None
+        if source == ProbeSource.PROBE:
+            changes["last_probe_at"] = at
+        was_connected = row["connection_state"] == ConnectionState.CONNECTED
+        if source == ProbeSource.PROBE and not connected and was_connected:
+            if row["connection_source"] == ProbeSource.WEBHOOK:
+                # Webhooks said connected and never told us otherwise: flag it.
+                changes["probe_mismatch_since"] = at
+        elif connected or source == ProbeSource.WEBHOOK:
+            changes["probe_mismatch_since"] = None
+        # Conditional UPDATE: only an observation newer than the applied one wins
+        # (spec 001 l.13254 ``momment``); equal times keep the first.
+        applied = bool(
+            Instance.objects.filter(pk=instance_id)
+            .filter(Q(connection_changed_at__isnull=True) | Q(connection_changed_at__lt=at))
+            .update(**changes)
+        )
+        if not applied:
+            if source == ProbeSource.PROBE:
+                Instance.objects.filter(pk=instance_id).filter(
+                    Q(last_probe_at__isnull=True) | Q(last_probe_at__lt=at)
+                ).update(last_probe_at=at)
+            return False
+        if was_connected and not connected:
+            _notify_disconnected(instance_id=instance_id, at=at, source=source, error=error)
+        elif connected:
+            InstanceNotice.objects.filter(
+                instance_id=instance_id, kind=NoticeKind.DISCONNECTED, dismissed_at__isnull=True
+            ).update(dismissed_at=timezone.now())
+    return True
+
+
+def _notify_disconnected(*, instance_id: int, at: datetime, source: str, error: str) -> None:
+    from instances.tasks import instance_disconnected_email
+
+    name = Instance.objects.filter(pk=instance_id).values_list("name", flat=True).first()
+    if source == ProbeSource.PROBE:
+        text = _("%(name)s is disconnected (found by a status probe at %(at)s).")
+    else:
+        text = _("%(name)s disconnected at %(at)s.")
+    text = text % {"name": name, "at": timezone.localtime(at).strftime("%Y-%m-%d %H:%M:%S")}
+    if error:
+        text = f"{text} {error}"
+    InstanceNotice.objects.create(
+        instance_id=instance_id, kind=NoticeKind.DISCONNECTED, text=text[:255]
+    )
+    transaction.on_commit(lambda: instance_disconnected_email.delay(instance_id, text[:255]))
