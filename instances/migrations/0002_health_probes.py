@@ -5,71 +5,134 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('instances', '0001_initial'),
+        ("instances", "0001_initial"),
     ]
 
     operations = [
         migrations.AddField(
-            model_name='instance',
-            name='connection_source',
+            model_name="instance",
+            name="connection_source",
             field=models.CharField(blank=True, editable=False, max_length=10),
         ),
         migrations.AddField(
-            model_name='instance',
-            name='last_event_at',
-            field=models.DateTimeField(blank=True, editable=False, null=True, verbose_name='last event'),
+            model_name="instance",
+            name="last_event_at",
+            field=models.DateTimeField(
+                blank=True, editable=False, null=True, verbose_name="last event"
+            ),
         ),
         migrations.AddField(
-            model_name='instance',
-            name='last_probe_at',
-            field=models.DateTimeField(blank=True, editable=False, null=True, verbose_name='last probe'),
+            model_name="instance",
+            name="last_probe_at",
+            field=models.DateTimeField(
+                blank=True, editable=False, null=True, verbose_name="last probe"
+            ),
         ),
         migrations.AddField(
-            model_name='instance',
-            name='probe_mismatch_since',
+            model_name="instance",
+            name="probe_mismatch_since",
             field=models.DateTimeField(blank=True, editable=False, null=True),
         ),
         migrations.AddField(
-            model_name='instance',
-            name='zapi_queue_size',
-            field=models.PositiveIntegerField(blank=True, editable=False, null=True, verbose_name='Z-API queue'),
+            model_name="instance",
+            name="zapi_queue_size",
+            field=models.PositiveIntegerField(
+                blank=True, editable=False, null=True, verbose_name="Z-API queue"
+            ),
         ),
         migrations.CreateModel(
-            name='HealthProbe',
+            name="HealthProbe",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('at', models.DateTimeField(verbose_name='at')),
-                ('source', models.CharField(choices=[('probe', 'Status probe'), ('webhook', 'Webhook')], max_length=10, verbose_name='source')),
-                ('connected', models.BooleanField(verbose_name='connected')),
-                ('smartphone_connected', models.BooleanField(blank=True, null=True, verbose_name='phone online')),
-                ('error', models.CharField(blank=True, max_length=255, verbose_name='error')),
-                ('latency_ms', models.PositiveIntegerField(blank=True, null=True, verbose_name='latency (ms)')),
-                ('instance', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='probes', to='instances.instance', verbose_name='instance')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("at", models.DateTimeField(verbose_name="at")),
+                (
+                    "source",
+                    models.CharField(
+                        choices=[("probe", "Status probe"), ("webhook", "Webhook")],
+                        max_length=10,
+                        verbose_name="source",
+                    ),
+                ),
+                ("connected", models.BooleanField(verbose_name="connected")),
+                (
+                    "smartphone_connected",
+                    models.BooleanField(blank=True, null=True, verbose_name="phone online"),
+                ),
+                ("error", models.CharField(blank=True, max_length=255, verbose_name="error")),
+                (
+                    "latency_ms",
+                    models.PositiveIntegerField(blank=True, null=True, verbose_name="latency (ms)"),
+                ),
+                (
+                    "instance",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="probes",
+                        to="instances.instance",
+                        verbose_name="instance",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'health probe',
-                'verbose_name_plural': 'health probes',
-                'ordering': ['-at', '-pk'],
-                'indexes': [models.Index(fields=['instance', 'at'], name='instances_h_instanc_1b21a6_idx')],
+                "verbose_name": "health probe",
+                "verbose_name_plural": "health probes",
+                "ordering": ["-at", "-pk"],
+                "indexes": [
+                    models.Index(fields=["instance", "at"], name="instances_h_instanc_1b21a6_idx")
+                ],
             },
         ),
         migrations.CreateModel(
-            name='InstanceNotice',
+            name="InstanceNotice",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('kind', models.CharField(choices=[('disconnected', 'Disconnected'), ('probe_mismatch', 'Webhooks say connected, probe says down')], max_length=20, verbose_name='kind')),
-                ('text', models.CharField(max_length=255, verbose_name='text')),
-                ('created_at', models.DateTimeField(auto_now_add=True, verbose_name='created')),
-                ('dismissed_at', models.DateTimeField(blank=True, null=True, verbose_name='dismissed')),
-                ('instance', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='notices', to='instances.instance', verbose_name='instance')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "kind",
+                    models.CharField(
+                        choices=[
+                            ("disconnected", "Disconnected"),
+                            ("probe_mismatch", "Webhooks say connected, probe says down"),
+                        ],
+                        max_length=20,
+                        verbose_name="kind",
+                    ),
+                ),
+                ("text", models.CharField(max_length=255, verbose_name="text")),
+                ("created_at", models.DateTimeField(auto_now_add=True, verbose_name="created")),
+                (
+                    "dismissed_at",
+                    models.DateTimeField(blank=True, null=True, verbose_name="dismissed"),
+                ),
+                (
+                    "instance",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="notices",
+                        to="instances.instance",
+                        verbose_name="instance",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'instance notice',
-                'verbose_name_plural': 'instance notices',
-                'ordering': ['-created_at', '-pk'],
-                'indexes': [models.Index(fields=['dismissed_at', 'created_at'], name='instances_i_dismiss_27610c_idx')],
+                "verbose_name": "instance notice",
+                "verbose_name_plural": "instance notices",
+                "ordering": ["-created_at", "-pk"],
+                "indexes": [
+                    models.Index(
+                        fields=["dismissed_at", "created_at"], name="instances_i_dismiss_27610c_idx"
+                    )
+                ],
             },
         ),
     ]
