@@ -111,6 +111,13 @@ class QueuePage(ZapiModel):
     messages: list[QueueMessage] = []
 
 
+class QueueCursorPage(ZapiModel):
+    """POST /queue: one page and the cursor to the next (None on the last page)."""
+
+    messages: list[QueueMessage] = []
+    pagingState: str | None = None
+
+
 class QueueCount(ZapiModel):
     count: int = 0
 

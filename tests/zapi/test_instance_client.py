@@ -1,6 +1,8 @@
 """Requests built by the instance client match the spec's examples (method, URL, headers,
 body); responses parse into the typed models."""
 
+import json
+
 import httpx
 import pytest
 
@@ -437,6 +439,25 @@ def test_queue_page_reads_a_bare_list_with_capitalised_fields(instance, recorder
     assert str(recorder.last.url) == f"{PREFIX}/queue?page=1&pageSize=100"
     assert page.messages == [QueueMessage.model_validate(item)]
     assert page.messages[0].id_ == "39BB" and page.messages[0].ZaapId == "39BB"
+
+
+def test_queue_cursor_paging_posts_the_cursor_and_caps_the_page_at_30(instance, recorder):
+    recorder.reply(
+        httpx.Response(200, json={"messages": [{"ZaapId": "A1"}], "pagingState": "c2"}),
+        httpx.Response(200, json={"messages": [], "pagingState": None}),
+    )
+    first = instance.queue_page()
+    last = instance.queue_page(paging_state=first.pagingState, page_size=50)
+    assert [(r.method, str(r.url)) for r in recorder.requests] == [
+        ("POST", f"{PREFIX}/queue"),
+        ("POST", f"{PREFIX}/queue"),
+    ]
+    assert [json.loads(r.content) for r in recorder.requests] == [
+        {"pageSize": 20},
+        {"pageSize": 30, "pagingState": "c2"},
+    ]
+    assert first.messages[0].ZaapId == "A1"
+    assert last.pagingState is None
 
 
 @pytest.mark.parametrize("body", [{"count": 7}, 7])

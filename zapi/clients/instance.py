@@ -20,6 +20,7 @@ from zapi.models import (
     PhoneCode,
     QrCodeImage,
     QueueCount,
+    QueueCursorPage,
     QueuePage,
     RegistrationAvailability,
     RegistrationCodeResponse,
@@ -155,6 +156,16 @@ class InstanceClient(
         if isinstance(data, list):
             data = {"messages": data}
         return QueuePage.model_validate(data or {})
+
+    def queue_page(
+        self, *, paging_state: str | None = None, page_size: int = 20
+    ) -> QueueCursorPage:
+        """One page of the queue by cursor: pass the ``pagingState`` of the previous page.
+        Z-API takes at most 30 a page."""
+        body: dict[str, Any] = {"pageSize": min(page_size, 30)}
+        if paging_state:
+            body["pagingState"] = paging_state
+        return self._model(QueueCursorPage, "queue_page", json=body)
 
     def queue_count(self) -> QueueCount:
         """The count's shape is undocumented: a bare number or ``{"count": n}``."""
