@@ -1,7 +1,7 @@
 from __future__ import annotations
 
 from django.db import models
-from django.db.models import Q
+from django.db.models import F, Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -85,6 +85,17 @@ class MessageKind(models.TextChoices):
     OTHER = "other", _("Other")
 
 
+class HoldReason(models.TextChoices):
+    """Why a queued message waits (shown on our queue page). Instance-wide reasons (paced,
+    paused, disconnected) are computed from the pacer and the instance; only the ones that
+    belong to one message are stored on it."""
+
+    NONE = "", _("—")
+    DAILY_CAP = "daily_cap", _("Daily cap on new recipients reached")
+    RETRY = "retry", _("Waiting to retry")
+    NOT_CONNECTED = "not_connected", _("Z-API said the number is not connected")
+
+
 class MessageQuerySet(TenantQuerySet["Message"]):
     tenant_path = "instance__partner"
 
@@ -116,6 +127,11 @@ class Message(models.Model):
     not_before = models.DateTimeField(
         null=True, blank=True, help_text=_("Do not send before this time (retries, schedules).")
     )
+    # Outbound: which ``zapi.ENDPOINTS`` row sends it and its path parameters (the document's
+    # ``{extension}``); the body is ``payload``.
+    endpoint = models.CharField(max_length=40, blank=True)
+    endpoint_path = models.JSONField(default=dict, blank=True)
+    hold_reason = models.CharField(max_length=20, blank=True, choices=HoldReason.choices)
 
     created_at = models.DateTimeField(default=timezone.now, db_index=True)
     queued_at = models.DateTimeField(null=True, blank=True)
@@ -151,3 +167,76 @@ class Message(models.Model):
 
     def __str__(self) -> str:
         return f"{self.get_direction_display()} {self.get_kind_display()} · {self.chat_id}"
+
+
+class InstancePacer(models.Model):
+    """The pace of one number and the state of its global pacer: one row per instance.
+
+    Why a database row and not Redis or Celery's ``rate_limit``: ``rate_limit`` is per worker
+    (N workers send N times too fast), and a Redis-only pacer does not exist on the embedded
+    defaults (SQLite + filesystem broker). A conditional UPDATE on this row is atomic on both
+    PostgreSQL and SQLite, holds across any number of processes and hosts, and costs two
+    small writes per message, far below what one database does per second. See
+    ``messaging.pacer``.
+    """
+
+    instance = models.OneToOneField(
+        Instance, on_delete=models.CASCADE, primary_key=True, related_name="pacer"
+    )
+    min_gap_seconds = models.FloatField(
+        _("minimum gap (s)"),
+        help_text=_("Shortest time between two sends of this number."),
+    )
+    max_gap_seconds = models.FloatField(
+        _("maximum gap (s)"),
+        help_text=_("Longest time between two sends; each gap is drawn at random in between."),
+    )
+    daily_new_recipients = models.PositiveIntegerField(
+        _("daily cap on new recipients"),
+        help_text=_("Distinct chats never talked to before that this number may reach per day."),
+    )
+    paused = models.BooleanField(_("paused by an operator"), default=False)
+
+    # Nobody may start a send before this time. Claimed with a conditional UPDATE.
+    next_slot_at = models.DateTimeField(default=timezone.now)
+    # Set while a worker holds the slot (its send is in flight); blank when free.
+    lease_token = models.CharField(max_length=32, blank=True, editable=False)
+    leased_at = models.DateTimeField(null=True, blank=True, editable=False)
+    # When a dispatch task is already scheduled to run (so kicks do not pile up tasks).
+    wake_at = models.DateTimeField(null=True, blank=True, editable=False)
+    last_sent_at = models.DateTimeField(null=True, blank=True, editable=False)
+
+    class Meta:
+        verbose_name = _("pace")
+        verbose_name_plural = _("paces")
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(min_gap_seconds__gte=0) & Q(max_gap_seconds__gte=F("min_gap_seconds")),
+                name="pacer_gap_range_valid",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.instance} · {self.min_gap_seconds:g}-{self.max_gap_seconds:g} s"
+
+
+class NewRecipient(models.Model):
+    """A chat this number reached for the first time, on that day: the daily cap counts these.
+
+    Written by the dispatcher while it holds the instance's pacer lease, so two workers can
+    never both take the last place under the cap; the unique constraint is the backstop.
+    """
+
+    instance = models.ForeignKey(Instance, on_delete=models.CASCADE, related_name="+")
+    chat_id = models.CharField(max_length=100)
+    day = models.DateField()
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["instance", "chat_id"], name="new_recipient_once"),
+        ]
+        indexes = [models.Index(fields=["instance", "day"])]
+
+    def __str__(self) -> str:
+        return f"{self.chat_id} · {self.day}"

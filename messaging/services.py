@@ -6,10 +6,17 @@ from collections.abc import Iterable
 from datetime import datetime
 from typing import Any
 
+from django.core.exceptions import ValidationError
+from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
-from messaging.models import Message
+from instances.models import Instance
+from messaging.compose import send_request_build
+from messaging.kick import dispatch_kick
+from messaging.models import Contact, Direction, InstancePacer, Message
+from messaging.pacer import pacer_get
 from messaging.states import STATE_TIME_FIELD, MessageState, sources_of
 
 
@@ -33,6 +40,24 @@ def message_transition(
     return updated == 1
 
 
+def message_transition_with_ids(
+    *, pk: int, to: MessageState, zaap_id: str, whatsapp_id: str, **fields: Any
+) -> bool:
+    """``message_transition`` that also stores Z-API's ``zaapId`` and the WhatsApp
+    ``messageId`` (the column ``message_id`` clashes with ``message_transition``'s own
+    keyword, hence this twin with the same conditional UPDATE)."""
+    return (
+        Message.objects.filter(pk=pk, state__in=sources_of(to)).update(
+            state=to,
+            zaap_id=zaap_id,
+            message_id=whatsapp_id,
+            **{STATE_TIME_FIELD[MessageState(to)]: timezone.now()},
+            **fields,
+        )
+        == 1
+    )
+
+
 def messages_advance(
     *,
     instance_id: int,
@@ -49,3 +74,114 @@ def messages_advance(
         instance_id=instance_id,
         state__in=sources_of(to),
     ).update(state=to, **{STATE_TIME_FIELD[MessageState(to)]: at})
+
+
+# -- outbound ------------------------------------------------------------------------------
+
+
+def chat_id_normalize(chat_id: str) -> str:
+    """Phones are sent as digits only (spec 001 l.1798: "Send only numbers, without
+    formatting"); group ids and ``@lid`` ids are kept as they are."""
+    chat_id = chat_id.strip()
+    if chat_id.endswith("-group") or "@" in chat_id:
+        return chat_id
+    digits = "".join(ch for ch in chat_id if ch.isdigit())
+    return digits or chat_id
+
+
+def message_enqueue(
+    *,
+    instance: Instance,
+    chat_id: str,
+    kind: str,
+    fields: dict[str, Any],
+    delay_typing: int | None = None,
+    delay_message: int | None = None,
+    not_before: datetime | None = None,
+) -> Message:
+    """Write one outbound message, ``queued``; the dispatcher sends it through the pacer
+    after the transaction commits. ``fields`` are the composer's (see ``messaging.compose``).
+    Refuses a contact who opted out (spec 001 l.111: always honour "stop")."""
+    chat_id = chat_id_normalize(chat_id)
+    if not chat_id:
+        raise ValidationError(_("Give a phone number or chat id."))
+    request = send_request_build(
+        kind=kind,
+        chat_id=chat_id,
+        fields=fields,
+        delay_typing=delay_typing,
+        delay_message=delay_message,
+    )
+    contact = None
+    if chat_id.isdigit():
+        contact, _created = Contact.objects.get_or_create(
+            partner_id=instance.partner_id, phone=chat_id
+        )
+        if contact.opted_out_at is not None:
+            raise ValidationError(_("%(chat)s opted out of messages."), params={"chat": chat_id})
+    now = timezone.now()
+    message = Message.objects.create(
+        instance=instance,
+        direction=Direction.OUTBOUND,
+        kind=kind,
+        chat_id=chat_id,
+        contact=contact,
+        payload=request.body,
+        text=request.text,
+        from_me=True,
+        endpoint=request.endpoint,
+        endpoint_path=request.path,
+        state=MessageState.QUEUED,
+        created_at=now,
+        queued_at=now,
+        not_before=not_before,
+    )
+    instance_id = instance.pk
+    transaction.on_commit(lambda: dispatch_kick(instance_id=instance_id))
+    return message
+
+
+def message_cancel(*, message: Message) -> bool:
+    """Cancel a message still waiting on our side (queued or uncertain)."""
+    return message_transition(message_id=message.pk, to=MessageState.CANCELLED)
+
+
+def message_retry(*, message: Message) -> bool:
+    """Put a failed (or, by a person's decision, an uncertain) message back in the queue."""
+    if message.state not in (MessageState.FAILED, MessageState.UNCERTAIN):
+        return False
+    moved = message_transition(
+        message_id=message.pk,
+        to=MessageState.QUEUED,
+        attempts=0,
+        error="",
+        hold_reason="",
+        not_before=None,
+    )
+    if moved:
+        instance_id = message.instance_id
+        transaction.on_commit(lambda: dispatch_kick(instance_id=instance_id))
+    return moved
+
+
+def pacer_configure(
+    *,
+    instance: Instance,
+    min_gap_seconds: float,
+    max_gap_seconds: float,
+    daily_new_recipients: int,
+    paused: bool,
+) -> InstancePacer:
+    if not 0 <= min_gap_seconds <= max_gap_seconds:
+        raise ValidationError(_("The minimum gap must be between 0 and the maximum gap."))
+    pacer = pacer_get(instance_id=instance.pk)
+    InstancePacer.objects.filter(pk=pacer.pk).update(
+        min_gap_seconds=min_gap_seconds,
+        max_gap_seconds=max_gap_seconds,
+        daily_new_recipients=daily_new_recipients,
+        paused=paused,
+    )
+    if not paused:
+        transaction.on_commit(lambda: dispatch_kick(instance_id=instance.pk))
+    pacer.refresh_from_db()
+    return pacer

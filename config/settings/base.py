@@ -101,6 +101,7 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
 LOGIN_URL = "admin:login"
+LOGIN_REDIRECT_URL = "admin:index"
 
 LANGUAGE_CODE = "en"
 LANGUAGES = [("en", _("English")), ("pt-br", _("Brazilian Portuguese"))]
@@ -184,3 +185,37 @@ LOGGING = {
         "httpcore": {"level": "WARNING"},
     },
 }
+
+# --- messaging: the outbound pacer (messaging/pacer.py) -----------------------------------
+# Default pace of a number: a random gap in [min, max] seconds between two sends. Z-API's own
+# queue uses 1-3 s (spec 001 l.9345) and delayMessage allows 1-15 s (l.1803); we default more
+# cautious, since a bot-like cadence and many new recipients are what get numbers banned.
+MESSAGING_PACE_MIN_SECONDS = env.float("MESSAGING_PACE_MIN_SECONDS", default=5.0)
+MESSAGING_PACE_MAX_SECONDS = env.float("MESSAGING_PACE_MAX_SECONDS", default=15.0)
+# Distinct never-contacted chats per number per day (spec 001 l.131-155: unique recipients
+# are the first ban factor; new numbers are banned after as few as 10).
+MESSAGING_DAILY_NEW_RECIPIENTS = env.int("MESSAGING_DAILY_NEW_RECIPIENTS", default=100)
+# How long a worker may hold a number's send slot; a killed worker's slot frees after this.
+MESSAGING_LEASE_SECONDS = env.float("MESSAGING_LEASE_SECONDS", default=90.0)
+# An uncertain send is reconciled (Z-API queue, webhooks) this long after it became so.
+MESSAGING_RECONCILE_AFTER_SECONDS = env.float("MESSAGING_RECONCILE_AFTER_SECONDS", default=60.0)
+MESSAGING_MAX_SERVER_ERRORS = env.int("MESSAGING_MAX_SERVER_ERRORS", default=5)
+
+# --- instances: pairing, health probes, queue page -------------------------------------------
+# Spec 002: WhatsApp invalidates the QR every 20 s; refresh every 10-20 s, stop after 3.
+PAIRING_QR_REFRESH_SECONDS = env.float("PAIRING_QR_REFRESH_SECONDS", default=15.0)
+PAIRING_QR_MAX_REFRESHES = 3
+PAIRING_STATE_POLL_SECONDS = env.float("PAIRING_STATE_POLL_SECONDS", default=2.0)
+HEALTH_PROBE_INTERVAL_SECONDS = env.int("HEALTH_PROBE_INTERVAL_SECONDS", default=300)
+ZAPI_QUEUE_REFRESH_SECONDS = env.float("ZAPI_QUEUE_REFRESH_SECONDS", default=5.0)
+
+# --- webhooks -----------------------------------------------------------------------------
+# The receiver refuses bodies above this (413); Z-API's largest documented payloads are a
+# few kB, media come as URLs.
+WEBHOOK_MAX_BODY_BYTES = env.int("WEBHOOK_MAX_BODY_BYTES", default=256 * 1024)
+# Raw events (and rejects) older than this are deleted by beat; unprocessed ones are kept.
+WEBHOOK_RETENTION_DAYS = env.int("WEBHOOK_RETENTION_DAYS", default=30)
+# The sweeper processes events still unprocessed this long after receipt (or last failure).
+WEBHOOK_SWEEP_AFTER_SECONDS = env.int("WEBHOOK_SWEEP_AFTER_SECONDS", default=60)
+# Failures before an event becomes a dead letter.
+WEBHOOK_MAX_ATTEMPTS = env.int("WEBHOOK_MAX_ATTEMPTS", default=3)

@@ -1,0 +1,62 @@
+"""The daily cap on distinct new recipients per number.
+
+"The most relevant factor in a ban is the number of unique recipients" (spec 001 l.131-155):
+a number may reach at most ``InstancePacer.daily_new_recipients`` chats it never talked to
+before, per local day. A chat is known when it wrote to us, when we reached it on an earlier
+send, or when a ``NewRecipient`` row says we first reached it (today or before).
+
+Called by the dispatcher while it holds the instance's pacer lease: sends of one number are
+serialised, so counting and inserting here cannot race with another worker.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime, time, timedelta
+
+from django.db.models import Q
+from django.utils import timezone
+
+from instances.models import Instance
+from messaging.models import Direction, InstancePacer, Message, NewRecipient
+from messaging.states import MessageState
+
+# Outbound states that prove the chat was reached before.
+_REACHED = (
+    MessageState.ACCEPTED,
+    MessageState.SENT,
+    MessageState.RECEIVED,
+    MessageState.READ,
+    MessageState.PLAYED,
+)
+
+
+def next_local_midnight() -> datetime:
+    today = timezone.localdate()
+    return timezone.make_aware(datetime.combine(today + timedelta(days=1), time.min))
+
+
+def chat_known(*, instance_id: int, chat_id: str) -> bool:
+    if NewRecipient.objects.filter(instance_id=instance_id, chat_id=chat_id).exists():
+        return True
+    return (
+        Message.objects.filter(instance_id=instance_id, chat_id=chat_id)
+        .filter(Q(direction=Direction.INBOUND) | Q(state__in=_REACHED))
+        .exists()
+    )
+
+
+def new_recipients_today(*, instance_id: int) -> int:
+    return NewRecipient.objects.filter(instance_id=instance_id, day=timezone.localdate()).count()
+
+
+def recipient_admit(*, instance: Instance, pacer: InstancePacer, chat_id: str) -> datetime | None:
+    """None when a message to ``chat_id`` may go now (counting it if the chat is new), else
+    the time it may go: the next local midnight."""
+    if chat_known(instance_id=instance.pk, chat_id=chat_id):
+        return None
+    if new_recipients_today(instance_id=instance.pk) >= pacer.daily_new_recipients:
+        return next_local_midnight()
+    NewRecipient.objects.get_or_create(
+        instance_id=instance.pk, chat_id=chat_id, defaults={"day": timezone.localdate()}
+    )
+    return None

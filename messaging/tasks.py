@@ -1,0 +1,39 @@
+"""Celery tasks: thin wrappers taking ids. The pacer, not Celery's per-worker ``rate_limit``,
+decides when a number may send (see messaging.pacer)."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+from celery import shared_task
+from django.db import DatabaseError
+
+from messaging.dispatcher import instance_dispatch
+from messaging.pacer import wake_clear
+from messaging.reconcile import message_reconcile
+from messaging.sweep import dispatch_sweep
+
+
+@shared_task(
+    bind=True,
+    autoretry_for=(DatabaseError,),
+    retry_backoff=True,
+    max_retries=3,
+    ignore_result=True,
+)
+def instance_dispatch_task(self: Any, instance_id: int, wake: str | None = None) -> str:
+    """Send the next due message of one number if its slot is free, then chain."""
+    if wake:
+        wake_clear(instance_id=instance_id, at=datetime.fromisoformat(wake))
+    return str(instance_dispatch(instance_id=instance_id))
+
+
+@shared_task(bind=True, autoretry_for=(DatabaseError,), retry_backoff=True, max_retries=3)
+def message_reconcile_task(self: Any, message_id: int) -> str:
+    return message_reconcile(message_id=message_id)
+
+
+@shared_task(bind=True, ignore_result=True)
+def dispatch_sweep_task(self: Any) -> dict[str, int]:
+    return dispatch_sweep()
