@@ -180,7 +180,8 @@ def contact_from_event(*, partner_id: int, event: ReceivedCallback) -> Contact |
     """The person a ``ReceivedCallback`` is about: the group participant who wrote, or the
     other side of a direct chat (``fromMe``: the person we wrote to). Channels, broadcasts
     and our own number are no one's contact."""
-    if event.isNewsletter or event.broadcast:
+    # A channel's examples may say isNewsletter false with an "@newsletter" phone (l.12415).
+    if event.isNewsletter or event.broadcast or (event.phone or "").endswith("@newsletter"):
         return None
     if event.isGroup:
         phone, _ = _split_id(event.participantPhone)

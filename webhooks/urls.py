@@ -1,3 +1,5 @@
+import os
+
 from django.urls import path
 
 from webhooks import views
@@ -10,3 +12,8 @@ urlpatterns = [
     # the payload's ``type`` decides.
     path("<int:instance_id>/<str:secret>/<slug:kind>", views.receive, name="receive-kind"),
 ]
+
+# bench/webhooks_bench.py compares the receiver with an endpoint that only answers 200,
+# under the same server and middleware. Never mounted unless asked for.
+if os.environ.get("BENCH_BARE_ENDPOINT") == "1":
+    urlpatterns.append(path("bench-bare/", views.bare, name="bench-bare"))

@@ -1,13 +1,85 @@
+"""The webhook receiver (DESIGN.md "Inbound"; STYLE.md rule 4).
+
+Check the secret, bound the body, store the raw event, answer at once; Celery processes it.
+Z-API retries nothing it is not told to, so the only answers that may drop an event are the
+ones that say so: a 5xx when the database cannot store it.
+"""
+
 from __future__ import annotations
 
-from django.http import HttpRequest, HttpResponse
+import json
+import logging
+
+from django.conf import settings
+from django.db import DatabaseError
+from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_POST
+
+from webhooks.selectors import instance_id_for_webhook
+from webhooks.services import webhook_event_receive, webhook_reject_record
+
+logger = logging.getLogger(__name__)
+
+
+def _is_json(content_type: str) -> bool:
+    media = content_type.split(";", 1)[0].strip().lower()
+    # No content type at all is accepted: the body itself must still be a JSON object.
+    return media in ("", "application/json", "text/json") or media.endswith("+json")
+
+
+def _read_body(request: HttpRequest, limit: int) -> bytes | None:
+    """The body, or None when it is larger than ``limit`` (declared or actual)."""
+    try:
+        declared = int(request.META.get("CONTENT_LENGTH") or 0)
+    except ValueError:
+        declared = 0
+    if declared > limit:
+        return None
+    body = request.read(limit + 1)
+    return None if len(body) > limit else body
 
 
 @csrf_exempt
 @require_POST
 def receive(request: HttpRequest, instance_id: int, secret: str, kind: str = "") -> HttpResponse:
-    # The receiver (store first, then process) is built by issue 5. Until then, refuse with a
-    # retryable status so Z-API keeps the event rather than us dropping it.
-    return HttpResponse(status=503)
+    try:
+        return _receive(request, instance_id, secret)
+    except DatabaseError:
+        # Never a 200 for an event we could not store: Z-API (or whoever) must try again.
+        logger.exception("webhook for instance %s not stored: database error", instance_id)
+        return JsonResponse({"error": "unavailable"}, status=503, headers={"Retry-After": "30"})
+
+
+def _receive(request: HttpRequest, instance_id: int, secret: str) -> HttpResponse:
+    if instance_id_for_webhook(instance_id=instance_id, secret=secret) is None:
+        return HttpResponse(status=404)
+    body = _read_body(request, settings.WEBHOOK_MAX_BODY_BYTES)
+    if body is None:
+        return JsonResponse({"error": "body too large"}, status=413)
+    content_type = request.META.get("CONTENT_TYPE", "")
+
+    def reject(status: int, error: str, reason: str) -> HttpResponse:
+        # The secret was right: keep what was sent, so support can see it.
+        webhook_reject_record(
+            instance_id=instance_id, reason=reason, content_type=content_type, body=body
+        )
+        return JsonResponse({"error": error}, status=status)
+
+    if not _is_json(content_type):
+        return reject(415, "JSON only", "not JSON")
+    try:
+        data = json.loads(body)
+    except ValueError as exc:
+        return reject(400, "malformed JSON", f"malformed JSON: {exc}")
+    if not isinstance(data, dict):
+        return reject(400, "a JSON object is required", f"not a JSON object: {type(data).__name__}")
+    _event, created = webhook_event_receive(instance_id=instance_id, data=data)
+    return JsonResponse({"status": "stored" if created else "duplicate"})
+
+
+@csrf_exempt
+def bare(request: HttpRequest) -> HttpResponse:
+    """Benchmark baseline only (mounted when BENCH_BARE_ENDPOINT=1): an empty 200."""
+    request.read()
+    return HttpResponse(b"{}", content_type="application/json")

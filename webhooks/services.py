@@ -1,0 +1,186 @@
+"""Writes of the webhooks app: store an event, process it once, replay, sweep, purge.
+
+Exactly-once processing: ``webhook_event_process`` locks the event row with
+``SELECT ... FOR UPDATE SKIP LOCKED`` limited to claimable states and runs the processor in
+the same transaction that marks the event processed. A second runner (the sweeper, a
+duplicate task, another worker) either skips the locked row or, once the first commits, no
+longer finds it claimable. A worker killed half-way rolls everything back, the row stays
+pending, and the sweeper takes it later.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Iterable, Mapping
+from datetime import datetime, timedelta
+from functools import partial
+from typing import Any
+
+from django.conf import settings
+from django.db import IntegrityError, transaction
+from django.db.models import F, Q
+from django.utils import timezone
+
+from webhooks.keys import dedupe_key
+from webhooks.models import CLAIMABLE, EventState, WebhookEvent, WebhookReject
+from webhooks.processors import PROCESSORS
+from zapi.events import InvalidEventError, parse_event
+
+logger = logging.getLogger(__name__)
+
+# Publishing to a broker that is down must not hold the webhook's answer for long: the event
+# is already stored and the sweeper will take it (a few hundred ms at most here).
+PUBLISH_RETRY_POLICY = {"max_retries": 2, "interval_start": 0, "interval_step": 0.1}
+_MAX_ERROR = 4000
+
+
+def webhook_event_receive(
+    *, instance_id: int, data: Mapping[str, Any], received_at: datetime | None = None
+) -> tuple[WebhookEvent | None, bool]:
+    """Store a webhook's payload once; (event, True) when new, (None, False) when it is a
+    duplicate. Processing is sent to Celery after the row is committed."""
+    received_at = received_at or timezone.now()
+    kind = data.get("type")
+    try:
+        with transaction.atomic():
+            event = WebhookEvent.objects.create(
+                instance_id=instance_id,
+                event_type=kind[:64] if isinstance(kind, str) else "",
+                dedupe_key=dedupe_key(data, received_at=received_at),
+                payload=dict(data),
+                received_at=received_at,
+            )
+            transaction.on_commit(partial(webhook_event_dispatch, event_id=event.pk))
+    except IntegrityError:
+        return None, False
+    return event, True
+
+
+def webhook_reject_record(
+    *, instance_id: int, reason: str, content_type: str, body: bytes
+) -> WebhookReject:
+    return WebhookReject.objects.create(
+        instance_id=instance_id,
+        reason=reason[:255],
+        content_type=content_type[:255],
+        body=body.decode("utf-8", errors="replace"),
+    )
+
+
+def webhook_event_dispatch(*, event_id: int) -> bool:
+    """Send the processing task; False when the broker is unreachable (the event is stored
+    and the sweeper will process it, so this never fails the webhook's answer)."""
+    from webhooks.tasks import webhook_event_process_task
+
+    try:
+        webhook_event_process_task.apply_async(
+            args=(event_id,), retry=True, retry_policy=PUBLISH_RETRY_POLICY
+        )
+    except Exception:
+        logger.warning("broker unreachable: webhook event %s left to the sweeper", event_id)
+        return False
+    return True
+
+
+def webhook_event_process(*, event_id: int) -> str | None:
+    """Process the event if it is claimable and nobody else holds it; returns its new state,
+    or None when there was nothing to do (done already, or being done elsewhere)."""
+    with transaction.atomic():
+        event = (
+            WebhookEvent.objects.select_for_update(skip_locked=True, of=("self",))
+            .select_related("instance")
+            .filter(pk=event_id, state__in=CLAIMABLE)
+            .first()
+        )
+        if event is None:
+            return None
+        now = timezone.now()
+        event.last_attempt_at = now
+        processor = PROCESSORS.get(event.event_type.lower())
+        if processor is None:
+            # Unknown types are kept and shown, never an error (spec: Z-API adds events).
+            event.state, event.outcome, event.error = EventState.IGNORED, "no processor", ""
+        else:
+            _run(event, processor)
+        if event.state in (EventState.PROCESSED, EventState.IGNORED):
+            event.processed_at = now
+        event.save(
+            update_fields=[
+                "state", "outcome", "error", "attempts", "last_attempt_at", "processed_at",
+            ]
+        )  # fmt: skip
+        return str(event.state)
+
+
+def _run(event: WebhookEvent, processor: Any) -> None:
+    try:
+        parsed = parse_event(event.payload)
+    except InvalidEventError as exc:
+        # A known type with fields of the wrong shape can never succeed: no retries.
+        event.attempts += 1
+        event.state, event.error, event.outcome = EventState.DEAD, str(exc)[:_MAX_ERROR], ""
+        return
+    try:
+        with transaction.atomic():
+            outcome = processor(event, parsed)
+    except Exception as exc:
+        logger.exception("webhook event %s failed", event.pk)
+        event.attempts += 1
+        failed = EventState.DEAD if event.attempts >= settings.WEBHOOK_MAX_ATTEMPTS else None
+        event.state = failed or EventState.FAILED
+        event.error = f"{type(exc).__name__}: {exc}"[:_MAX_ERROR]
+        event.outcome = ""
+        return
+    event.state, event.outcome, event.error = EventState.PROCESSED, outcome[:255], ""
+
+
+def webhook_events_replay(*, event_ids: Iterable[int]) -> int:
+    """Process these events again (support's "replay"). Processors are idempotent, so a
+    replay repairs what a bug or a missing row prevented and changes nothing else."""
+    ids = list(event_ids)
+    with transaction.atomic():
+        count = (
+            WebhookEvent.objects.filter(pk__in=ids)
+            .exclude(state=EventState.PENDING)
+            .update(
+                state=EventState.PENDING,
+                attempts=0,
+                error="",
+                outcome="",
+                processed_at=None,
+                replays=F("replays") + 1,
+            )
+        )
+        for event_id in ids:
+            transaction.on_commit(partial(webhook_event_dispatch, event_id=event_id))
+    return count
+
+
+def webhook_events_sweep(
+    *, older_than: timedelta | None = None, limit: int = 500, now: datetime | None = None
+) -> int:
+    """Process events left pending or failed for longer than ``older_than`` (a broker that
+    was down, a killed worker); each under the same row lock as the normal path. Runs them
+    here, not through the broker, since the broker may be what failed."""
+    now = now or timezone.now()
+    cutoff = now - (older_than or timedelta(seconds=settings.WEBHOOK_SWEEP_AFTER_SECONDS))
+    ids = list(
+        WebhookEvent.objects.filter(state__in=CLAIMABLE, received_at__lt=cutoff)
+        .filter(Q(last_attempt_at__isnull=True) | Q(last_attempt_at__lt=cutoff))
+        .order_by("received_at")
+        .values_list("pk", flat=True)[:limit]
+    )
+    return sum(1 for event_id in ids if webhook_event_process(event_id=event_id) is not None)
+
+
+def webhook_events_purge(*, older_than_days: int | None = None, batch: int = 5000) -> int:
+    """Delete raw events and rejects older than the retention. Events not yet processed are
+    kept whatever their age: they are still owed processing."""
+    days = settings.WEBHOOK_RETENTION_DAYS if older_than_days is None else older_than_days
+    cutoff = timezone.now() - timedelta(days=days)
+    deleted = 0
+    old = WebhookEvent.objects.filter(received_at__lt=cutoff).exclude(state__in=CLAIMABLE)
+    while ids := list(old.values_list("pk", flat=True)[:batch]):
+        deleted += WebhookEvent.objects.filter(pk__in=ids).delete()[0]
+    WebhookReject.objects.filter(received_at__lt=cutoff).delete()
+    return deleted
