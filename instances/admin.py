@@ -1,83 +1,233 @@
+"""The fleet list (the Instance changelist), the add/change forms and the instance pages,
+wired through ``InstanceAdmin.get_urls``."""
+
 from __future__ import annotations
 
+from functools import partial
 from typing import Any
 
-from django import forms
-from django.contrib import admin
-from django.core.exceptions import ValidationError
+from django.contrib import admin, messages
+from django.contrib.admin.views.main import ChangeList
+from django.db import transaction
 from django.db.models import QuerySet
-from django.http import HttpRequest
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect
+from django.template.response import TemplateResponse
+from django.urls import URLPattern, reverse
+from django.utils import timezone
+from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
 
-from core.admin import ScopedAdmin, SecretField
+from core.admin import ScopedAdmin
 from core.secrets import mask
+from instances.forms import InstanceAddForm, InstanceChangeForm
+from instances.health import uptime_by_instance
 from instances.models import Instance
-from instances.services import instance_add, instance_add_check
+from instances.selectors import (
+    FLEET_STATES,
+    billing_of,
+    connection_badge,
+    fleet_queryset,
+    fleet_state_q,
+    open_notices,
+)
+from instances.services import instance_add
+from instances.svg import uptime_strip
+from instances.tasks import instance_probe_task, instance_restart_task, instance_webhooks_task
+from instances.views import urls as instance_urls
+from partners.roles import Capability
+from partners.scoping import partners_where
 
 
-class InstanceAddForm(forms.ModelForm):  # type: ignore[type-arg]
-    """Add an instance you already have at Z-API: its id, token and client token."""
+class FleetStateFilter(admin.SimpleListFilter):
+    title = _("state")
+    parameter_name = "state"
 
-    token = SecretField(label=_("instance token"))
-    client_token = SecretField(label=_("account security token"), required=False)
+    def lookups(self, request: HttpRequest, model_admin: Any) -> list[tuple[str, Any]]:
+        return list(FLEET_STATES.items())
 
-    class Meta:
-        model = Instance
-        fields = ["partner", "zapi_id", "token", "client_token", "name", "phone"]
-
-    def clean(self) -> dict[str, Any]:
-        cleaned = super().clean() or {}
-        if cleaned.get("partner") and cleaned.get("zapi_id"):
-            try:
-                instance_add_check(partner=cleaned["partner"], zapi_id=cleaned["zapi_id"])
-            except ValidationError as exc:
-                self.add_error(None, exc)
-        return cleaned
+    def queryset(self, request: HttpRequest, queryset: QuerySet[Any]) -> QuerySet[Any]:
+        value = self.value()
+        if value in FLEET_STATES:
+            return queryset.filter(fleet_state_q(value))
+        return queryset
 
 
-class InstanceChangeForm(forms.ModelForm):  # type: ignore[type-arg]
-    token = SecretField(label=_("instance token"), required=False)
-    client_token = SecretField(label=_("account security token"), required=False)
+class FleetChangeList(ChangeList):
+    """After the page's rows are fetched, one more query draws every row's uptime strip."""
 
-    class Meta:
-        model = Instance
-        fields = ["partner", "name", "phone", "token", "client_token"]
-
-    def clean(self) -> dict[str, Any]:
-        cleaned = super().clean() or {}
-        # An empty secret field keeps the stored secret: it is never sent to the browser.
-        for name in ("token", "client_token"):
-            if not cleaned.get(name):
-                cleaned[name] = getattr(self.instance, name)
-        return cleaned
+    def get_results(self, request: HttpRequest) -> None:
+        super().get_results(request)
+        rows = list(self.result_list)
+        uptime = uptime_by_instance(instance_ids=[row.pk for row in rows])
+        for row in rows:
+            row.uptime_hours = uptime[row.pk]
+        self.result_list = rows
 
 
 @admin.register(Instance)
 class InstanceAdmin(ScopedAdmin):
-    list_display = ["name", "zapi_id", "phone", "partner", "connection_state", "due_date"]
-    list_filter = ["connection_state", "subscription_state", "partner"]
-    search_fields = ["name", "zapi_id", "phone"]
-    list_select_related = ["partner"]
+    list_display = [
+        "state_badge",
+        "name_link",
+        "phone",
+        "partner",
+        "zapi_queue",
+        "pending",
+        "last_event",
+        "billing",
+        "uptime",
+    ]
+    list_display_links = None
+    list_filter = [FleetStateFilter, "subscription_state", "partner"]
+    search_fields = ["name", "zapi_id", "phone", "partner__name"]
+    list_per_page = 100
+    # Counting every row twice is the slowest part of a big changelist: count once.
+    show_full_result_count = False
+    actions = ["refresh_status", "restart", "point_webhooks_here"]
     readonly_fields = ["zapi_id", "token_masked", "webhook_url", "created_at", "updated_at"]
+    change_list_template = "admin/instances/instance/change_list.html"
+    change_form_template = "admin/instances/instance/change_form.html"
+
+    class Media:
+        css = {"all": ["instances/instances.css"]}
 
     def get_queryset(self, request: HttpRequest) -> QuerySet[Any]:
-        return super().get_queryset(request).select_related("partner")
+        return fleet_queryset(super().get_queryset(request))
 
+    def get_changelist(self, request: HttpRequest, **kwargs: Any) -> type[ChangeList]:
+        return FleetChangeList
+
+    def get_urls(self) -> list[URLPattern]:
+        return [*instance_urls(self), *super().get_urls()]
+
+    # -- the fleet list's columns ------------------------------------------------------
+    @admin.display(description=_("state"), ordering="connection_state")
+    def state_badge(self, obj: Instance) -> str:
+        key, css = connection_badge(obj)
+        flag = ""
+        if obj.probe_mismatch_since is not None:
+            flag = format_html(
+                ' <span class="fleet-flag" title="{}">⚑</span>',
+                _("Webhooks said connected, but a status probe found it down."),
+            )
+        return format_html('<span class="badge {}">{}</span>{}', css, FLEET_STATES[key], flag)
+
+    @admin.display(description=_("name"), ordering="name")
+    def name_link(self, obj: Instance) -> str:
+        url = reverse("admin:instances_instance_overview", args=[obj.pk])
+        return format_html('<a href="{}">{}</a>', url, obj.name)
+
+    @admin.display(description=_("Z-API queue"), ordering="zapi_queue_size")
+    def zapi_queue(self, obj: Instance) -> str:
+        return "—" if obj.zapi_queue_size is None else str(obj.zapi_queue_size)
+
+    @admin.display(description=_("our queue"), ordering="pending_count")
+    def pending(self, obj: Instance) -> int:
+        return int(getattr(obj, "pending_count", 0))
+
+    @admin.display(description=_("last event"), ordering="last_event_at")
+    def last_event(self, obj: Instance) -> str:
+        seen = max(
+            (t for t in (obj.last_event_at, obj.connection_changed_at) if t is not None),
+            default=None,
+        )
+        if seen is None:
+            return "—"
+        return format_html(
+            '<span title="{}">{}</span>',
+            timezone.localtime(seen).strftime("%Y-%m-%d %H:%M:%S"),
+            _("%(ago)s ago") % {"ago": _short_delta(timezone.now() - seen)},
+        )
+
+    @admin.display(description=_("due"), ordering="due_date")
+    def billing(self, obj: Instance) -> str:
+        info = billing_of(obj)
+        if info.key == "expired":
+            return format_html('<span class="badge badge-bad">{}</span>', FLEET_STATES["expired"])
+        if info.key == "trial":
+            left = _short_delta(info.left) if info.left is not None else "?"
+            return format_html(
+                '<span class="badge badge-warn">{}</span> {}',
+                FLEET_STATES["trial"],
+                _("%(left)s left") % {"left": left},
+            )
+        if info.due is None:
+            return "—"
+        return timezone.localtime(info.due).strftime("%Y-%m-%d")
+
+    @admin.display(description=_("last 24 h"))
+    def uptime(self, obj: Instance) -> str:
+        hours = getattr(obj, "uptime_hours", None)
+        return uptime_strip(hours) if hours is not None else ""
+
+    # -- bulk actions: each enqueues one task per instance after commit ------------------
+    def _enqueue(self, request: HttpRequest, queryset: QuerySet[Any], send: Any) -> int:
+        operable = partners_where(request.user, Capability.OPERATE)
+        ids = [
+            pk
+            for pk, partner_id in queryset.values_list("pk", "partner_id")
+            if operable is None or partner_id in operable
+        ]
+        for pk in ids:
+            send(pk)
+        return len(ids)
+
+    @admin.action(description=_("Refresh status from Z-API"))
+    def refresh_status(self, request: HttpRequest, queryset: QuerySet[Any]) -> None:
+        n = self._enqueue(request, queryset, _after_commit(instance_probe_task))
+        self.message_user(request, _queued(n, _("status refresh")), messages.INFO)
+
+    @admin.action(description=_("Restart at Z-API"))
+    def restart(self, request: HttpRequest, queryset: QuerySet[Any]) -> None:
+        n = self._enqueue(request, queryset, _after_commit(instance_restart_task))
+        self.message_user(request, _queued(n, _("restart")), messages.INFO)
+
+    @admin.action(description=_("Point every webhook here"))
+    def point_webhooks_here(self, request: HttpRequest, queryset: QuerySet[Any]) -> None:
+        send = _after_commit(instance_webhooks_task, None)
+        n = self._enqueue(request, queryset, send)
+        self.message_user(request, _queued(n, _("webhook update")), messages.INFO)
+
+    def changelist_view(
+        self, request: HttpRequest, extra_context: dict[str, Any] | None = None
+    ) -> HttpResponse:
+        extra_context = {**(extra_context or {}), "notices": open_notices(user=request.user)}
+        return super().changelist_view(request, extra_context)
+
+    # -- add and change forms ----------------------------------------------------------------
     def get_form(
         self, request: HttpRequest, obj: Any = None, change: bool = False, **kw: Any
     ) -> Any:
         kw["form"] = InstanceChangeForm if obj is not None else InstanceAddForm
         form = super().get_form(request, obj, change=change, **kw)
-        form.base_fields["partner"].queryset = self.partner_choices(request)
+        form.base_fields["partner"].queryset = self.partner_choices(request)  # type: ignore[attr-defined]
         return form
 
-    def get_fields(self, request: HttpRequest, obj: Any = None) -> list[str]:
+    def get_fields(self, request: HttpRequest, obj: Any = None) -> Any:
         if obj is None:
             return list(InstanceAddForm.Meta.fields)
         return [*InstanceChangeForm.Meta.fields, *self.readonly_fields]
 
-    def get_readonly_fields(self, request: HttpRequest, obj: Any = None) -> list[str]:
+    def get_readonly_fields(self, request: HttpRequest, obj: Any = None) -> Any:
         return self.readonly_fields if obj is not None else []
+
+    def change_view(
+        self,
+        request: HttpRequest,
+        object_id: str,
+        form_url: str = "",
+        extra_context: dict[str, Any] | None = None,
+    ) -> HttpResponse:
+        from instances.views.common import instance_tabs
+
+        response = super().change_view(request, object_id, form_url, extra_context)
+        if isinstance(response, TemplateResponse) and response.context_data:
+            original = response.context_data.get("original")
+            if original is not None:
+                response.context_data["tabs"] = instance_tabs(original, "edit")
+        return response
 
     def save_model(self, request: HttpRequest, obj: Instance, form: Any, change: bool) -> None:
         if change:
@@ -95,6 +245,13 @@ class InstanceAdmin(ScopedAdmin):
         obj.pk = created.pk
         obj.refresh_from_db()
 
+    def response_add(
+        self, request: HttpRequest, obj: Instance, post_url_continue: str | None = None
+    ) -> HttpResponse:
+        # A new instance goes straight to its page, where it can be paired.
+        self.message_user(request, _("Instance added. Pair it or check its status."))
+        return redirect("admin:instances_instance_overview", obj.pk)
+
     @admin.display(description=_("instance token"))
     def token_masked(self, obj: Instance) -> str:
         return mask(obj.token)
@@ -103,3 +260,26 @@ class InstanceAdmin(ScopedAdmin):
     def webhook_url(self, obj: Instance) -> str:
         # The path holds the secret: show it whole only to people who may change the row.
         return obj.webhook_url
+
+
+def _after_commit(task: Any, *args: Any) -> Any:
+    """Send ``task(pk, *args)`` once the admin action's transaction has committed."""
+    return lambda pk: transaction.on_commit(partial(task.delay, pk, *args))
+
+
+def _queued(n: int, what: Any) -> str:
+    return ngettext(
+        "Queued %(what)s for %(n)d instance.", "Queued %(what)s for %(n)d instances.", n
+    ) % {"what": what, "n": n}
+
+
+def _short_delta(delta: Any) -> str:
+    seconds = int(abs(delta.total_seconds()))
+    days, rest = divmod(seconds, 86400)
+    hours, rest = divmod(rest, 3600)
+    minutes = rest // 60
+    if days:
+        return f"{days}d {hours}h"
+    if hours:
+        return f"{hours}h {minutes}m"
+    return f"{minutes}m" if minutes else f"{seconds}s"

@@ -2,11 +2,18 @@
 
 from __future__ import annotations
 
+from datetime import UTC, datetime
+from typing import Any, cast
+
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from instances.models import Instance
+from instances.connection import instance_connection_apply
+from instances.models import Instance, ProbeSource
+from instances.outcome import Outcome, zapi_outcome
+from instances.zapi import instance_client
 from partners.models import Partner
 
 
@@ -51,3 +58,160 @@ def instance_add(
     instance.full_clean()
     instance.save()
     return instance
+
+
+# -- actions at Z-API ------------------------------------------------------------------------
+# Each returns an ``Outcome``: what Z-API answered, or its error, for the page to show.
+
+
+def instance_details_refresh(*, instance: Instance) -> Outcome[dict[str, Any]]:
+    """Fetch ``/me`` and ``/device`` (spec 001 l.865, l.952) into ``settings_snapshot``."""
+    client = instance_client(instance)
+    me = zapi_outcome(_("Instance data"), client.me)
+    if not me.ok:
+        return cast(Outcome[dict[str, Any]], me)
+    snapshot: dict[str, Any] = {"me": me.answer, "fetched_at": timezone.now().isoformat()}
+    # /device only answers for a connected phone; its error is part of the picture.
+    device = zapi_outcome(_("Phone data"), client.device)
+    snapshot["device"] = device.answer if device.ok else {}
+    snapshot["device_error"] = "" if device.ok else device.text
+    changes: dict[str, Any] = {"settings_snapshot": snapshot, "updated_at": timezone.now()}
+    if me.answer.get("paymentStatus"):
+        changes["payment_status"] = str(me.answer["paymentStatus"])[:40]
+    if isinstance(me.answer.get("due"), int | float):
+        changes["due_date"] = _from_timestamp(me.answer["due"])
+    Instance.objects.filter(pk=instance.pk).update(**changes)
+    instance.refresh_from_db()
+    return Outcome(ok=True, action=me.action, text=_("Refreshed from Z-API."), value=snapshot)
+
+
+def _from_timestamp(value: float) -> datetime:
+    # Z-API's ``due`` is a unix timestamp, sometimes in milliseconds (spec 001 l.960).
+    seconds = value / 1000 if value > 10**11 else value
+    return datetime.fromtimestamp(seconds, tz=UTC)
+
+
+def instance_rename(*, instance: Instance, name: str) -> Outcome[Any]:
+    """Rename at Z-API (``/update-name``, spec 001 l.905) and here when Z-API agrees."""
+    name = name.strip()
+    if not name:
+        raise ValidationError(_("A name is required."))
+    outcome = zapi_outcome(_("Rename"), lambda: instance_client(instance).update_name(name))
+    if outcome.ok:
+        Instance.objects.filter(pk=instance.pk).update(name=name[:120], updated_at=timezone.now())
+        instance.name = name[:120]
+    return outcome
+
+
+def instance_settings_update(
+    *,
+    instance: Instance,
+    auto_read_message: bool,
+    auto_read_status: bool,
+    call_reject_auto: bool,
+    call_reject_message: str,
+) -> list[Outcome[Any]]:
+    """Apply the instance settings (spec 001 l.487-730): one Z-API call each."""
+    client = instance_client(instance)
+    outcomes = [
+        zapi_outcome(
+            _("Auto-read messages"), lambda: client.update_auto_read_message(auto_read_message)
+        ),
+        zapi_outcome(
+            _("Auto-read statuses"), lambda: client.update_auto_read_status(auto_read_status)
+        ),
+        zapi_outcome(_("Reject calls"), lambda: client.update_call_reject_auto(call_reject_auto)),
+    ]
+    if call_reject_message.strip():
+        outcomes.append(
+            zapi_outcome(
+                _("Call reject message"),
+                lambda: client.update_call_reject_message(call_reject_message.strip()),
+            )
+        )
+    _snapshot_merge(
+        instance,
+        {
+            "autoReadMessage": auto_read_message,
+            "autoReadStatus": auto_read_status,
+            "callRejectAuto": call_reject_auto,
+            "callRejectMessage": call_reject_message.strip(),
+        },
+        applied=[o.ok for o in outcomes],
+    )
+    return outcomes
+
+
+def instance_profile_update(
+    *, instance: Instance, name: str = "", description: str = "", picture_url: str = ""
+) -> list[Outcome[Any]]:
+    """Profile name, description ("about") and picture (spec 001 l.571-660); blanks skipped."""
+    client = instance_client(instance)
+    outcomes: list[Outcome[Any]] = []
+    if name.strip():
+        outcomes.append(
+            zapi_outcome(_("Profile name"), lambda: client.update_profile_name(name.strip()))
+        )
+    if description.strip():
+        outcomes.append(
+            zapi_outcome(
+                _("Profile description"),
+                lambda: client.update_profile_description(description.strip()),
+            )
+        )
+    if picture_url.strip():
+        outcomes.append(
+            zapi_outcome(
+                _("Profile picture"), lambda: client.update_profile_picture(picture_url.strip())
+            )
+        )
+    return outcomes
+
+
+def _snapshot_merge(instance: Instance, values: dict[str, Any], *, applied: list[bool]) -> None:
+    if not all(applied):
+        return  # keep what Z-API last told us; a refresh will show the truth
+    with transaction.atomic():
+        row = Instance.objects.select_for_update().get(pk=instance.pk)
+        snapshot = dict(row.settings_snapshot or {})
+        snapshot["me"] = {**snapshot.get("me", {}), **values}
+        Instance.objects.filter(pk=instance.pk).update(settings_snapshot=snapshot)
+        instance.settings_snapshot = snapshot
+
+
+def instance_webhooks_point_here(
+    *, instance: Instance, notify_sent_by_me: bool | None = None
+) -> Outcome[Any]:
+    """Point every webhook at ``instance.webhook_url`` (``/update-every-webhooks``, spec 001
+    l.13413), then read ``/me`` back so the page shows what Z-API has now."""
+    url = instance.webhook_url
+    outcome = zapi_outcome(
+        _("Point webhooks here"),
+        lambda: instance_client(instance).update_every_webhooks(
+            url, notify_sent_by_me=notify_sent_by_me
+        ),
+        ok_text=_("Every webhook now points at this dashboard."),
+    )
+    if outcome.ok:
+        instance_details_refresh(instance=instance)
+    return outcome
+
+
+def instance_restart(*, instance: Instance) -> Outcome[Any]:
+    """``/restart`` (spec 001 l.794): a GET with side effects, never retried."""
+    return zapi_outcome(_("Restart"), instance_client(instance).restart)
+
+
+def instance_disconnect(*, instance: Instance) -> Outcome[Any]:
+    """``/disconnect`` (spec 001 l.822): unpairs the phone; it must be paired again."""
+    outcome = zapi_outcome(_("Disconnect"), instance_client(instance).disconnect)
+    if outcome.ok:
+        # The DisconnectedCallback will follow; apply now so the page is honest at once.
+        instance_connection_apply(
+            instance_id=instance.pk,
+            connected=False,
+            at=timezone.now(),
+            source=ProbeSource.PROBE,
+            error=_("Disconnected from the dashboard."),
+        )
+    return outcome

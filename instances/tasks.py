@@ -2,9 +2,14 @@
 
 from __future__ import annotations
 
+import logging
 from typing import Any
 
 from celery import shared_task
+
+from zapi.errors import TransportError
+
+logger = logging.getLogger(__name__)
 
 
 @shared_task(bind=True, max_retries=3, retry_backoff=True, ignore_result=True)
@@ -13,3 +18,62 @@ def instance_disconnected_email(self: Any, instance_id: int, text: str) -> int:
     from instances.notify import instance_disconnected_email_send
 
     return instance_disconnected_email_send(instance_id=instance_id, text=text)
+
+
+@shared_task(bind=True, max_retries=2, retry_backoff=True, ignore_result=True)
+def instance_probe_task(self: Any, instance_id: int) -> str:
+    """Probe one instance's ``/status``; an unreachable Z-API is retried, nothing else."""
+    from instances.health import instance_probe
+    from instances.models import Instance
+
+    instance = Instance.objects.filter(pk=instance_id).first()
+    if instance is None:
+        return "gone"
+    try:
+        return str(instance_probe(instance=instance))
+    except TransportError as exc:
+        raise self.retry(exc=exc) from None
+
+
+@shared_task(bind=True, ignore_result=True)
+def instance_probe_fleet(self: Any) -> int:
+    """Beat: one probe per instance, spread evenly over the probe interval (countdowns),
+    each expiring with the interval so a backlog never piles up."""
+    from instances.health import probe_interval, probe_offsets
+    from instances.models import Instance
+
+    interval = probe_interval()
+    ids = list(Instance.objects.order_by("pk").values_list("pk", flat=True))
+    for instance_id, offset in probe_offsets(ids, interval):
+        instance_probe_task.apply_async((instance_id,), countdown=offset, expires=interval)
+    return len(ids)
+
+
+@shared_task(bind=True, ignore_result=True)
+def instance_restart_task(self: Any, instance_id: int) -> str:
+    """Bulk action: restart. Never retried (a GET with side effects, spec 001 l.794)."""
+    from instances.models import Instance
+    from instances.services import instance_restart
+
+    instance = Instance.objects.filter(pk=instance_id).first()
+    if instance is None:
+        return "gone"
+    outcome = instance_restart(instance=instance)
+    logger.info("restart instance %s: %s", instance_id, outcome.text)
+    return str(outcome)
+
+
+@shared_task(bind=True, max_retries=3, retry_backoff=True, ignore_result=True)
+def instance_webhooks_task(self: Any, instance_id: int, notify_sent_by_me: bool | None) -> str:
+    """Bulk action: point every webhook here. Idempotent (a PUT), so retryable errors retry."""
+    from instances.models import Instance
+    from instances.services import instance_webhooks_point_here
+
+    instance = Instance.objects.filter(pk=instance_id).first()
+    if instance is None:
+        return "gone"
+    outcome = instance_webhooks_point_here(instance=instance, notify_sent_by_me=notify_sent_by_me)
+    if not outcome.ok and outcome.retryable:
+        raise self.retry(countdown=5 * (self.request.retries + 1))
+    logger.info("webhooks of instance %s: %s", instance_id, outcome.text)
+    return str(outcome)

@@ -1,0 +1,55 @@
+"""The instance pages, served under the Instance admin (``InstanceAdmin.get_urls``)."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+from django.urls import URLPattern, path
+
+from instances.views import detail, health, mobile, pairing, queue
+
+# (route under /<pk>/, view, url name suffix): names are "admin:instances_instance_<suffix>".
+ROUTES: list[tuple[str, Callable[..., Any], str]] = [
+    ("overview/", detail.overview, "overview"),
+    ("refresh/", detail.refresh, "refresh"),
+    ("rename/", detail.rename, "rename"),
+    ("settings/", detail.settings_page, "settings"),
+    ("profile/", detail.profile, "profile"),
+    ("webhooks/", detail.webhooks, "webhooks"),
+    ("restart/", detail.restart, "restart"),
+    ("disconnect/", detail.disconnect, "disconnect"),
+    ("pairing/", pairing.page, "pairing"),
+    ("pairing/qr/", pairing.qr, "pairing_qr"),
+    ("pairing/state/", pairing.state, "pairing_state"),
+    ("pairing/phone-code/", pairing.phone_code, "pairing_phone_code"),
+    ("pairing/queue/", pairing.queue_decision, "pairing_queue"),
+    ("queue/", queue.page, "queue"),
+    ("queue/rows/", queue.rows, "queue_rows"),
+    ("queue/delete/", queue.delete_one, "queue_delete"),
+    ("queue/clear/", queue.clear, "queue_clear"),
+    ("health/", health.page, "health"),
+    ("health/probe/", health.probe_now, "probe"),
+    ("mobile/", mobile.page, "mobile"),
+]
+
+
+def urls(model_admin: Any) -> list[URLPattern]:
+    wrap = model_admin.admin_site.admin_view
+    patterns = []
+    for route, view, name in ROUTES:
+
+        def bound(request: Any, object_id: int, _view: Callable[..., Any] = view) -> Any:
+            return _view(request, object_id, model_admin)
+
+        patterns.append(
+            path(f"<int:object_id>/{route}", wrap(bound), name=f"instances_instance_{name}")
+        )
+    patterns.append(
+        path(
+            "notices/<int:notice_id>/dismiss/",
+            wrap(lambda request, notice_id: health.dismiss_notice(request, notice_id)),
+            name="instances_instancenotice_dismiss",
+        )
+    )
+    return patterns

@@ -1,0 +1,84 @@
+"""What every instance page shares: the scoped lookup, the tabs, showing Z-API's answers."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied
+from django.http import HttpRequest
+from django.shortcuts import get_object_or_404
+from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
+
+from instances.models import Instance
+from instances.outcome import Outcome
+from partners.roles import Capability
+from partners.scoping import user_can
+
+TABS: list[tuple[str, Any]] = [
+    ("overview", _("Overview")),
+    ("pairing", _("Pairing")),
+    ("settings", _("Settings")),
+    ("webhooks", _("Webhooks")),
+    ("queue", _("Z-API queue")),
+    ("health", _("Health")),
+    ("mobile", _("Mobile registration")),
+    ("edit", _("Edit")),
+]
+
+
+def instance_for(
+    request: HttpRequest, object_id: int, capability: Capability = Capability.VIEW
+) -> Instance:
+    """The instance if the user sees it (else 404) and may do ``capability`` (else 403)."""
+    instance = get_object_or_404(
+        Instance.objects.for_user(request.user).select_related("partner"), pk=object_id
+    )
+    if not user_can(request.user, capability, instance.partner):
+        raise PermissionDenied
+    return instance
+
+
+def may(request: HttpRequest, instance: Instance, capability: Capability) -> bool:
+    return user_can(request.user, capability, instance.partner)
+
+
+def instance_tabs(instance: Instance, active: str) -> list[dict[str, Any]]:
+    tabs = []
+    for key, label in TABS:
+        name = "change" if key == "edit" else key
+        tabs.append(
+            {
+                "label": label,
+                "url": reverse(f"admin:instances_instance_{name}", args=[instance.pk]),
+                "active": key == active,
+            }
+        )
+    return tabs
+
+
+def page_context(
+    request: HttpRequest, model_admin: Any, instance: Instance, *, title: Any, tab: str
+) -> dict[str, Any]:
+    return {
+        **model_admin.admin_site.each_context(request),
+        "opts": Instance._meta,
+        "original": instance,
+        "instance": instance,
+        "title": title,
+        "subtitle": instance.name,
+        "tabs": instance_tabs(instance, tab),
+        "media": model_admin.media,
+    }
+
+
+def show(request: HttpRequest, outcome: Outcome[Any]) -> None:
+    """Tell the operator what Z-API answered (or its error): an admin message."""
+    level = messages.SUCCESS if outcome.ok else messages.ERROR
+    messages.add_message(request, level, str(outcome))
+
+
+def show_all(request: HttpRequest, outcomes: list[Outcome[Any]]) -> None:
+    for outcome in outcomes:
+        show(request, outcome)

@@ -1,0 +1,119 @@
+"""A small in-memory Z-API behind ``httpx.MockTransport``, for unit tests that need exact
+requests or answers the sandbox cannot give (errors, captcha, bans). Installed as the
+process's pooled client, so every ``instance_client`` in the code under test uses it."""
+
+from __future__ import annotations
+
+import json
+import os
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Any
+
+import httpx
+
+import zapi.transport as transport
+
+Handler = Callable[[httpx.Request, dict[str, Any]], httpx.Response | dict[str, Any] | list[Any]]
+
+
+@dataclass
+class FakeZapi:
+    connected: bool = False
+    smartphone: bool = True
+    queue: list[dict[str, Any]] = field(default_factory=list)
+    me: dict[str, Any] = field(default_factory=dict)
+    requests: list[httpx.Request] = field(default_factory=list)
+    # Route overrides: "<METHOD> <suffix>" -> handler(request, body) -> response or JSON.
+    routes: dict[str, Handler] = field(default_factory=dict)
+    qr_counter: int = 0
+
+    def calls(self, suffix: str, method: str | None = None) -> list[httpx.Request]:
+        return [
+            r
+            for r in self.requests
+            if _suffix(r) == suffix and (method is None or r.method == method)
+        ]
+
+    def handle(self, request: httpx.Request) -> httpx.Response:
+        self.requests.append(request)
+        body = json.loads(request.content) if request.content else {}
+        suffix = _suffix(request)
+        override = self.routes.get(f"{request.method} {suffix}")
+        if override is not None:
+            result = override(request, body)
+            if isinstance(result, httpx.Response):
+                return result
+            return httpx.Response(200, json=result)
+        return httpx.Response(200, json=self._default(request, suffix, body))
+
+    def _default(self, request: httpx.Request, suffix: str, body: dict[str, Any]) -> Any:
+        if suffix == "/status":
+            return {
+                "connected": self.connected,
+                "smartphoneConnected": self.smartphone if self.connected else False,
+                "error": "" if self.connected else "You are not connected.",
+            }
+        if suffix == "/qr-code":
+            self.qr_counter += 1
+            return {"value": f"2@fake-qr-{self.qr_counter}"}
+        if suffix == "/queue/count":
+            return {"count": len(self.queue)}
+        if suffix == "/queue" and request.method == "GET":
+            page = int(request.url.params.get("page", 1))
+            size = int(request.url.params.get("pageSize", 100))
+            return self.queue[(page - 1) * size : page * size]
+        if suffix == "/queue" and request.method == "DELETE":
+            self.queue.clear()
+            return {}
+        if suffix.startswith("/queue/") and request.method == "DELETE":
+            zaap_id = suffix.rsplit("/", 1)[1]
+            self.queue = [m for m in self.queue if m["ZaapId"] != zaap_id]
+            return {}
+        if suffix == "/me":
+            return {"id": "X", "token": "SHOULD-NOT-LEAK", "connected": self.connected, **self.me}
+        if suffix == "/device":
+            return {"phone": "5544999999999", "name": "Sales", "originalDevice": "android"}
+        if suffix == "/update-every-webhooks":
+            for key in ("received", "delivery", "messageStatus", "connected", "disconnected"):
+                self.me[f"{key}CallbackUrl"] = body["value"]
+            self.me["presenceChatCallbackUrl"] = body["value"]
+            if "notifySentByMe" in body:
+                self.me["receiveCallbackSentByMe"] = body["notifySentByMe"]
+            return {"value": True}
+        if suffix.startswith("/phone-code/"):
+            return {"code": "ABCD-EFGH"}
+        return {"value": True}
+
+
+def _suffix(request: httpx.Request) -> str:
+    # /instances/{id}/token/{token}/<suffix>
+    parts = request.url.path.split("/")
+    return "/" + "/".join(parts[5:]) if len(parts) > 5 else request.url.path
+
+
+def queue_message(n: int, created: int | None = None) -> dict[str, Any]:
+    return {
+        "_id": f"Z{n:04d}",
+        "ZaapId": f"Z{n:04d}",
+        "MessageId": f"M{n:04d}",
+        "Phone": "5511999999999",
+        "Message": f"queued message {n}",
+        "Created": created if created is not None else 1_700_000_000_000 + n,
+        "DelayMessage": -1,
+        "DelayTyping": 0,
+        "IsTrial": False,
+        "InstanceId": "X",
+    }
+
+
+def install(fake: FakeZapi) -> httpx.Client:
+    client = httpx.Client(transport=httpx.MockTransport(fake.handle))
+    with transport._lock:
+        transport._client, transport._pid = client, os.getpid()
+    return client
+
+
+def uninstall() -> None:
+    with transport._lock:
+        transport._client = None
