@@ -1,6 +1,29 @@
-from django.urls import URLPattern, URLResolver
+"""The sandbox's URLs: sandbox-only controls under ``_control/``, then one route per
+template in ``zapi.endpoints.ENDPOINTS`` (see routing.py)."""
+
+from django.urls import URLPattern, URLResolver, re_path
+
+from sandbox.api import endpoint_view, not_found_view
+from sandbox.controls import control_view
+from sandbox.routing import route_regex, routes_by_template, served_endpoints
 
 app_name = "sandbox"
 
-# Filled from zapi.endpoints.ENDPOINTS by the sandbox (issue 4).
-urlpatterns: list[URLPattern | URLResolver] = []
+urlpatterns: list[URLPattern | URLResolver] = [
+    re_path(
+        r"^_control/instances/(?P<instanceId>[^/]+)/token/(?P<token>[^/]+)/(?P<action>[\w-]+)$",
+        control_view,
+        name="control",
+    ),
+]
+urlpatterns += [
+    re_path(
+        route_regex(route),
+        endpoint_view,
+        kwargs={"routes": methods},
+        name="api-" + "-".join(sorted(e.name for e in methods.values())),
+    )
+    for route, methods in routes_by_template(served_endpoints())
+]
+
+urlpatterns.append(re_path(r"^(?P<rest>.*)$", not_found_view, name="not-found"))

@@ -1,0 +1,136 @@
+"""Sends (spec 001 l.1742-5048, l.13799-end) and the queue (l.9332-9532)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from sandbox import sending
+from sandbox.api import INVALID_REQUEST, Answer, ApiError, Call
+from sandbox.handlers import handles
+from sandbox.routing import QUEUE_CURSOR
+
+# The fields each send needs besides ``phone`` (the request bodies of the spec).
+SEND_FIELDS: dict[str, tuple[str, ...]] = {
+    "send_text": ("message",),
+    "send_image": ("image",),
+    "send_sticker": ("sticker",),
+    "send_gif": ("gif",),
+    "send_audio": ("audio",),
+    "send_video": ("video",),
+    "send_ptv": ("ptv",),
+    "send_document": ("document",),
+    "send_link": ("message", "linkUrl"),
+    "send_location": ("latitude", "longitude"),
+    "send_product": ("catalogPhone", "productId"),
+    "send_catalog": ("catalogPhone",),
+    "send_contact": ("contactName", "contactPhone"),
+    "send_contacts": ("contacts",),
+    "send_button_actions": ("message", "buttonActions"),
+    "send_button_list": ("message", "buttonList"),
+    "send_option_list": ("message", "optionList"),
+    "send_button_otp": ("message", "code"),
+    "send_button_pix": ("pixKey",),
+    "send_carousel": ("message", "carousel"),
+    "send_poll": ("message", "poll"),
+    "send_poll_vote": ("pollMessageId", "pollVote"),
+    "send_order": ("order",),
+    "order_status_update": (),
+    "order_payment_update": (),
+    "pin_message": ("messageId", "messageAction"),
+    "send_newsletter_admin_invite": (),
+    "send_event": ("event",),
+    "send_edit_event": ("eventMessageId",),
+    "send_event_response": ("eventMessageId", "eventResponse"),
+    "forward_message": ("messageId", "messagePhone"),
+    "send_reaction": ("messageId", "reaction"),
+    "send_remove_reaction": ("messageId",),
+    "reply_status_text": ("message",),
+    "reply_status_gif": (),
+    "reply_status_sticker": (),
+}
+# Stories have no recipient.
+STORY_FIELDS: dict[str, tuple[str, ...]] = {
+    "send_text_status": ("message",),
+    "send_image_status": ("image",),
+    "send_video_status": ("video",),
+}
+
+
+def _delay(data: dict[str, Any], key: str) -> None:
+    # spec 001 l.1808: delayMessage and delayTyping take 1 to 15 seconds.
+    value = data.get(key)
+    if value is None:
+        return
+    if isinstance(value, bool) or not isinstance(value, int) or not 1 <= value <= 15:
+        raise ApiError(400, INVALID_REQUEST, field=key)
+
+
+@handles(*SEND_FIELDS, *STORY_FIELDS)
+def send(call: Call) -> Answer:
+    name = call.endpoint.name
+    needed = STORY_FIELDS.get(name) or ("phone", *SEND_FIELDS[name])
+    data = dict(call.require(*needed))
+    _delay(data, "delayMessage")
+    _delay(data, "delayTyping")
+    if name == "send_document":
+        data["extension"] = call.params["extension"]
+    try:
+        message = sending.message_enqueue(instance=call.inst, endpoint=name, body=data)
+    except sending.QueueFullError as exc:
+        raise ApiError(
+            400,
+            f"You are not connected. The queue already holds {exc.args[0]} messages.",
+        ) from None
+    ack = {"zaapId": message.zaap_id, "messageId": message.message_id}
+    if not name.endswith("_status") or name.startswith("reply_"):
+        ack["id"] = message.message_id
+    return ack
+
+
+@handles("queue")
+def queue(call: Call) -> Answer:
+    page = call.int_query("page", 1)
+    page_size = call.int_query("pageSize", 100, high=1000)
+    messages = sending.queue_page(instance=call.inst, page=page, page_size=page_size)
+    answer: dict[str, Any] = {"messages": messages}
+    if "count" in call.query:
+        answer["count"] = sending.queued(call.inst).count()
+    return answer
+
+
+@handles("queue_count")
+def queue_count(call: Call) -> Answer:
+    return {"count": sending.queued(call.inst).count()}
+
+
+@handles(QUEUE_CURSOR.name)
+def queue_cursor(call: Call) -> Answer:
+    data = call.data()
+    size = data.get("pageSize", sending.CURSOR_PAGE_SIZE)
+    if isinstance(size, bool) or not isinstance(size, int) or size < 1:
+        raise ApiError(400, INVALID_REQUEST, field="pageSize")
+    state = data.get("pagingState")
+    if state is not None and not isinstance(state, str):
+        raise ApiError(400, INVALID_REQUEST, field="pagingState")
+    try:
+        messages, cursor = sending.queue_cursor_page(
+            instance=call.inst,
+            paging_state=state or None,
+            page_size=min(size, sending.CURSOR_MAX_PAGE_SIZE),
+        )
+    except ValueError:
+        raise ApiError(400, INVALID_REQUEST, field="pagingState") from None
+    return {"messages": messages, "pagingState": cursor}
+
+
+@handles("queue_delete_all")
+def queue_delete_all(call: Call) -> Answer:
+    sending.queue_delete(instance=call.inst)
+    return {"value": True}
+
+
+@handles("queue_delete")
+def queue_delete(call: Call) -> Answer:
+    if not sending.queue_delete(instance=call.inst, zaap_id=call.params["zaapId"]):
+        raise ApiError(404, "Message not found in the queue")
+    return {"value": True}

@@ -1,0 +1,94 @@
+"""The lifecycle end to end over real HTTP with a real Celery worker and the real clients:
+pair (QR -> scan -> connected), send, and every webhook, in order."""
+
+from __future__ import annotations
+
+import base64
+
+import httpx
+import pytest
+
+from sandbox.services import sandbox_instance_create
+from tests.live import wait_for
+from tests.sandbox.conftest import FAST
+from zapi import InstanceClient
+
+pytestmark = [pytest.mark.integration, pytest.mark.django_db(transaction=True)]
+
+
+def _control(live_url: str, instance, action: str, **body) -> dict:
+    url = (
+        f"{live_url}/sandbox/_control/instances/{instance.zapi_id}/token/{instance.token}/{action}"
+    )
+    response = httpx.post(url, json=body, timeout=10)
+    assert response.status_code == 200, response.text
+    return response.json()
+
+
+def test_pair_send_and_receive_every_webhook_in_order(live_url, celery_worker, hooks):
+    instance = sandbox_instance_create(name="E2E", timings={**FAST, "scan_connect": 0.5})
+    client = InstanceClient(f"{live_url}/sandbox", instance.zapi_id, instance.token)
+    assert client.update_every_webhooks(hooks.url).value is True
+
+    status = client.status()
+    assert (status.connected, status.error) == (False, "You are not connected.")
+    image = client.qr_code_image().value
+    assert image.startswith("data:image/png;base64,")
+    assert base64.b64decode(image.split(",", 1)[1]).startswith(b"\x89PNG")
+
+    scanned = _control(live_url, instance, "scan", phone="5511912345678")
+    assert scanned["state"] == "scanned"
+    wait_for(lambda: client.status().connected, timeout=20)
+    assert client.device().phone == "5511912345678"
+    assert client.me().connected is True
+
+    sent = client.send_audio("5511988887777", "https://example.com/a.ogg")
+    assert sent.zaapId and sent.messageId and sent.id == sent.messageId
+    wait_for(lambda: len(hooks.of_type("MessageStatusCallback")) == 4, timeout=30)
+
+    assert hooks.types() == [
+        "ConnectedCallback",
+        "DeliveryCallback",
+        "MessageStatusCallback",
+        "MessageStatusCallback",
+        "MessageStatusCallback",
+        "MessageStatusCallback",
+    ]
+    connected = hooks.of_type("ConnectedCallback")[0]
+    assert connected["phone"] == "5511912345678"
+    assert connected["instanceId"] == instance.zapi_id
+    delivery = hooks.of_type("DeliveryCallback")[0]
+    assert (delivery["zaapId"], delivery["messageId"]) == (sent.zaapId, sent.messageId)
+    statuses = hooks.of_type("MessageStatusCallback")
+    assert [s["status"] for s in statuses] == ["SENT", "RECEIVED", "READ", "PLAYED"]
+    assert all(s["ids"] == [sent.messageId] for s in statuses)
+    assert client.queue_count().count == 0
+
+    client.disconnect()
+    wait_for(lambda: hooks.of_type("DisconnectedCallback"), timeout=20)
+    assert client.status().connected is False
+
+
+def test_queue_waits_while_disconnected_and_is_sent_on_reconnect(live_url, celery_worker, hooks):
+    instance = sandbox_instance_create(name="Q", timings=FAST, webhook_url=hooks.url)
+    client = InstanceClient(f"{live_url}/sandbox", instance.zapi_id, instance.token)
+    ids = [client.send_text("5511988887777", f"hello {n}").zaapId for n in range(3)]
+    page = client.queue(page=1, page_size=10)
+    assert [m.ZaapId for m in page.messages] == ids
+    assert [m.Message for m in page.messages] == ["hello 0", "hello 1", "hello 2"]
+
+    _control(live_url, instance, "scan")
+    wait_for(lambda: len(hooks.of_type("DeliveryCallback")) == 3, timeout=30)
+    assert [d["zaapId"] for d in hooks.of_type("DeliveryCallback")] == ids
+    assert client.queue_count().count == 0
+
+
+def test_a_failing_receiver_gets_the_webhook_again(live_url, celery_worker, hooks):
+    instance = sandbox_instance_create(
+        name="Retry", connected=True, timings=FAST, webhook_url=hooks.url
+    )
+    hooks.fail_next = 2
+    _control(live_url, instance, "inbound", phone="5511977776666", kind="text", text="oi")
+    event = wait_for(lambda: hooks.of_type("ReceivedCallback"), timeout=30)[0]
+    assert event["text"] == {"message": "oi"}
+    assert instance.sent_webhooks.get().attempts == 3
