@@ -1,0 +1,94 @@
+"""Messages in the dashboard: the changelist, and the compose, conversation and queue pages
+wired through ``MessageAdmin.get_urls``."""
+
+from __future__ import annotations
+
+from functools import partial
+from typing import Any
+
+from django.contrib import admin
+from django.db.models import QuerySet
+from django.http import HttpRequest
+from django.urls import URLPattern, path, reverse
+from django.utils.html import format_html
+from django.utils.translation import gettext_lazy as _
+
+from core.admin import ScopedAdmin
+from messaging import views
+from messaging.models import Message
+from messaging.services import message_cancel, message_retry
+from partners.roles import Capability
+
+
+@admin.register(Message)
+class MessageAdmin(ScopedAdmin):
+    list_display = ["created_at", "instance", "direction", "kind", "chat_link", "state", "short"]
+    list_filter = ["state", "direction", "kind", "instance__partner"]
+    search_fields = ["chat_id", "text", "zaap_id", "message_id"]
+    list_select_related = ["instance"]
+    date_hierarchy = "created_at"
+    actions = ["cancel_selected", "retry_selected"]
+    readonly_fields = [f.name for f in Message._meta.fields]
+    change_capability = Capability.SUPPORT
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return False  # messages are composed on the compose page, through the pacer
+
+    def _partner_of(self, obj: Any) -> Any:
+        return obj.instance.partner if obj is not None else None
+
+    @admin.display(description=_("chat"), ordering="chat_id")
+    def chat_link(self, obj: Message) -> str:
+        url = reverse("admin:messaging_conversation", args=[obj.instance_id, obj.chat_id])
+        return format_html('<a href="{}">{}</a>', url, obj.chat_id)
+
+    @admin.display(description=_("text"))
+    def short(self, obj: Message) -> str:
+        return (obj.text or "")[:60]
+
+    @admin.action(description=_("Cancel the selected messages (if still waiting)"))
+    def cancel_selected(self, request: HttpRequest, queryset: QuerySet[Message]) -> None:
+        done = sum(message_cancel(message=m) for m in queryset)
+        self.message_user(request, _("%(n)d cancelled.") % {"n": done})
+
+    @admin.action(description=_("Retry the selected failed messages"))
+    def retry_selected(self, request: HttpRequest, queryset: QuerySet[Message]) -> None:
+        done = sum(message_retry(message=m) for m in queryset)
+        self.message_user(request, _("%(n)d queued again.") % {"n": done})
+
+    def get_urls(self) -> list[URLPattern]:
+        site = self.admin_site
+
+        def wrap(view: Any) -> Any:
+            return site.admin_view(partial(view, site))
+
+        urls = [
+            path("queue/", wrap(views.queue), name="messaging_queue"),
+            path("compose/<int:instance_id>/", wrap(views.compose), name="messaging_compose"),
+            path(
+                "conversation/<int:instance_id>/<str:chat_id>/",
+                wrap(views.conversation),
+                name="messaging_conversation",
+            ),
+            path(
+                "conversation/<int:instance_id>/<str:chat_id>/send/",
+                wrap(views.compose),
+                name="messaging_compose_chat",
+            ),
+            path(
+                "<int:message_id>/cancel/",
+                wrap(views.message_action),
+                {"action": "cancel"},
+                name="messaging_message_cancel",
+            ),
+            path(
+                "<int:message_id>/retry/",
+                wrap(views.message_action),
+                {"action": "retry"},
+                name="messaging_message_retry",
+            ),
+            path("pace/<int:instance_id>/", wrap(views.pace), name="messaging_pace"),
+            # Public (Z-API fetches uploads without a session); the key is unguessable.
+            path("media/<str:key>/<str:name>", views.media, name="messaging_media"),
+        ]
+        return urls + super().get_urls()

@@ -1,0 +1,222 @@
+"""The messaging pages: compose, conversation, our queue. Thin: forms, services, selectors.
+
+Wired as custom admin views by ``MessageAdmin.get_urls``; every lookup is scoped with
+``for_user`` so another partner's number or message is a 404.
+"""
+
+from __future__ import annotations
+
+import json
+import mimetypes
+from pathlib import Path
+from typing import Any
+
+from django.contrib import messages
+from django.contrib.admin import AdminSite
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.files.storage import default_storage
+from django.http import (
+    FileResponse,
+    Http404,
+    HttpRequest,
+    HttpResponse,
+    HttpResponseNotAllowed,
+    HttpResponseRedirect,
+)
+from django.shortcuts import get_object_or_404
+from django.template.response import TemplateResponse
+from django.urls import reverse
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.translation import gettext as _
+
+from instances.models import Instance
+from messaging.dispatcher import instance_ready
+from messaging.forms import UPLOAD_FOLDER, ComposeForm, PaceForm
+from messaging.models import Message
+from messaging.pacer import pacer_get
+from messaging.selectors import (
+    chats_recent,
+    conversation_messages,
+    queue_messages,
+    queue_overview,
+)
+from messaging.services import (
+    chat_id_normalize,
+    message_cancel,
+    message_enqueue,
+    message_retry,
+    pacer_configure,
+)
+from partners.roles import Capability
+from partners.scoping import user_can
+
+KIND_FIELDS_JSON = json.dumps({str(k): v for k, v in ComposeForm.KIND_FIELDS.items()})
+
+
+def _instance(request: HttpRequest, instance_id: int) -> Instance:
+    return get_object_or_404(
+        Instance.objects.for_user(request.user).select_related("partner"), pk=instance_id
+    )
+
+
+def _require(request: HttpRequest, partner: Any, *capabilities: Capability) -> None:
+    if not any(user_can(request.user, c, partner) for c in capabilities):
+        raise PermissionDenied
+
+
+def _context(site: AdminSite, request: HttpRequest, title: str, **extra: Any) -> dict[str, Any]:
+    return {**site.each_context(request), "title": title, **extra}
+
+
+def compose(
+    site: AdminSite, request: HttpRequest, instance_id: int, chat_id: str = ""
+) -> HttpResponse:
+    """Compose for a number (``chat_id`` typed in) or inside a conversation."""
+    instance = _instance(request, instance_id)
+    _require(request, instance.partner, Capability.OPERATE)
+    initial = {"chat_id": request.GET.get("chat", chat_id)}
+    form = ComposeForm(request.POST or None, request.FILES or None, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        try:
+            message = message_enqueue(
+                instance=instance,
+                chat_id=form.cleaned_data["chat_id"],
+                kind=form.cleaned_data["kind"],
+                fields=form.compose_fields(),
+                delay_typing=form.cleaned_data.get("delay_typing"),
+            )
+        except ValidationError as exc:
+            form.add_error(None, exc)
+        else:
+            messages.success(request, _("Queued. It goes out at this number's pace."))
+            url = reverse("admin:messaging_conversation", args=[instance.pk, message.chat_id])
+            return HttpResponseRedirect(url)
+    context = _context(
+        site,
+        request,
+        _("Send from %(name)s") % {"name": instance.name},
+        instance=instance,
+        form=form,
+        chat_id=chat_id,
+        kind_fields_json=KIND_FIELDS_JSON,
+        chats=chats_recent(user=request.user, instance=instance),
+        ready=instance_ready(instance, pacer_get(instance_id=instance.pk)),
+    )
+    return TemplateResponse(request, "messaging/compose.html", context)
+
+
+def conversation(
+    site: AdminSite, request: HttpRequest, instance_id: int, chat_id: str
+) -> HttpResponse:
+    instance = _instance(request, instance_id)
+    chat_id = chat_id_normalize(chat_id)
+    timeline = list(conversation_messages(user=request.user, instance=instance, chat_id=chat_id))
+    if getattr(request, "htmx", False):
+        return TemplateResponse(
+            request, "messaging/_timeline.html", {"timeline": timeline, "instance": instance}
+        )
+    may_send = user_can(request.user, Capability.OPERATE, instance.partner)
+    context = _context(
+        site,
+        request,
+        _("Conversation with %(chat)s") % {"chat": chat_id},
+        instance=instance,
+        chat_id=chat_id,
+        timeline=timeline,
+        form=ComposeForm(initial={"chat_id": chat_id}) if may_send else None,
+        kind_fields_json=KIND_FIELDS_JSON,
+    )
+    return TemplateResponse(request, "messaging/conversation.html", context)
+
+
+def queue(site: AdminSite, request: HttpRequest) -> HttpResponse:
+    """Our queue: what waits on our side per number and why; cancel, retry, pace."""
+    selected = request.GET.get("instance")
+    instance = _instance(request, int(selected)) if selected and selected.isdigit() else None
+    rows = queue_overview(user=request.user, instance_id=instance.pk if instance else None)
+    context = _context(
+        site,
+        request,
+        _("Our queue"),
+        rows=rows,
+        instance=instance,
+        waiting=list(queue_messages(user=request.user, instance_id=instance.pk))
+        if instance
+        else [],
+        pace_form=_pace_form(instance) if instance else None,
+        may_fix=instance is not None
+        and any(
+            user_can(request.user, c, instance.partner)
+            for c in (Capability.SUPPORT, Capability.OPERATE)
+        ),
+    )
+    template = (
+        "messaging/_queue_body.html" if getattr(request, "htmx", False) else "messaging/queue.html"
+    )
+    return TemplateResponse(request, template, context)
+
+
+def _pace_form(instance: Instance) -> PaceForm:
+    pacer = pacer_get(instance_id=instance.pk)
+    return PaceForm(
+        initial={
+            "min_gap_seconds": pacer.min_gap_seconds,
+            "max_gap_seconds": pacer.max_gap_seconds,
+            "daily_new_recipients": pacer.daily_new_recipients,
+            "paused": pacer.paused,
+        }
+    )
+
+
+def _back(request: HttpRequest, default: str) -> HttpResponseRedirect:
+    target = request.POST.get("next", "")
+    if not url_has_allowed_host_and_scheme(target, allowed_hosts={request.get_host()}):
+        target = default
+    return HttpResponseRedirect(target or default)
+
+
+def message_action(
+    site: AdminSite, request: HttpRequest, message_id: int, action: str
+) -> HttpResponse:
+    if request.method != "POST":
+        return HttpResponseNotAllowed(["POST"])
+    message = get_object_or_404(
+        Message.objects.for_user(request.user).select_related("instance__partner"), pk=message_id
+    )
+    _require(request, message.instance.partner, Capability.SUPPORT, Capability.OPERATE)
+    done = message_cancel(message=message) if action == "cancel" else message_retry(message=message)
+    if done:
+        messages.success(request, _("Message %(id)s: done.") % {"id": message.pk})
+    else:
+        messages.warning(
+            request,
+            _("Message %(id)s is %(state)s now: nothing to do.")
+            % {"id": message.pk, "state": message.get_state_display()},
+        )
+    default = reverse("admin:messaging_queue") + f"?instance={message.instance_id}"
+    return _back(request, default)
+
+
+def pace(site: AdminSite, request: HttpRequest, instance_id: int) -> HttpResponse:
+    if request.method != "POST":
+        return HttpResponseNotAllowed(["POST"])
+    instance = _instance(request, instance_id)
+    _require(request, instance.partner, Capability.OPERATE, Capability.SUPPORT)
+    form = PaceForm(request.POST)
+    if form.is_valid():
+        pacer_configure(instance=instance, **form.cleaned_data)
+        messages.success(request, _("Pace of %(name)s saved.") % {"name": instance.name})
+    else:
+        messages.error(request, _("Pace not saved: %(errors)s") % {"errors": form.errors.as_text()})
+    return HttpResponseRedirect(reverse("admin:messaging_queue") + f"?instance={instance.pk}")
+
+
+def media(request: HttpRequest, key: str, name: str) -> FileResponse:
+    """An uploaded file, for Z-API to fetch: public but under an unguessable key."""
+    if not key.isalnum() or Path(name).name != name:
+        raise Http404
+    path = f"{UPLOAD_FOLDER}/{key}/{name}"
+    if not default_storage.exists(path):
+        raise Http404
+    content_type = mimetypes.guess_type(name)[0] or "application/octet-stream"
+    return FileResponse(default_storage.open(path, "rb"), content_type=content_type)
