@@ -14,7 +14,11 @@ from config.settings.base import *  # noqa: F403
 
 DEBUG = False
 SECRET_KEY = "test-secret-key-not-for-production"  # noqa: S105
-FIELD_ENCRYPTION_KEYS = [Fernet.generate_key().decode()]
+# One key per test session, passed through the environment to the worker processes that
+# tests start (tests/live.py copies os.environ), so they can decrypt instance tokens too.
+FIELD_ENCRYPTION_KEYS = [
+    os.environ.setdefault("TEST_FIELD_ENCRYPTION_KEY", Fernet.generate_key().decode())
+]
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
 # Nothing runs eagerly: tests that need a worker start a real one.
