@@ -52,3 +52,10 @@ def queue_sweep() -> int:
     for instance in SandboxInstance.objects.filter(pk__in=list(ids)):
         kicked += sending.queue_kick(instance=instance)
     return kicked
+
+
+@shared_task
+def demo_chatter() -> int:
+    from sandbox.demo import demo_chatter as chatter
+
+    return chatter()

@@ -1,0 +1,74 @@
+"""``manage.py sandbox_instance`` and the demo's living fleet."""
+
+from __future__ import annotations
+
+import io
+import json
+
+import pytest
+from django.core.management import CommandError, call_command
+
+from core.demo import DEMO_HOOKS
+from instances.models import Instance
+from sandbox.demo import demo_chatter, demo_fleet
+from sandbox.models import SandboxInstance, SandboxWebhook
+from tests.factories import PartnerFactory
+
+pytestmark = pytest.mark.django_db
+
+
+def _run(*args: str) -> dict:
+    out = io.StringIO()
+    call_command("sandbox_instance", *args, stdout=out)
+    return json.loads(out.getvalue())
+
+
+def test_command_creates_an_instance_waiting_for_its_qr_code(zc):
+    data = _run("--name", "Shop")
+    instance = SandboxInstance.objects.get(zapi_id=data["id"])
+    assert (data["token"], data["name"], data["state"]) == (instance.token, "Shop", "waiting_qr")
+
+
+def test_command_creates_a_connected_instance():
+    data = _run("--name", "Shop", "--connected", "--phone", "5511900000000")
+    assert (data["state"], data["phone"]) == ("connected", "5511900000000")
+
+
+def test_command_refuses_a_public_plain_http_webhook():
+    with pytest.raises(CommandError):
+        _run("--name", "Shop", "--webhook-url", "http://example.com/hook")
+
+
+def test_demo_hook_is_registered():
+    assert demo_fleet in DEMO_HOOKS
+
+
+def test_demo_fleet_has_every_state_and_is_registered_in_the_product():
+    partner = PartnerFactory(name="Demo")
+    demo_fleet(partner)
+    fleet = {i.name: i for i in SandboxInstance.objects.all()}
+    states = sorted(i.state for i in fleet.values())
+    assert states == ["connected", "connected", "disconnected", "waiting_qr"]
+    billing = fleet["Billing"]
+    assert billing.messages.filter(state="queued").count() == 5
+    for sandbox in fleet.values():
+        product = Instance.objects.get(zapi_id=sandbox.zapi_id)
+        assert product.partner == partner
+        assert str(product.token) == sandbox.token
+        assert set(sandbox.webhooks.values()) == {product.webhook_url}
+
+
+def test_demo_fleet_twice_creates_nothing_new():
+    partner = PartnerFactory(name="Demo")
+    demo_fleet(partner)
+    demo_fleet(partner)
+    assert SandboxInstance.objects.count() == 4
+    assert Instance.objects.count() == 4
+
+
+def test_demo_chatter_writes_only_to_connected_demo_instances(monkeypatch):
+    partner = PartnerFactory(name="Demo")
+    demo_fleet(partner)
+    monkeypatch.setattr("sandbox.demo.random.random", lambda: 0.0)
+    assert demo_chatter() == 2
+    assert SandboxWebhook.objects.filter(kind="ReceivedCallback").count() == 2
