@@ -87,9 +87,11 @@ class FakeZapi:
 
 
 def _suffix(request: httpx.Request) -> str:
-    # /instances/{id}/token/{token}/<suffix>
+    # [base path]/instances/{id}/token/{token}/<suffix>
     parts = request.url.path.split("/")
-    return "/" + "/".join(parts[5:]) if len(parts) > 5 else request.url.path
+    if "token" not in parts:
+        return request.url.path
+    return "/" + "/".join(parts[parts.index("token") + 2 :])
 
 
 def queue_message(n: int, created: int | None = None) -> dict[str, Any]:

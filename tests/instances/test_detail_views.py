@@ -1,0 +1,108 @@
+"""Overview, settings, profile, webhooks, restart and disconnect: each says what Z-API said."""
+
+from __future__ import annotations
+
+import httpx
+import pytest
+from django.urls import reverse
+
+from instances.models import ConnectionState, InstanceNotice
+
+pytestmark = pytest.mark.django_db
+
+
+def url(name, instance):
+    return reverse(f"admin:instances_instance_{name}", args=[instance.pk])
+
+
+def test_refresh_stores_me_and_device_without_the_token(operator_client, instance, fake_zapi):
+    fake_zapi.me = {"paymentStatus": "paid", "due": 1_900_000_000_000, "autoReadMessage": True}
+    response = operator_client.post(url("refresh", instance), follow=True)
+    body = response.content.decode()
+    instance.refresh_from_db()
+    assert instance.settings_snapshot["device"]["phone"] == "5544999999999"
+    assert "token" not in instance.settings_snapshot["me"]
+    assert "SHOULD-NOT-LEAK" not in body
+    assert instance.payment_status == "paid" and instance.due_date.year == 2030
+    assert "Refreshed from Z-API" in body and "5544999999999" in body
+
+
+def test_rename_at_zapi_and_here(operator_client, instance, fake_zapi):
+    operator_client.post(url("rename", instance), {"name": "Support BR"})
+    instance.refresh_from_db()
+    assert instance.name == "Support BR"
+    request = fake_zapi.calls("/update-name", "PUT")[0]
+    assert request.read() == b'{"value":"Support BR"}'
+
+
+def test_rename_refused_by_zapi_keeps_the_name_and_says_why(operator_client, instance, fake_zapi):
+    fake_zapi.routes["PUT /update-name"] = lambda r, b: httpx.Response(
+        400, json={"error": "invalid name"}
+    )
+    response = operator_client.post(url("rename", instance), {"name": "X"}, follow=True)
+    instance.refresh_from_db()
+    assert instance.name == "Sales 1"
+    assert "invalid name" in response.content.decode()
+
+
+def test_settings_send_one_call_each(operator_client, instance, fake_zapi):
+    response = operator_client.post(
+        url("settings", instance),
+        {"auto_read_message": "on", "call_reject_auto": "on", "call_reject_message": "Busy"},
+        follow=True,
+    )
+    assert fake_zapi.calls("/update-auto-read-message")[0].read() == b'{"value":true}'
+    assert fake_zapi.calls("/update-auto-read-status")[0].read() == b'{"value":false}'
+    assert fake_zapi.calls("/update-call-reject-auto")[0].read() == b'{"value":true}'
+    assert fake_zapi.calls("/update-call-reject-message")[0].read() == b'{"value":"Busy"}'
+    assert response.content.decode().count("Z-API answered") == 4
+    instance.refresh_from_db()
+    assert instance.settings_snapshot["me"]["callRejectMessage"] == "Busy"
+
+
+def test_profile_skips_blank_fields(operator_client, instance, fake_zapi):
+    operator_client.post(url("profile", instance), {"description": "We sell"})
+    assert fake_zapi.calls("/profile-description")
+    assert not fake_zapi.calls("/profile-name") and not fake_zapi.calls("/profile-picture")
+
+
+def test_point_webhooks_here_then_show_what_zapi_has(operator_client, instance, fake_zapi):
+    response = operator_client.post(
+        url("webhooks", instance), {"notify_sent_by_me": "on"}, follow=True
+    )
+    body = response.content.decode()
+    sent = fake_zapi.calls("/update-every-webhooks", "PUT")[0]
+    import json
+
+    assert json.loads(sent.read()) == {"value": instance.webhook_url, "notifySentByMe": True}
+    assert "Every webhook now points at this dashboard" in body
+    assert body.count("badge-ok") >= 6  # every row says "here"
+
+
+def test_restart_needs_a_confirmation(operator_client, instance, fake_zapi):
+    page = operator_client.get(url("restart", instance)).content.decode()
+    assert "Restart the instance?" in page and not fake_zapi.calls("/restart")
+    response = operator_client.post(url("restart", instance), follow=True)
+    assert fake_zapi.calls("/restart")
+    assert "Restart: Z-API answered" in response.content.decode()
+
+
+def test_disconnect_marks_disconnected(operator_client, instance, fake_zapi):
+    instance.connection_state = ConnectionState.CONNECTED
+    instance.save()
+    operator_client.post(url("disconnect", instance))
+    assert fake_zapi.calls("/disconnect")
+    instance.refresh_from_db()
+    assert instance.connection_state == ConnectionState.DISCONNECTED
+    assert InstanceNotice.objects.filter(instance=instance).exists()
+
+
+def test_transport_error_is_shown_as_an_admin_message(operator_client, instance, fake_zapi):
+    def refuse(request, body):
+        raise httpx.ConnectError("connection refused", request=request)
+
+    fake_zapi.routes["GET /restart"] = refuse
+    response = operator_client.post(url("restart", instance), follow=True)
+    body = response.content.decode()
+    assert "NeverSent" in body and "connection refused" in body
+    assert str(instance.token) not in body

@@ -1,0 +1,179 @@
+"""The fleet list: columns, filters, search, bulk actions, and a query count that does not
+grow with the number of rows."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+from django.utils import timezone
+
+from instances.models import (
+    ConnectionState,
+    HealthProbe,
+    Instance,
+    InstanceNotice,
+    NoticeKind,
+    SubscriptionState,
+)
+from messaging.models import Message
+from tests.factories import InstanceFactory
+
+pytestmark = pytest.mark.django_db
+URL = "/instances/instance/"
+
+
+def make_fleet(partner, count: int, start: int = 0) -> list[Instance]:
+    now = timezone.now()
+    rows = [
+        InstanceFactory.build(
+            partner=partner,
+            name=f"Fleet {start + n:05d}",
+            zapi_id=f"FLEET{start + n:08d}",
+            connection_state=ConnectionState.CONNECTED if n % 3 else ConnectionState.DISCONNECTED,
+            zapi_queue_size=n % 7,
+            subscription_state=SubscriptionState.TRIAL if n % 5 == 0 else SubscriptionState.ACTIVE,
+            due_date=now + timedelta(days=1),
+        )
+        for n in range(count)
+    ]
+    created = Instance.objects.bulk_create(rows)
+    HealthProbe.objects.bulk_create(
+        HealthProbe(instance=i, at=now - timedelta(hours=h), source="probe", connected=h % 4 != 0)
+        for i in created
+        for h in range(0, 24, 6)
+    )
+    Message.objects.bulk_create(
+        Message(instance=i, direction="out", chat_id="5511999999999", state="queued")
+        for i in created[:50]
+    )
+    return created
+
+
+def count_queries(client, url=URL) -> tuple[int, str]:
+    with CaptureQueriesContext(connection) as ctx:
+        response = client.get(url)
+    assert response.status_code == 200
+    return len(ctx.captured_queries), response.content.decode()
+
+
+def test_query_count_is_the_same_for_10_and_1000_instances(operator_client, partner):
+    make_fleet(partner, 10)
+    small, body = count_queries(operator_client)
+    assert body.count('class="uptime"') == 10
+    make_fleet(partner, 990, start=10)
+    large, body = count_queries(operator_client)
+    assert body.count('class="uptime"') == 100  # one page
+    assert small == large
+
+
+def test_columns_show_state_queues_trial_and_uptime(operator_client, partner):
+    now = timezone.now()
+    instance = InstanceFactory(
+        partner=partner,
+        name="Shop",
+        connection_state=ConnectionState.CONNECTED,
+        smartphone_connected=False,
+        zapi_queue_size=42,
+        subscription_state=SubscriptionState.TRIAL,
+        due_date=now + timedelta(days=1, hours=3),
+        probe_mismatch_since=now,
+    )
+    Message.objects.create(instance=instance, direction="out", chat_id="55119", state="queued")
+    Message.objects.create(instance=instance, direction="out", chat_id="55119", state="read")
+    HealthProbe.objects.create(instance=instance, at=now, source="probe", connected=True)
+    _n, body = count_queries(operator_client)
+    assert "Phone offline" in body
+    assert ">42<" in body  # Z-API queue, cached from the last probe
+    assert '<td class="field-pending">1</td>' in body  # our pending count: queued, not read
+    assert "Trial" in body
+    assert "1d 3h left" in body or "1d 2h left" in body
+    assert "⚑" in body  # webhooks say connected, probe says down
+    assert 'fill="#28a745"' in body
+
+
+def test_expired_instance_shows_expired(operator_client, partner):
+    InstanceFactory(
+        partner=partner,
+        subscription_state=SubscriptionState.TRIAL,
+        due_date=timezone.now() - timedelta(hours=1),
+    )
+    _n, body = count_queries(operator_client)
+    assert "badge-bad" in body and "Expired" in body
+
+
+@pytest.mark.parametrize(
+    ("state", "expected"),
+    [
+        ("connected", {"on"}),
+        ("phone_offline", {"offline"}),
+        ("disconnected", {"down"}),
+        ("never_paired", {"new"}),
+        ("trial", {"trial"}),
+        ("expired", {"old"}),
+    ],
+)
+def test_state_filter(operator_client, partner, state, expected):
+    now = timezone.now()
+    InstanceFactory(partner=partner, name="on", connection_state="connected")
+    InstanceFactory(
+        partner=partner, name="offline", connection_state="connected", smartphone_connected=False
+    )
+    InstanceFactory(partner=partner, name="down", connection_state="disconnected")
+    InstanceFactory(partner=partner, name="new", subscription_state="active")
+    InstanceFactory(partner=partner, name="trial", connection_state="disconnected",
+                    subscription_state="trial", due_date=now + timedelta(days=1))  # fmt: skip
+    InstanceFactory(partner=partner, name="old", connection_state="disconnected",
+                    subscription_state="expired")  # fmt: skip
+    response = operator_client.get(URL, {"state": state})
+    shown = {i.name for i in response.context["cl"].result_list}
+    if state == "disconnected":
+        expected = {"down", "trial", "old"}
+    assert shown == expected
+
+
+def test_search_finds_by_phone_and_partner(operator_client, partner):
+    InstanceFactory(partner=partner, name="A", phone="5544123")
+    InstanceFactory(partner=partner, name="B", phone="5511000")
+    response = operator_client.get(URL, {"q": "5544"})
+    assert [i.name for i in response.context["cl"].result_list] == ["A"]
+
+
+def test_list_shows_only_own_partners_instances(operator_client, partner, other_partner):
+    InstanceFactory(partner=partner, name="Mine")
+    InstanceFactory(partner=other_partner, name="Theirs")
+    response = operator_client.get(URL)
+    assert [i.name for i in response.context["cl"].result_list] == ["Mine"]
+
+
+def test_bulk_refresh_enqueues_one_probe_per_instance_after_commit(
+    operator_client, partner, django_capture_on_commit_callbacks, monkeypatch
+):
+    from instances import tasks
+
+    sent = []
+    monkeypatch.setattr(tasks.instance_probe_task, "delay", lambda pk: sent.append(pk))
+    a, b = InstanceFactory(partner=partner), InstanceFactory(partner=partner)
+    with django_capture_on_commit_callbacks(execute=True):
+        response = operator_client.post(
+            URL, {"action": "refresh_status", "_selected_action": [a.pk, b.pk]}, follow=True
+        )
+    assert sorted(sent) == sorted([a.pk, b.pk])
+    assert "Queued status refresh for 2 instances." in response.content.decode()
+
+
+def test_open_notices_show_on_the_list_and_can_be_dismissed(operator_client, instance):
+    notice = InstanceNotice.objects.create(
+        instance=instance, kind=NoticeKind.DISCONNECTED, text="Sales 1 disconnected at noon."
+    )
+    _n, body = count_queries(operator_client)
+    assert "Sales 1 disconnected at noon." in body
+    url = reverse("admin:instances_instancenotice_dismiss", args=[notice.pk])
+    operator_client.post(url, {"next": URL})
+    notice.refresh_from_db()
+    assert notice.dismissed_at is not None
+    _n, body = count_queries(operator_client)
+    assert "disconnected at noon" not in body

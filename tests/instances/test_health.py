@@ -1,0 +1,79 @@
+"""Status probes: applied and recorded, spread over the interval, uptime buckets."""
+
+from __future__ import annotations
+
+import itertools
+from datetime import timedelta
+
+import httpx
+import pytest
+from django.utils import timezone
+
+from instances.health import instance_probe, probe_offsets, uptime_by_instance
+from instances.models import ConnectionState, HealthProbe
+from instances.tasks import instance_probe_fleet
+from tests.factories import InstanceFactory
+
+pytestmark = pytest.mark.django_db
+
+
+def test_probe_applies_status_and_caches_the_queue_size(instance, fake_zapi):
+    fake_zapi.connected = True
+    fake_zapi.queue = [{"ZaapId": "a"}, {"ZaapId": "b"}]
+    outcome = instance_probe(instance=instance)
+    assert outcome.ok
+    instance.refresh_from_db()
+    assert instance.connection_state == ConnectionState.CONNECTED
+    assert instance.smartphone_connected is True
+    assert instance.zapi_queue_size == 2
+    probe = HealthProbe.objects.get()
+    assert probe.source == "probe" and probe.connected and probe.latency_ms is not None
+
+
+def test_unreachable_zapi_changes_no_state(instance, fake_zapi):
+    from zapi.errors import NeverSentError
+
+    def refuse(request, body):
+        raise httpx.ConnectError("refused", request=request)
+
+    instance.connection_state = ConnectionState.CONNECTED
+    instance.save()
+    fake_zapi.routes["GET /status"] = refuse
+    with pytest.raises(NeverSentError):
+        instance_probe(instance=instance)
+    instance.refresh_from_db()
+    assert instance.connection_state == ConnectionState.CONNECTED
+    assert "NeverSent" in HealthProbe.objects.get().error
+
+
+def test_probes_are_spread_over_the_interval():
+    offsets = [offset for _id, offset in probe_offsets(list(range(10)), 300)]
+    assert offsets[0] == 0 and offsets[-1] == 270
+    assert all(b - a == 30 for a, b in itertools.pairwise(offsets))
+
+
+def test_fleet_task_schedules_one_probe_per_instance_with_countdowns(partner, monkeypatch):
+    from instances import tasks
+
+    sent = []
+    monkeypatch.setattr(
+        tasks.instance_probe_task, "apply_async", lambda args, **kw: sent.append((args, kw))
+    )
+    InstanceFactory.create_batch(4, partner=partner)
+    assert instance_probe_fleet.run() == 4
+    assert [kw["countdown"] for _a, kw in sent] == [0, 75, 150, 225]
+    assert all(kw["expires"] == 300 for _a, kw in sent)
+
+
+def test_uptime_buckets(instance):
+    now = timezone.now().replace(minute=30)
+    HealthProbe.objects.create(instance=instance, at=now, source="probe", connected=True)
+    HealthProbe.objects.create(instance=instance, at=now, source="probe", connected=False)
+    HealthProbe.objects.create(
+        instance=instance, at=now - timedelta(hours=3), source="probe", connected=True
+    )
+    hours = uptime_by_instance(instance_ids=[instance.pk], now=now)[instance.pk]
+    assert len(hours) == 24
+    assert (hours[-1].up, hours[-1].total) == (1, 2)
+    assert (hours[-4].up, hours[-4].total) == (1, 1)
+    assert hours[0].ratio is None
