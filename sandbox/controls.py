@@ -8,6 +8,7 @@ and its contacts. Each needs the instance's id and token in the path, like the A
     POST .../presence                                       {"phone", "status"}
     POST .../tune                                           {"timings"?: {...}, "faults"?: {...}}
     GET  .../state
+    GET  _control/numbers   (Authorization: Bearer <integrator token>): spec 003 codes
 """
 
 from __future__ import annotations
@@ -135,6 +136,30 @@ ACTIONS: dict[str, Callable[[SandboxInstance, dict[str, Any]], Any]] = {
     "presence": _presence,
     "tune": _tune,
 }
+
+
+@csrf_exempt
+@require_http_methods(["GET"])
+def numbers_view(request: HttpRequest) -> HttpResponse:
+    """The codes the number-registration API "sent" (spec 003), for the account whose
+    Bearer token is given."""
+    from sandbox.api import ApiError, _account_by_bearer
+
+    try:
+        account = _account_by_bearer(request)
+    except ApiError as exc:
+        return JsonResponse(exc.body, status=exc.status)
+    rows = [
+        {
+            "whatsapp": n.whatsapp,
+            "code": n.code,
+            "codeRequests": n.code_requests,
+            "verified": n.verified_at is not None,
+            "expiresAt": int(n.expires_at.timestamp()) if n.expires_at else None,
+        }
+        for n in account.numbers.all()
+    ]
+    return JsonResponse({"numbers": rows})
 
 
 @csrf_exempt

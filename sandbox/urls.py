@@ -4,7 +4,7 @@ template in ``zapi.endpoints.ENDPOINTS`` (see routing.py)."""
 from django.urls import URLPattern, URLResolver, re_path
 
 from sandbox.api import endpoint_view, not_found_view
-from sandbox.controls import control_view
+from sandbox.controls import control_view, numbers_view
 from sandbox.routing import route_regex, routes_by_template, served_endpoints
 
 app_name = "sandbox"
@@ -15,6 +15,7 @@ urlpatterns: list[URLPattern | URLResolver] = [
         control_view,
         name="control",
     ),
+    re_path(r"^_control/numbers$", numbers_view, name="control-numbers"),
 ]
 urlpatterns += [
     re_path(
