@@ -33,6 +33,7 @@ class FleetAdminSite(admin.AdminSite):
     site_title = _("Z-API Fleet")
     index_title = _("Control room")
     login_form = FleetAuthenticationForm
+    site_url = None  # the dashboard is the site: no "view site" link
 
     def has_permission(self, request: HttpRequest) -> bool:
         return may_enter(request.user)
