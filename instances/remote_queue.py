@@ -1,9 +1,9 @@
 """Z-API's own queue of an instance (spec 001 l.9332-9532): list, count, delete.
 
-Z-API pages by ``page``/``pageSize`` only. While the phone is connected the queue drains
-from the front, so page 2 fetched after page 1 skips messages; the cursor view
-(:func:`zapi_queue_after`) reads from the start and returns what comes after the last
-message seen, which stays correct while the queue moves (at most 1000 messages, l.9347).
+Two ways to page: ``GET /queue?page&pageSize`` (the documented one) and ``POST /queue`` with
+an opaque ``pagingState`` cursor (Z-API's newer API; see zapi.endpoints). While the phone is
+connected the queue drains from the front, so page 2 fetched after page 1 skips messages;
+the cursor stays correct while the queue moves. At most 1000 messages wait (l.9347).
 """
 
 from __future__ import annotations
@@ -18,9 +18,6 @@ from instances.outcome import Outcome, zapi_outcome
 from instances.zapi import instance_client
 from zapi.models import QueueMessage
 
-MAX_QUEUE = 1000  # Z-API rejects new messages past 1000 for a disconnected phone (l.9347)
-SCAN_PAGE_SIZE = 100
-
 
 @dataclass(frozen=True)
 class QueueView:
@@ -31,20 +28,6 @@ class QueueView:
     next_cursor: str = ""
 
 
-def message_key(message: QueueMessage) -> tuple[int, str]:
-    return (message.Created or 0, message.ZaapId or message.id_ or "")
-
-
-def cursor_of(message: QueueMessage) -> str:
-    created, zaap_id = message_key(message)
-    return f"{created}:{zaap_id}"
-
-
-def parse_cursor(cursor: str) -> tuple[int, str] | None:
-    created, _sep, zaap_id = cursor.partition(":")
-    return (int(created), zaap_id) if created.isdigit() else None
-
-
 def zapi_queue_page(*, instance: Instance, page: int, page_size: int) -> Outcome[QueueView]:
     page, page_size = max(page, 1), min(max(page_size, 1), 100)
     outcome = zapi_outcome(
@@ -53,33 +36,27 @@ def zapi_queue_page(*, instance: Instance, page: int, page_size: int) -> Outcome
     if not outcome.ok or outcome.value is None:
         return Outcome(ok=False, action=outcome.action, text=outcome.text)
     messages = outcome.value.messages
-    last = cursor_of(messages[-1]) if messages else ""
-    view = QueueView(messages, page, page_size, len(messages) == page_size, last)
+    view = QueueView(messages, page, page_size, len(messages) == page_size)
     return Outcome(ok=True, action=outcome.action, text="", value=view)
 
 
+CURSOR_MAX_PAGE_SIZE = 30  # POST /queue takes at most 30 a page
+
+
 def zapi_queue_after(*, instance: Instance, cursor: str, page_size: int) -> Outcome[QueueView]:
-    """The ``page_size`` messages after ``cursor`` (``"<Created>:<ZaapId>"``)."""
-    page_size = min(max(page_size, 1), 100)
-    return zapi_outcome(
-        _("Queue"), lambda: _scan_after(instance, parse_cursor(cursor), cursor, page_size)
+    """The page after ``cursor`` (Z-API's ``pagingState``; empty for the first page)."""
+    page_size = min(max(page_size, 1), CURSOR_MAX_PAGE_SIZE)
+    outcome = zapi_outcome(
+        _("Queue"),
+        lambda: instance_client(instance).queue_page(
+            paging_state=cursor or None, page_size=page_size
+        ),
     )
-
-
-def _scan_after(
-    instance: Instance, after: tuple[int, str] | None, cursor: str, page_size: int
-) -> QueueView:
-    client = instance_client(instance)
-    found: list[QueueMessage] = []
-    for page in range(1, MAX_QUEUE // SCAN_PAGE_SIZE + 1):
-        batch = client.queue(page=page, page_size=SCAN_PAGE_SIZE).messages
-        found.extend(m for m in batch if after is None or message_key(m) > after)
-        if len(found) > page_size or len(batch) < SCAN_PAGE_SIZE:
-            break
-    found.sort(key=message_key)
-    shown = found[:page_size]
-    next_cursor = cursor_of(shown[-1]) if shown else cursor
-    return QueueView(shown, 0, page_size, len(found) > page_size, next_cursor)
+    if not outcome.ok or outcome.value is None:
+        return Outcome(ok=False, action=outcome.action, text=outcome.text)
+    next_cursor = outcome.value.pagingState or ""
+    view = QueueView(outcome.value.messages, 0, page_size, bool(next_cursor), next_cursor)
+    return Outcome(ok=True, action=outcome.action, text="", value=view)
 
 
 def zapi_queue_count(*, instance: Instance) -> Outcome[int]:

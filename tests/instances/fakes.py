@@ -63,6 +63,14 @@ class FakeZapi:
             page = int(request.url.params.get("page", 1))
             size = int(request.url.params.get("pageSize", 100))
             return self.queue[(page - 1) * size : page * size]
+        if suffix == "/queue" and request.method == "POST":
+            # Cursor paging: our fake's pagingState is the last ZaapId seen.
+            ids = [m["ZaapId"] for m in self.queue]
+            after = body.get("pagingState")
+            start = ids.index(after) + 1 if after in ids else 0
+            batch = self.queue[start : start + body.get("pageSize", 20)]
+            more = start + len(batch) < len(self.queue)
+            return {"messages": batch, "pagingState": batch[-1]["ZaapId"] if more else None}
         if suffix == "/queue" and request.method == "DELETE":
             self.queue.clear()
             return {}
