@@ -14,7 +14,7 @@ from partners.roles import Capability
 from partners.scoping import partners_where, user_can
 
 
-class ScopedAdmin(admin.ModelAdmin):  # type: ignore[type-arg]
+class ScopedAdmin(admin.ModelAdmin):
     """Rows come from ``Model.objects.for_user``; a foreign row is a 404.
 
     ``view_capability`` lets a role see the changelist; ``change_capability`` lets it add,
@@ -25,7 +25,7 @@ class ScopedAdmin(admin.ModelAdmin):  # type: ignore[type-arg]
     change_capability = Capability.OPERATE
 
     def get_queryset(self, request: HttpRequest) -> QuerySet[Any]:
-        return self.model._default_manager.for_user(request.user)  # type: ignore[attr-defined, no-any-return]
+        return self.model._default_manager.for_user(request.user)
 
     def has_module_permission(self, request: HttpRequest) -> bool:
         return user_can(request.user, self.view_capability)

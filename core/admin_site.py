@@ -19,7 +19,7 @@ def may_enter(user: object) -> bool:
 
 
 class FleetAuthenticationForm(AdminAuthenticationForm):
-    def confirm_login_allowed(self, user):  # type: ignore[no-untyped-def]
+    def confirm_login_allowed(self, user):
         if not may_enter(user):
             raise forms.ValidationError(
                 self.error_messages["invalid_login"],

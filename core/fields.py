@@ -10,7 +10,7 @@ from core import crypto
 from core.secrets import Secret
 
 
-class EncryptedTextField(models.TextField):  # type: ignore[type-arg]
+class EncryptedTextField(models.TextField):
     """Stores Fernet ciphertext; gives back a :class:`core.secrets.Secret`.
 
     Ciphertext is random, so these columns cannot be filtered, ordered or made unique on.

@@ -21,7 +21,7 @@ def database_ok() -> bool:
         return False
 
 
-def broker_ok(timeout: float = 2.0) -> bool:
+def broker_ok(timeout: int = 2) -> bool:
     try:
         with celery_app.connection_for_write() as conn:
             conn.ensure_connection(

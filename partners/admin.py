@@ -13,7 +13,7 @@ from partners.models import Membership, Partner
 from partners.roles import Capability
 
 
-class MembershipInline(admin.TabularInline):  # type: ignore[type-arg]
+class MembershipInline(admin.TabularInline):
     model = Membership
     extra = 0
     autocomplete_fields = ["user"]
@@ -47,10 +47,10 @@ class PartnerAdmin(ScopedAdmin):
         super().save_model(request, obj, form, change)
 
     def has_add_permission(self, request: HttpRequest) -> bool:
-        return bool(request.user.is_active and request.user.is_staff)  # type: ignore[union-attr]
+        return bool(request.user.is_active and request.user.is_staff)
 
     def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return bool(request.user.is_active and request.user.is_superuser)  # type: ignore[union-attr]
+        return bool(request.user.is_active and request.user.is_superuser)
 
     def _partner_of(self, obj: Any) -> Any:
         return obj

@@ -10,18 +10,18 @@ from core.fields import EncryptedTextField
 from partners.roles import Role
 
 if TYPE_CHECKING:
-    from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
+    from django.contrib.auth.models import AbstractUser, AnonymousUser
 
 
 class PartnerQuerySet(models.QuerySet["Partner"]):
-    def for_user(self, user: AbstractBaseUser | AnonymousUser) -> PartnerQuerySet:
+    def for_user(self, user: AbstractUser | AnonymousUser) -> PartnerQuerySet:
         from partners.scoping import sees_every_partner
 
         if sees_every_partner(user):
             return self.all()
         if not user.is_authenticated:
             return self.none()
-        return self.filter(memberships__user=user).distinct()
+        return self.filter(memberships__user_id=int(user.pk)).distinct()
 
 
 class Partner(models.Model):

@@ -14,11 +14,11 @@ from django.db import models
 from partners.roles import CAPABILITIES, Capability, Role
 
 if TYPE_CHECKING:
-    from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
+    from django.contrib.auth.models import AbstractUser, AnonymousUser
 
     from partners.models import Partner
 
-    AnyUser = AbstractBaseUser | AnonymousUser
+    AnyUser = AbstractUser | AnonymousUser
 
 _M = TypeVar("_M", bound=models.Model)
 
@@ -31,7 +31,7 @@ def partner_ids_for(user: AnyUser) -> Any:
     """A subquery of the partner ids the user belongs to."""
     from partners.models import Membership
 
-    return Membership.objects.filter(user_id=user.pk).values("partner_id")
+    return Membership.objects.filter(user_id=user.pk or 0).values("partner_id")
 
 
 class TenantQuerySet(models.QuerySet[_M]):

@@ -25,7 +25,7 @@ def membership_grant(*, user: AbstractUser, partner: Partner, role: Role) -> Mem
 
 def user_create(*, username: str, password: str, email: str = "") -> AbstractUser:
     user_model = get_user_model()
-    user: AbstractUser = user_model.objects.create_user(  # type: ignore[attr-defined]
+    user: AbstractUser = user_model.objects.create_user(
         username=username, password=password, email=email
     )
     return user
