@@ -1,0 +1,91 @@
+"""Pairing in a real browser against the sandbox: the QR code refreshes, stops after 3 with
+a button, and the page turns connected by itself after a simulated scan (the sandbox's
+ConnectedCallback reaches our receiver and a real worker applies it)."""
+
+from __future__ import annotations
+
+import httpx
+import pytest
+
+from instances.models import ConnectionState, Instance
+from instances.services import instance_webhooks_point_here
+from tests.e2e.conftest import login, screenshot
+from tests.instances.conftest import make_pair
+from tests.live import wait_for
+
+pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
+
+
+@pytest.fixture
+def fast_pairing(settings):
+    settings.PAIRING_QR_REFRESH_SECONDS = 1
+    settings.PAIRING_STATE_POLL_SECONDS = 0.5
+
+
+def qr_requests(page) -> list[str]:
+    seen: list[str] = []
+    page.on("request", lambda r: seen.append(r.url) if "/pairing/qr/" in r.url else None)
+    return seen
+
+
+def test_qr_refreshes_stops_after_three_and_turns_connected_after_a_scan(
+    page, live_url, operator, partner, celery_worker, fast_pairing
+):
+    ours, box = make_pair(partner, connected=False, timings={"qr_ttl": 1, "scan_connect": 0.5})
+    assert instance_webhooks_point_here(instance=ours).ok
+    login(page, live_url, operator)
+    seen = qr_requests(page)
+    page.goto(f"{live_url}/instances/instance/{ours.pk}/pairing/")
+
+    page.wait_for_selector("#qr[data-n='1'] svg")
+    first_svg = page.inner_html("#qr svg")
+    screenshot(page, "pairing-qr-1")
+    page.wait_for_selector("#qr[data-n='2'] svg")
+    page.wait_for_selector("#qr[data-n='3'] svg")
+    assert page.inner_html("#qr svg") != first_svg  # a fresh code, not the same picture
+    assert "QR code 3 of 3" in page.inner_text("#qr")
+
+    page.wait_for_selector("text=Show a new QR code")
+    screenshot(page, "pairing-stopped")
+    asked = len(seen)
+    page.wait_for_timeout(2500)  # stopped means stopped: nothing more is asked
+    assert len(seen) == asked == 4  # three codes and the "stopped" panel
+    assert not page.locator("#qr svg").count()
+
+    page.click("text=Show a new QR code")
+    page.wait_for_selector("#qr[data-n='1'] svg")
+
+    control = f"{live_url}/sandbox/_control/instances/{box.zapi_id}/token/{box.token}/scan"
+    assert httpx.post(control, json={}).status_code == 200
+    page.wait_for_selector(".connected-banner", timeout=30_000)
+    assert "is connected" in page.inner_text("#pairing-panel")
+    screenshot(page, "pairing-connected")
+    ours.refresh_from_db()
+    assert ours.connection_state == ConnectionState.CONNECTED
+    assert ours.connection_source == "webhook"
+
+
+def test_connected_instance_is_not_offered_a_qr(page, live_url, operator, partner):
+    ours, _box = make_pair(partner, connected=True)
+    Instance.objects.filter(pk=ours.pk).update(connection_state=ConnectionState.CONNECTED)
+    login(page, live_url, operator)
+    page.goto(f"{live_url}/instances/instance/{ours.pk}/pairing/")
+    page.wait_for_selector(".connected-banner")
+    assert page.locator("#qr").count() == 0
+
+
+def test_queued_messages_are_decided_before_pairing(page, live_url, operator, partner):
+    from instances.zapi import instance_client
+
+    ours, _box = make_pair(partner, connected=False)
+    for n in range(3):
+        instance_client(ours).send_text("5511988887777", f"old promo {n}")
+    login(page, live_url, operator)
+    page.goto(f"{live_url}/instances/instance/{ours.pk}/pairing/")
+    page.wait_for_selector("text=3 messages wait in Z-API's queue")
+    assert "old promo 2" in page.content()
+    screenshot(page, "pairing-queue-decision")
+    page.click("text=Delete them all and pair")
+    page.wait_for_selector("#qr svg")
+    assert "Z-API's queue is now empty" in page.content()
+    wait_for(lambda: instance_client(ours).queue_count().count == 0)
