@@ -18,7 +18,7 @@ _PLACEHOLDER = re.compile(r"{(\w+)}")
 # Issue 4 asks for cursor paging of the queue (POST /queue with ``pagingState``), which the
 # spec text we have does not document; served here until ``ENDPOINTS`` declares it.
 QUEUE_CURSOR = Endpoint(
-    name="queue_cursor",
+    name="queue_page",
     method="POST",
     path="/queue",
     scope="instance",

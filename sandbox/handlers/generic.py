@@ -79,7 +79,6 @@ _SHAPES: dict[str, Any] = {
         "description": "",
         "subGroups": [],
     },
-    "groups": lambda c: [],
     "update_community_description": lambda c: {"value": True},
     "send_call": _message_ack,
     "delete_message": _message_ack,

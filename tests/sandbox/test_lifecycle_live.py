@@ -92,3 +92,60 @@ def test_a_failing_receiver_gets_the_webhook_again(live_url, celery_worker, hook
     event = wait_for(lambda: hooks.of_type("ReceivedCallback"), timeout=30)[0]
     assert event["text"] == {"message": "oi"}
     assert instance.sent_webhooks.get().attempts == 3
+
+
+def test_status_webhooks_out_of_order_fault(live_url, celery_worker, hooks):
+    instance = sandbox_instance_create(
+        name="Chaos", connected=True, timings=FAST, webhook_url=hooks.url
+    )
+    _control(live_url, instance, "tune", faults={"out_of_order": 1})
+    client = InstanceClient(f"{live_url}/sandbox", instance.zapi_id, instance.token)
+    client.send_text("5511988887777", "hello")
+    wait_for(lambda: len(hooks.of_type("MessageStatusCallback")) == 3, timeout=30)
+    statuses = [e["status"] for e in hooks.of_type("MessageStatusCallback")]
+    assert statuses == ["READ", "RECEIVED", "SENT"]
+
+
+def test_every_inbound_kind_and_presence_reach_the_receiver(live_url, celery_worker, hooks):
+    from sandbox.inbound import INBOUND_KINDS
+
+    instance = sandbox_instance_create(
+        name="Inbox", connected=True, timings=FAST, webhook_url=hooks.url
+    )
+    for kind in INBOUND_KINDS:
+        _control(live_url, instance, "inbound", phone="5511977776666", kind=kind, text="t")
+    _control(live_url, instance, "presence", phone="5511977776666", status="COMPOSING")
+    wait_for(lambda: len(hooks.events) == len(INBOUND_KINDS) + 1, timeout=30)
+    from zapi import PresenceChatCallback, ReceivedCallback, parse_event
+
+    events = [parse_event(e) for e in hooks.events]
+    received = [e for e in events if isinstance(e, ReceivedCallback)]
+    kinds = {e.kind for e in received}
+    assert kinds == {k if k != "call" else "notification" for k in INBOUND_KINDS}
+    presence = [e for e in events if isinstance(e, PresenceChatCallback)]
+    assert presence[0].status == "COMPOSING"
+
+
+def test_phone_offline_pauses_and_online_resumes(live_url, celery_worker, hooks):
+    instance = sandbox_instance_create(
+        name="Flaky", connected=True, timings=FAST, webhook_url=hooks.url
+    )
+    client = InstanceClient(f"{live_url}/sandbox", instance.zapi_id, instance.token)
+    state = _control(live_url, instance, "phone", online=False)
+    assert state["smartphoneConnected"] is False
+    client.send_text("5511988887777", "later")
+    assert client.status().smartphoneConnected is False
+    _control(live_url, instance, "phone", online=True)
+    wait_for(lambda: hooks.of_type("DeliveryCallback"), timeout=30)
+
+
+def test_ban_disconnects_with_a_webhook(live_url, celery_worker, hooks):
+    instance = sandbox_instance_create(
+        name="Banned", connected=True, phone="5511900001234", timings=FAST, webhook_url=hooks.url
+    )
+    assert _control(live_url, instance, "ban")["state"] == "banned"
+    event = wait_for(lambda: hooks.of_type("DisconnectedCallback"), timeout=30)[0]
+    assert event["error"] == "Number banned"
+    client = InstanceClient(f"{live_url}/sandbox", instance.zapi_id, instance.token)
+    available = client.mobile_registration_available("55", "11900001234")
+    assert available.blocked is True
