@@ -28,7 +28,7 @@ def test_support_inspects_and_cleans_the_queue(page, live_url, partner, settings
     assert "promo 00" in page.inner_text(".queue-table")
     screenshot(page, "queue-page-1")
 
-    page.click("text=Next ›")
+    page.click(".paginator a:has-text('Next')")
     page.wait_for_selector("text=promo 10")
     assert "promo 09" not in page.inner_text(".queue-table")
 
