@@ -35,7 +35,7 @@ from django.utils import timezone
 from messaging.models import InstancePacer
 
 # A scheduled wake older than this is presumed lost (its worker died): another may replace it.
-WAKE_STALE = timedelta(seconds=30)
+WAKE_STALE = timedelta(seconds=10)
 
 
 @dataclass(frozen=True)
