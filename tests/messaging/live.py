@@ -3,6 +3,7 @@ webhooks pointed back at our receiver on the live server."""
 
 from __future__ import annotations
 
+import itertools
 from datetime import timedelta
 
 from instances.models import ConnectionState, Instance
@@ -59,7 +60,7 @@ def received_at_sandbox(instance: Instance) -> list[SandboxMessage]:
 
 def smallest_gap(instance: Instance) -> timedelta | None:
     times = [m.created_at for m in received_at_sandbox(instance)]
-    gaps = [b - a for a, b in zip(times, times[1:], strict=False)]
+    gaps = [b - a for a, b in itertools.pairwise(times)]
     return min(gaps) if gaps else None
 
 
