@@ -27,4 +27,8 @@ urlpatterns += [
     for route, methods in routes_by_template(served_endpoints())
 ]
 
-urlpatterns.append(re_path(r"^(?P<rest>.*)$", not_found_view, name="not-found"))
+# Unknown emulator paths get a JSON 404; anything else under /sandbox/ falls through to the
+# dashboard, which serves the sandbox's own admin pages at /sandbox/<model>/.
+urlpatterns.append(
+    re_path(r"^(?P<rest>(instances|api|_control)(/.*)?)$", not_found_view, name="not-found")
+)
