@@ -76,9 +76,11 @@ def tag_edit(call: Call) -> Answer:
 def tag_delete(call: Call) -> Answer:
     require_phone(call)
     tag = _tag(call, "tagId")
-    for chat in call.inst.chats.filter(tags__contains=[str(tag.pk)]):
-        chat.tags = [t for t in chat.tags if t != str(tag.pk)]
-        chat.save(update_fields=["tags"])
+    # In Python: JSON "contains" is not available on SQLite (the embedded default).
+    for chat in call.inst.chats.exclude(tags=[]):
+        if str(tag.pk) in chat.tags:
+            chat.tags = [t for t in chat.tags if t != str(tag.pk)]
+            chat.save(update_fields=["tags"])
     tag.delete()
     return {"success": True}
 
