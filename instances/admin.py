@@ -119,11 +119,11 @@ class InstanceAdmin(ScopedAdmin):
         url = reverse("admin:instances_instance_overview", args=[obj.pk])
         return format_html('<a href="{}">{}</a>', url, obj.name)
 
-    @admin.display(description=_("Z-API queue"), ordering="zapi_queue_size")
+    @admin.display(description=_("Z-API q."), ordering="zapi_queue_size")
     def zapi_queue(self, obj: Instance) -> str:
         return "—" if obj.zapi_queue_size is None else str(obj.zapi_queue_size)
 
-    @admin.display(description=_("our queue"), ordering="pending_count")
+    @admin.display(description=_("our q."), ordering="pending_count")
     def pending(self, obj: Instance) -> int:
         return int(getattr(obj, "pending_count", 0))
 
@@ -157,7 +157,7 @@ class InstanceAdmin(ScopedAdmin):
             return "—"
         return timezone.localtime(info.due).strftime("%Y-%m-%d")
 
-    @admin.display(description=_("last 24 h"))
+    @admin.display(description=_("24 h"))
     def uptime(self, obj: Instance) -> str:
         hours = getattr(obj, "uptime_hours", None)
         return uptime_strip(hours) if hours is not None else ""

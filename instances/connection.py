@@ -53,6 +53,8 @@ def instance_connection_apply(
         )
         if row is None:
             return False
+        if source == ProbeSource.WEBHOOK:
+            instance_event_seen(instance_id=instance_id, at=at)
         HealthProbe.objects.create(
             instance_id=instance_id,
             at=at,
@@ -101,6 +103,13 @@ def instance_connection_apply(
                 instance_id=instance_id, kind=NoticeKind.DISCONNECTED, dismissed_at__isnull=True
             ).update(dismissed_at=timezone.now())
     return True
+
+
+def instance_event_seen(*, instance_id: int, at: datetime) -> None:
+    """Bump the fleet list's "last event" (any webhook kind); never moves it backwards."""
+    Instance.objects.filter(pk=instance_id).filter(
+        Q(last_event_at__isnull=True) | Q(last_event_at__lt=at)
+    ).update(last_event_at=at)
 
 
 def _notify_disconnected(*, instance_id: int, at: datetime, source: str, error: str) -> None:

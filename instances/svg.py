@@ -8,7 +8,7 @@ from django.utils.translation import gettext as _
 
 from instances.health import UptimeHour
 
-CELL, GAP, HEIGHT = 5, 1, 14
+CELL, GAP, HEIGHT = 4, 1, 14
 
 
 def _colour(hour: UptimeHour) -> str:

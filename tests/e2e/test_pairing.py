@@ -89,3 +89,44 @@ def test_queued_messages_are_decided_before_pairing(page, live_url, operator, pa
     page.wait_for_selector("#qr svg")
     assert "Z-API's queue is now empty" in page.content()
     wait_for(lambda: instance_client(ours).queue_count().count == 0)
+
+
+def test_operator_finds_an_instance_in_the_fleet_list_and_opens_its_pairing(
+    page, live_url, operator, partner
+):
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from instances.connection import instance_connection_apply
+    from instances.models import HealthProbe
+    from tests.factories import InstanceFactory
+
+    now = timezone.now()
+    make_pair(partner, connected=False)
+    online = InstanceFactory(partner=partner, name="Support line", phone="5511955554444",
+                             zapi_queue_size=3, subscription_state="trial",
+                             due_date=now + timedelta(days=1, hours=5))  # fmt: skip
+    for hours in range(24):
+        at = now - timedelta(hours=hours, minutes=1)
+        HealthProbe.objects.create(
+            instance=online, at=at, source="probe", connected=hours not in (3, 4)
+        )
+    instance_connection_apply(instance_id=online.pk, connected=True, at=now, source="webhook")
+    instance_connection_apply(
+        instance_id=online.pk, connected=False, at=now + timedelta(seconds=1), source="probe"
+    )
+    login(page, live_url, operator)
+    page.goto(f"{live_url}/instances/instance/")
+    page.wait_for_selector("text=Support line")
+    assert page.locator("svg.uptime").count() == 2
+    assert "Support line is disconnected" in page.inner_text(".notices")
+    screenshot(page, "fleet-list")
+    page.set_viewport_size({"width": 1600, "height": 900})
+    screenshot(page, "fleet-list-wide")
+    page.fill("#searchbar", "Ours")
+    page.press("#searchbar", "Enter")
+    page.click("td.field-name_link a:text-is('Ours')")
+    page.wait_for_selector("h2:has-text('Ours')")
+    page.click("a.button:text-is('Pair')")
+    page.wait_for_selector("#qr svg")

@@ -107,3 +107,13 @@ def test_disconnect_email_goes_to_the_partners_operators_only(partner):
     assert mail.outbox[0].to == ["op@example.com"]
     assert "Support line" in mail.outbox[0].subject
     assert "Gone." in mail.outbox[0].body
+
+
+def test_webhooks_bump_the_last_event_never_backwards(instance):
+    from instances.connection import instance_event_seen
+
+    now = timezone.now()
+    apply(instance, True, now)
+    instance_event_seen(instance_id=instance.pk, at=now - timedelta(minutes=1))
+    instance.refresh_from_db()
+    assert instance.last_event_at == now
