@@ -16,6 +16,7 @@ from django.db import IntegrityError, transaction
 from django.db.models import Q
 
 from instances.connection import instance_connection_apply
+from instances.models import Instance
 from messaging.inbound import inbound_message_record, messages_mark_read_by_me
 from messaging.models import Direction, Message
 from messaging.services import message_transition, messages_advance
@@ -94,7 +95,8 @@ def process_status(event: WebhookEvent, parsed: MessageStatusCallback) -> str:
 def process_received(event: WebhookEvent, parsed: ReceivedCallback) -> str:
     message, created = inbound_message_record(
         instance_id=event.instance_id,
-        partner_id=event.instance.partner_id,
+        # Not ``event.instance``: loading it would decrypt secrets processing never needs.
+        partner_id=Instance.objects.values_list("partner_id", flat=True).get(pk=event.instance_id),
         event=parsed,
         data=event.payload,
         at=_at(event, parsed),

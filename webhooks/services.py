@@ -87,8 +87,7 @@ def webhook_event_process(*, event_id: int) -> str | None:
     or None when there was nothing to do (done already, or being done elsewhere)."""
     with transaction.atomic():
         event = (
-            WebhookEvent.objects.select_for_update(skip_locked=True, of=("self",))
-            .select_related("instance")
+            WebhookEvent.objects.select_for_update(skip_locked=True)
             .filter(pk=event_id, state__in=CLAIMABLE)
             .first()
         )
@@ -163,7 +162,9 @@ def webhook_events_sweep(
     was down, a killed worker); each under the same row lock as the normal path. Runs them
     here, not through the broker, since the broker may be what failed."""
     now = now or timezone.now()
-    cutoff = now - (older_than or timedelta(seconds=settings.WEBHOOK_SWEEP_AFTER_SECONDS))
+    if older_than is None:
+        older_than = timedelta(seconds=settings.WEBHOOK_SWEEP_AFTER_SECONDS)
+    cutoff = now - older_than
     ids = list(
         WebhookEvent.objects.filter(state__in=CLAIMABLE, received_at__lt=cutoff)
         .filter(Q(last_attempt_at__isnull=True) | Q(last_attempt_at__lt=cutoff))

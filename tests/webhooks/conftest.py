@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import json
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
@@ -35,3 +37,31 @@ def post_event(client: Client, instance, data: Any, **kwargs: Any):
 def webhook_client() -> Client:
     # Z-API sends no cookie and no CSRF token: the receiver must not need them.
     return Client(enforce_csrf_checks=True)
+
+
+CLOSED_BROKER = "redis://127.0.0.1:1/0"
+
+
+@contextmanager
+def broker_at(url: str) -> Iterator[None]:
+    """Point this process's Celery app at another broker (a closed port: "down")."""
+    from config.celery import app
+
+    def use(url: str) -> None:
+        # Drop the app's references only: kombu's global pools are shared per URL.
+        app.conf.broker_url = url
+        app._pool = None
+        app.amqp._producer_pool = None
+
+    saved = app.conf.broker_url
+    use(url)
+    try:
+        yield
+    finally:
+        use(saved)
+
+
+@pytest.fixture
+def broker_down() -> Iterator[None]:
+    with broker_at(CLOSED_BROKER):
+        yield
