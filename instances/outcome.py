@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+import json
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any, Generic, TypeVar
@@ -39,6 +40,10 @@ def zapi_error_text(exc: ZapiError) -> str:
     }
 
 
+def _json(answer: dict[str, Any]) -> str:
+    return json.dumps(answer, ensure_ascii=False, default=str)
+
+
 def answer_of(value: Any) -> dict[str, Any]:
     if hasattr(value, "model_dump"):
         data = value.model_dump(by_alias=True, exclude_none=True)
@@ -64,13 +69,13 @@ def zapi_outcome(action: str, call: Callable[[], T], *, ok_text: str = "") -> Ou
     answer = answer_of(value)
     if answer.get("value") is False or answer.get("success") is False:
         return Outcome(
-            ok=False, action=action, text=_("Z-API answered %(a)s") % {"a": answer}, value=value,
-            answer=answer,
+            ok=False, action=action, text=_("Z-API answered %(a)s") % {"a": _json(answer)},
+            value=value, answer=answer,
         )  # fmt: skip
     return Outcome(
         ok=True,
         action=action,
-        text=ok_text or (_("Z-API answered %(a)s") % {"a": answer} if answer else _("done")),
+        text=ok_text or (_("Z-API answered %(a)s") % {"a": _json(answer)} if answer else _("done")),
         value=value,
         answer=answer,
     )

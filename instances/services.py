@@ -81,6 +81,14 @@ def instance_details_refresh(*, instance: Instance) -> Outcome[dict[str, Any]]:
     if isinstance(me.answer.get("due"), int | float):
         changes["due_date"] = _from_timestamp(me.answer["due"])
     Instance.objects.filter(pk=instance.pk).update(**changes)
+    if isinstance(me.answer.get("connected"), bool):
+        # /me says whether it is connected now: as honest as a probe (spec 001 l.960).
+        instance_connection_apply(
+            instance_id=instance.pk,
+            connected=me.answer["connected"],
+            at=timezone.now(),
+            source=ProbeSource.PROBE,
+        )
     instance.refresh_from_db()
     return Outcome(ok=True, action=me.action, text=_("Refreshed from Z-API."), value=snapshot)
 

@@ -130,3 +130,32 @@ def test_operator_finds_an_instance_in_the_fleet_list_and_opens_its_pairing(
     page.wait_for_selector("h2:has-text('Ours')")
     page.click("a.button:text-is('Pair')")
     page.wait_for_selector("#qr svg")
+
+
+def test_operator_reads_device_points_webhooks_here_and_probes(page, live_url, operator, partner):
+    ours, _box = make_pair(partner, connected=True)
+    login(page, live_url, operator)
+    page.goto(f"{live_url}/instances/instance/{ours.pk}/overview/")
+    page.click("text=Refresh from Z-API")
+    page.wait_for_selector("text=Refreshed from Z-API.")
+    assert "5544999990000" in page.inner_text("#content-main")
+    screenshot(page, "instance-overview")
+
+    page.click(".instance-tabs a:text-is('Webhooks')")
+    page.check("#id_notify_sent_by_me")
+    page.click("text=Point every webhook here")
+    page.wait_for_selector("text=Every webhook now points at this dashboard.")
+    assert page.locator("span.badge-ok:text-is('here')").count() == 6
+    screenshot(page, "instance-webhooks")
+
+    page.click(".instance-tabs a:text-is('Health')")
+    page.click("text=Probe now")
+    page.wait_for_selector("text=Status: connected")
+    assert page.locator("svg.uptime").count() == 1
+    screenshot(page, "instance-health")
+
+    page.click(".instance-tabs a:text-is('Mobile registration')")
+    page.fill("input[name=phone]", "4499999999")
+    page.click("text=Check availability")
+    page.wait_for_selector(".mobile-wizard")
+    screenshot(page, "instance-mobile")

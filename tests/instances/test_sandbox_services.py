@@ -129,3 +129,9 @@ def test_wrong_token_is_an_auth_error_in_plain_words(live_url, partner):
     assert "WRONGTOKEN" not in outcome.text
     assert "HTTP" in outcome.text
     _ = make_pair  # shared helper
+
+
+def test_refresh_learns_the_connection_from_me(paired):
+    ours, _box = paired  # our row says never paired; Z-API says connected
+    assert instance_details_refresh(instance=ours).ok
+    assert ours.connection_state == ConnectionState.CONNECTED
