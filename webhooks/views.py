@@ -22,10 +22,12 @@ from webhooks.services import webhook_event_receive, webhook_reject_record
 logger = logging.getLogger(__name__)
 
 
-def _is_json(content_type: str) -> bool:
+def _is_form(content_type: str) -> bool:
+    # Only form encodings are refused by their label: Z-API uses application/json (spec 001
+    # l.11184), but a missing or plain-text label must not cost us an event when the body is
+    # JSON (servers fill a missing one with "text/plain"). The body decides.
     media = content_type.split(";", 1)[0].strip().lower()
-    # No content type at all is accepted: the body itself must still be a JSON object.
-    return media in ("", "application/json", "text/json") or media.endswith("+json")
+    return media in ("multipart/form-data", "application/x-www-form-urlencoded")
 
 
 def _read_body(request: HttpRequest, limit: int) -> bytes | None:
@@ -66,8 +68,8 @@ def _receive(request: HttpRequest, instance_id: int, secret: str) -> HttpRespons
         )
         return JsonResponse({"error": error}, status=status)
 
-    if not _is_json(content_type):
-        return reject(415, "JSON only", "not JSON")
+    if _is_form(content_type):
+        return reject(415, "JSON only", "form body, not JSON")
     try:
         data = json.loads(body)
     except ValueError as exc:

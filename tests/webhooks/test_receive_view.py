@@ -121,10 +121,9 @@ def test_form_body_is_415_and_kept_in_rejects(webhook_client, instance):
     assert WebhookReject.objects.get().content_type.startswith("multipart/form-data")
 
 
-def test_json_with_charset_is_accepted(webhook_client, instance):
-    response = post_event(
-        webhook_client, instance, {"type": "X"}, content_type="application/json; charset=utf-8"
-    )
+@pytest.mark.parametrize("content_type", ["application/json; charset=utf-8", "text/plain", ""])
+def test_json_body_is_accepted_whatever_its_label(webhook_client, instance, content_type):
+    response = post_event(webhook_client, instance, {"type": "X"}, content_type=content_type)
     assert response.status_code == 200
 
 
