@@ -26,7 +26,9 @@ def _control(live_url: str, instance, action: str, **body) -> dict:
 
 
 def test_pair_send_and_receive_every_webhook_in_order(live_url, celery_worker, hooks):
-    instance = sandbox_instance_create(name="E2E", timings={**FAST, "scan_connect": 0.5})
+    # Status steps 0.5 s apart: each webhook is its own task, so order comes from time.
+    steps = {k: 0.5 for k in ("sent_after", "received_after", "read_after", "played_after")}
+    instance = sandbox_instance_create(name="E2E", timings={**FAST, **steps, "scan_connect": 0.5})
     client = InstanceClient(f"{live_url}/sandbox", instance.zapi_id, instance.token)
     assert client.update_every_webhooks(hooks.url).value is True
 
@@ -41,6 +43,7 @@ def test_pair_send_and_receive_every_webhook_in_order(live_url, celery_worker, h
     wait_for(lambda: client.status().connected, timeout=20)
     assert client.device().phone == "5511912345678"
     assert client.me().connected is True
+    wait_for(lambda: hooks.of_type("ConnectedCallback"), timeout=20)
 
     sent = client.send_audio("5511988887777", "https://example.com/a.ogg")
     assert sent.zaapId and sent.messageId and sent.id == sent.messageId
