@@ -1,6 +1,7 @@
 """The sandbox's URLs: sandbox-only controls under ``_control/``, then one route per
 template in ``zapi.endpoints.ENDPOINTS`` (see routing.py)."""
 
+from django.conf import settings
 from django.urls import URLPattern, URLResolver, re_path
 
 from sandbox.api import endpoint_view, not_found_view
@@ -26,6 +27,9 @@ urlpatterns += [
     )
     for route, methods in routes_by_template(served_endpoints())
 ]
+
+if not settings.SANDBOX_ENABLED:
+    urlpatterns = []
 
 # Unknown emulator paths get a JSON 404; anything else under /sandbox/ falls through to the
 # dashboard, which serves the sandbox's own admin pages at /sandbox/<model>/.

@@ -219,3 +219,8 @@ WEBHOOK_RETENTION_DAYS = env.int("WEBHOOK_RETENTION_DAYS", default=30)
 WEBHOOK_SWEEP_AFTER_SECONDS = env.int("WEBHOOK_SWEEP_AFTER_SECONDS", default=60)
 # Failures before an event becomes a dead letter.
 WEBHOOK_MAX_ATTEMPTS = env.int("WEBHOOK_MAX_ATTEMPTS", default=3)
+
+# --- sandbox ------------------------------------------------------------------------------
+# The built-in Z-API emulator at /sandbox/ (and its console). Switch it off where the
+# product talks to the real Z-API and nobody needs the emulator.
+SANDBOX_ENABLED = env.bool("SANDBOX_ENABLED", default=True)

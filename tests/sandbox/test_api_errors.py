@@ -95,3 +95,21 @@ def test_wrong_client_token_is_null_not_allowed(guarded, wsgi_http):
 
 def test_right_client_token_passes(guarded, wsgi_http):
     assert client_for(guarded, wsgi_http, client_token="CT-123").status().connected
+
+
+def test_the_sandbox_can_be_switched_off(settings, sbx):
+    import importlib
+
+    from django.urls import clear_url_caches
+
+    import sandbox.urls
+
+    settings.SANDBOX_ENABLED = False
+    try:
+        importlib.reload(sandbox.urls)
+        assert [p.name for p in sandbox.urls.urlpatterns] == ["not-found"]
+    finally:
+        settings.SANDBOX_ENABLED = True
+        importlib.reload(sandbox.urls)
+        clear_url_caches()
+    assert len(sandbox.urls.urlpatterns) > 100
