@@ -23,7 +23,7 @@ from datetime import datetime, timedelta
 from typing import Any
 
 from django.conf import settings
-from django.db.models import F, Min, Q
+from django.db.models import F, Q
 from django.utils import timezone
 
 from instances.models import ConnectionState, Instance
@@ -79,21 +79,30 @@ def _due(instance_id: int) -> Any:
 
 
 def next_due_at(*, instance_id: int) -> datetime | None:
-    """When the instance's next queued message may go (ignoring the pacer)."""
-    queued = Message.objects.filter(
-        instance_id=instance_id, direction=Direction.OUTBOUND, state=MessageState.QUEUED
+    """When the instance's next queued message may go (ignoring the pacer); one query."""
+    first = (
+        Message.objects.filter(
+            instance_id=instance_id, direction=Direction.OUTBOUND, state=MessageState.QUEUED
+        )
+        .order_by(F("not_before").asc(nulls_first=True))
+        .values_list("not_before", flat=True)[:1]
     )
-    if queued.filter(not_before__isnull=True).exists():
-        return timezone.now()
-    earliest: datetime | None = queued.aggregate(at=Min("not_before"))["at"]
-    return earliest
+    if not first:
+        return None
+    return first[0] or timezone.now()
 
 
-def _schedule_next(instance_id: int) -> None:
+def _schedule_next(instance_id: int, slot: datetime | None = None) -> None:
+    """Schedule the next dispatch at the later of the next slot and the next due message.
+    ``slot`` is the next slot as this worker estimates it (the database holds the truth: a
+    wake that comes too early finds the slot taken and schedules itself again)."""
     due = next_due_at(instance_id=instance_id)
     if due is None:
         return
-    slot = InstancePacer.objects.values_list("next_slot_at", flat=True).get(instance_id=instance_id)
+    if slot is None:
+        slot = InstancePacer.objects.values_list("next_slot_at", flat=True).get(
+            instance_id=instance_id
+        )
     at = max(due, slot, timezone.now())
     if at - timezone.now() <= WAKE_HORIZON:
         dispatch_kick(instance_id=instance_id, at=at)
@@ -101,15 +110,12 @@ def _schedule_next(instance_id: int) -> None:
 
 def instance_dispatch(*, instance_id: int) -> Outcome:
     """Send at most one message of the instance, if its slot is free; then chain."""
-    instance = Instance.objects.filter(pk=instance_id).first()
+    instance = Instance.objects.select_related("pacer").filter(pk=instance_id).first()
     if instance is None:
         return Outcome.IDLE
-    pacer = pacer_get(instance_id=instance_id)
+    pacer = getattr(instance, "pacer", None) or pacer_get(instance_id=instance_id)
     if not instance_ready(instance, pacer):
         return Outcome.PAUSED
-    if not _due(instance_id).exists():
-        _schedule_next(instance_id)
-        return Outcome.IDLE
     lease = slot_claim(instance_id=instance_id)
     if lease is None:
         pacer.refresh_from_db(fields=["lease_token"])
@@ -117,16 +123,18 @@ def instance_dispatch(*, instance_id: int) -> Outcome:
             return Outcome.BUSY
         _schedule_next(instance_id)
         return Outcome.PACED
-    sent, not_before = False, None
+    sent, not_before, message = False, None, None
     try:
         message = message_claim_next(instance=instance, pacer=pacer)
         if message is not None:
             sent = True
             not_before = message_send(message=message, instance=instance, lease=lease)
     finally:
-        slot_release(lease=lease, sent=sent, not_before=not_before)
-    _schedule_next(instance_id)
-    return Outcome.SENT if sent else Outcome.IDLE
+        gap = slot_release(lease=lease, pacer=pacer, sent=sent, not_before=not_before)
+    if message is None:
+        return Outcome.IDLE
+    _schedule_next(instance_id, slot=max(timezone.now() + gap, not_before or timezone.now()))
+    return Outcome.SENT
 
 
 def message_claim_next(*, instance: Instance, pacer: InstancePacer) -> Message | None:
@@ -148,7 +156,9 @@ def message_claim_next(*, instance: Instance, pacer: InstancePacer) -> Message |
             attempts=F("attempts") + 1,
             hold_reason="",
         ):
-            message.refresh_from_db()
+            # Committed as "sending" (autocommit) before any HTTP call: a crash from here on
+            # leaves a row the sweeper finds, never a silent loss.
+            message.state, message.attempts = MessageState.SENDING, message.attempts + 1
             return message
         # Cancelled meanwhile: take the next one.
 

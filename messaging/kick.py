@@ -7,17 +7,17 @@ from datetime import datetime
 
 from django.utils import timezone
 
-from messaging.pacer import pacer_get, wake_reserve
+from messaging.pacer import wake_reserve
 
 
 def dispatch_kick(*, instance_id: int, at: datetime | None = None) -> bool:
     """Schedule a dispatch of ``instance_id`` at ``at`` (now by default) unless one is already
-    due no later than that. Returns whether a task was sent."""
+    due no later than that. Returns whether a task was sent. The pacer row must exist
+    (``message_enqueue`` and ``pacer_get`` create it)."""
     from messaging.tasks import instance_dispatch_task
 
     now = timezone.now()
     at = max(at or now, now)
-    pacer_get(instance_id=instance_id)
     if not wake_reserve(instance_id=instance_id, at=at):
         return False
     kwargs = {"wake": at.isoformat()}

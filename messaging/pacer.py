@@ -61,8 +61,8 @@ def pacer_get(*, instance_id: int) -> InstancePacer:
 
 def slot_claim(*, instance_id: int) -> Lease | None:
     """Take the instance's send slot if it is free and due; None when someone else has it
-    or the gap since the last send has not passed yet."""
-    pacer_get(instance_id=instance_id)
+    or the gap since the last send has not passed yet. The pacer row must exist
+    (``pacer_get``)."""
     token = uuid.uuid4().hex
     lease = timedelta(seconds=settings.MESSAGING_LEASE_SECONDS)
     won = InstancePacer.objects.filter(
@@ -71,13 +71,13 @@ def slot_claim(*, instance_id: int) -> Lease | None:
     return Lease(instance_id, token) if won else None
 
 
-def slot_release(*, lease: Lease, sent: bool, not_before: datetime | None = None) -> None:
+def slot_release(
+    *, lease: Lease, pacer: InstancePacer, sent: bool, not_before: datetime | None = None
+) -> timedelta:
     """Give the slot back. After a send (any request that may have reached Z-API) the next
     one may start only after a random gap; otherwise at once (or at ``not_before``, e.g. a
-    429's ``Retry-After``). A release after the lease expired matches nothing: harmless."""
-    pacer = InstancePacer.objects.only("min_gap_seconds", "max_gap_seconds").get(
-        instance_id=lease.instance_id
-    )
+    429's ``Retry-After``). A release after the lease expired matches nothing: harmless.
+    Returns the gap drawn."""
     gap = random.uniform(pacer.min_gap_seconds, pacer.max_gap_seconds) if sent else 0.0
     fields: dict[str, object] = {
         "next_slot_at": Now() + timedelta(seconds=gap),
@@ -93,6 +93,7 @@ def slot_release(*, lease: Lease, sent: bool, not_before: datetime | None = None
         InstancePacer.objects.filter(
             instance_id=lease.instance_id, next_slot_at__lt=not_before
         ).update(next_slot_at=not_before)
+    return timedelta(seconds=gap)
 
 
 def wake_reserve(*, instance_id: int, at: datetime) -> bool:

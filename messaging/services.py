@@ -137,6 +137,7 @@ def message_enqueue(
         not_before=not_before,
     )
     instance_id = instance.pk
+    pacer_get(instance_id=instance_id)
     transaction.on_commit(lambda: dispatch_kick(instance_id=instance_id))
     return message
 

@@ -18,6 +18,7 @@ from django.utils import timezone
 from instances.models import ConnectionState
 from messaging.kick import dispatch_kick
 from messaging.models import Direction, Message
+from messaging.pacer import pacer_get
 from messaging.services import message_transition
 from messaging.states import MessageState
 
@@ -72,5 +73,8 @@ def dispatch_sweep() -> dict[str, int]:
     uncertain = messages_uncertain_due()
     for pk in uncertain:
         message_reconcile_task.delay(pk)
-    kicked = sum(dispatch_kick(instance_id=pk) for pk in instances_due())
+    kicked = 0
+    for pk in instances_due():
+        pacer_get(instance_id=pk)  # rows written without message_enqueue have none yet
+        kicked += dispatch_kick(instance_id=pk)
     return {"expired": expired, "reconciling": len(uncertain), "kicked": kicked}

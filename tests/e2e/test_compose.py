@@ -9,7 +9,6 @@ from instances.models import ConnectionState, Instance
 from messaging.models import Message
 from messaging.states import MessageState
 from tests.e2e.conftest import login, screenshot
-from tests.live import wait_for
 from tests.messaging.live import enqueue_texts, sandbox_number
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]

@@ -10,8 +10,18 @@ from django.db import connection
 from django.utils import timezone
 
 from messaging.models import InstancePacer
-from messaging.pacer import slot_claim, slot_release, wake_reserve
+from messaging.pacer import pacer_get, slot_claim, slot_release, wake_reserve
 from tests.factories import InstanceFactory
+
+
+@pytest.fixture
+def instance(instance):
+    pacer_get(instance_id=instance.pk)
+    return instance
+
+
+def release(lease, sent):
+    slot_release(lease=lease, pacer=InstancePacer.objects.get(pk=lease.instance_id), sent=sent)
 
 
 @pytest.mark.django_db
@@ -20,7 +30,7 @@ def test_slot_is_held_until_released_then_blocked_for_the_gap(instance):
     assert lease is not None
     assert slot_claim(instance_id=instance.pk) is None
     InstancePacer.objects.filter(instance=instance).update(min_gap_seconds=2, max_gap_seconds=3)
-    slot_release(lease=lease, sent=True)
+    release(lease, sent=True)
     pacer = InstancePacer.objects.get(instance=instance)
     assert timedelta(seconds=1.9) < pacer.next_slot_at - timezone.now() <= timedelta(seconds=3)
     assert pacer.lease_token == ""
@@ -30,7 +40,7 @@ def test_slot_is_held_until_released_then_blocked_for_the_gap(instance):
 @pytest.mark.django_db
 def test_release_without_a_send_frees_the_slot_at_once(instance):
     lease = slot_claim(instance_id=instance.pk)
-    slot_release(lease=lease, sent=False)
+    release(lease, sent=False)
     assert slot_claim(instance_id=instance.pk) is not None
 
 
@@ -54,14 +64,14 @@ def test_a_stale_release_does_not_free_the_new_holders_slot(instance, settings):
     time.sleep(0.05)
     settings.MESSAGING_LEASE_SECONDS = 60
     assert slot_claim(instance_id=instance.pk) is not None
-    slot_release(lease=old, sent=False)
+    release(old, sent=False)
     assert slot_claim(instance_id=instance.pk) is None
 
 
 @pytest.mark.django_db(transaction=True)
 def test_concurrent_claims_from_many_connections_have_one_winner(partner):
     instance = InstanceFactory(partner=partner)
-    slot_claim(instance_id=instance.pk) and None  # create the row
+    pacer_get(instance_id=instance.pk)
     InstancePacer.objects.filter(instance=instance).update(
         next_slot_at=timezone.now(), lease_token=""
     )
@@ -85,7 +95,6 @@ def test_concurrent_claims_from_many_connections_have_one_winner(partner):
 
 @pytest.mark.django_db
 def test_a_burst_of_kicks_reserves_one_wake(instance):
-    slot_claim(instance_id=instance.pk)
     now = timezone.now()
     reserved = [
         wake_reserve(instance_id=instance.pk, at=now + timedelta(milliseconds=i)) for i in range(50)
