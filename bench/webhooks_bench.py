@@ -1,0 +1,241 @@
+"""What does storing a webhook cost, next to answering 200 and nothing else?
+
+    .venv/bin/python bench/webhooks_bench.py [--seconds 15] [--concurrency 8]
+                                             [--server-workers 3] [--keep]
+
+Starts the real server (gunicorn, sync workers, PostgreSQL, Redis as Celery's broker) on a
+free port with ``BENCH_BARE_ENDPOINT=1``, then, from a second process, posts for a fixed time:
+
+* to a bare endpoint that reads the body and answers 200 (same server, same middleware);
+* to the receiver: each request a distinct ``MessageStatusCallback`` (secret checked,
+  dedupe key, INSERT, commit, task published to Redis; no worker runs, so the cost measured
+  is the receiver's alone).
+
+Prints throughput and latency percentiles for both and their ratio, and checks that every
+200 from the receiver is a stored event. The load generator shares the machine: on a small
+box it competes with the server for CPU, so compare the two rows, not absolute figures.
+
+DATABASE_URL defaults to postgres://postgres@127.0.0.1:5432/zapi_bench_webhooks (created and
+dropped), REDIS_URL to redis://127.0.0.1:6379/12 (purged).
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import json
+import os
+import signal
+import socket
+import statistics
+import subprocess
+import sys
+import time
+from pathlib import Path
+from urllib.parse import urlparse
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
+
+
+def setup_env(port: int) -> None:
+    from cryptography.fernet import Fernet
+
+    os.environ.setdefault("DATABASE_URL", "postgres://postgres@127.0.0.1:5432/zapi_bench_webhooks")
+    os.environ.setdefault("REDIS_URL", "redis://127.0.0.1:6379/12")
+    os.environ["DJANGO_SETTINGS_MODULE"] = "config.settings.test"
+    # Shared by this process and gunicorn (config/settings/test.py reads it).
+    os.environ.setdefault("TEST_FIELD_ENCRYPTION_KEY", Fernet.generate_key().decode())
+    os.environ.update(
+        PUBLIC_BASE_URL=f"http://127.0.0.1:{port}",
+        CONN_MAX_AGE="600",
+        LOG_LEVEL="WARNING",
+        BENCH_BARE_ENDPOINT="1",
+    )
+
+
+def recreate_database(drop_only: bool = False) -> None:
+    import psycopg
+
+    url = urlparse(os.environ["DATABASE_URL"])
+    name = url.path.lstrip("/")
+    admin = url._replace(path="/postgres").geturl()
+    with psycopg.connect(admin, autocommit=True) as conn:
+        conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+        if not drop_only:
+            conn.execute(f'CREATE DATABASE "{name}"')
+
+
+def start_server(port: int, workers: int) -> subprocess.Popen[bytes]:
+    cmd = [
+        sys.executable, "-m", "gunicorn", "config.wsgi:application",
+        "--bind", f"127.0.0.1:{port}", "--workers", str(workers), "--worker-class", "sync",
+        "--log-level", "warning", "--backlog", "2048",
+    ]  # fmt: skip
+    server = subprocess.Popen(cmd, cwd=ROOT, env=dict(os.environ))
+    import httpx
+
+    deadline = time.monotonic() + 30
+    while time.monotonic() < deadline:
+        try:
+            if httpx.post(f"http://127.0.0.1:{port}/webhooks/bench-bare/").status_code == 200:
+                return server
+        except httpx.TransportError:
+            pass
+        time.sleep(0.2)
+    server.kill()
+    raise SystemExit("gunicorn did not answer within 30 s")
+
+
+def stop_server(server: subprocess.Popen[bytes]) -> None:
+    server.send_signal(signal.SIGTERM)
+    try:
+        server.wait(timeout=20)
+    except subprocess.TimeoutExpired:
+        server.kill()
+
+
+# --- the load generator (the second process) ---------------------------------------------
+
+
+async def _load(url: str, seconds: float, concurrency: int, tag: str) -> dict[str, object]:
+    import httpx
+
+    latencies: list[float] = []
+    statuses: dict[int, int] = {}
+    errors = 0
+    counter = 0
+    limits = httpx.Limits(max_connections=concurrency, max_keepalive_connections=concurrency)
+    async with httpx.AsyncClient(limits=limits, timeout=30) as client:
+        deadline = time.perf_counter() + seconds
+
+        async def user() -> None:
+            nonlocal counter, errors
+            while time.perf_counter() < deadline:
+                counter += 1
+                body = {
+                    "type": "MessageStatusCallback", "status": "READ",
+                    "ids": [f"{tag}-{os.getpid()}-{counter}"], "momment": 1_700_000_000_000,
+                    "phone": "5544999999999", "instanceId": "bench",
+                }  # fmt: skip
+                started = time.perf_counter()
+                try:
+                    response = await client.post(url, json=body)
+                except httpx.TransportError:
+                    errors += 1
+                    continue
+                latencies.append(time.perf_counter() - started)
+                statuses[response.status_code] = statuses.get(response.status_code, 0) + 1
+
+        started = time.perf_counter()
+        await asyncio.gather(*(user() for _ in range(concurrency)))
+        elapsed = time.perf_counter() - started
+    latencies.sort()
+
+    def pct(p: float) -> float:
+        return latencies[min(len(latencies) - 1, int(p / 100 * len(latencies)))] * 1000
+
+    return {
+        "requests": len(latencies),
+        "errors": errors,
+        "statuses": statuses,
+        "rps": len(latencies) / elapsed,
+        "p50": pct(50),
+        "p90": pct(90),
+        "p99": pct(99),
+        "max": latencies[-1] * 1000,
+        "mean": statistics.fmean(latencies) * 1000,
+    }
+
+
+def run_load(url: str, seconds: float, concurrency: int, tag: str) -> dict[str, object]:
+    cmd = [
+        sys.executable, __file__, "--load", url, "--seconds", str(seconds),
+        "--concurrency", str(concurrency), "--tag", tag,
+    ]  # fmt: skip
+    out = subprocess.run(cmd, cwd=ROOT, capture_output=True, text=True, check=True)
+    return dict(json.loads(out.stdout))
+
+
+# --- the driver -----------------------------------------------------------------------------
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--seconds", type=float, default=15)
+    parser.add_argument("--concurrency", type=int, default=8)
+    parser.add_argument("--server-workers", type=int, default=3)
+    parser.add_argument("--keep", action="store_true", help="keep the benchmark database")
+    parser.add_argument("--load", help=argparse.SUPPRESS)
+    parser.add_argument("--tag", default="bench", help=argparse.SUPPRESS)
+    args = parser.parse_args()
+    if args.load:
+        result = asyncio.run(_load(args.load, args.seconds, args.concurrency, args.tag))
+        print(json.dumps(result))
+        return
+
+    port = free_port()
+    setup_env(port)
+    recreate_database()
+    import django
+
+    django.setup()
+    from django.core.management import call_command
+
+    call_command("migrate", verbosity=0)
+    from tests.factories import InstanceFactory
+    from webhooks.models import WebhookEvent
+
+    instance = InstanceFactory(name="Bench")
+    urls = {
+        "bare 200": f"http://127.0.0.1:{port}/webhooks/bench-bare/",
+        "receiver": instance.webhook_url,  # PUBLIC_BASE_URL is this server
+    }
+    server = start_server(port, args.server_workers)
+    results: dict[str, dict[str, object]] = {}
+    try:
+        for name, url in urls.items():
+            run_load(url, 2, args.concurrency, f"warm-{name[0]}")  # connections, caches
+            results[name] = run_load(url, args.seconds, args.concurrency, name[0])
+    finally:
+        stop_server(server)
+
+    print(
+        f"\n{args.seconds:g} s each, {args.concurrency} concurrent clients, gunicorn "
+        f"{args.server_workers} sync workers, {os.cpu_count()} CPUs (shared with the client)\n"
+    )
+    head = ("endpoint", "req/s", "p50 ms", "p90 ms", "p99 ms", "max ms")
+    print(f"{head[0]:<10}" + "".join(f" {h:>8}" for h in head[1:]) + "  statuses")
+    for name, r in results.items():
+        print(
+            f"{name:<10} {r['rps']:>8.0f} {r['p50']:>8.2f} {r['p90']:>8.2f} {r['p99']:>8.2f} "
+            f"{r['max']:>8.1f}  {r['statuses']} errors={r['errors']}"
+        )
+    bare, receiver = results["bare 200"], results["receiver"]
+    print(
+        f"\nreceiver / bare: throughput {receiver['rps'] / bare['rps']:.2f}x, "
+        f"p50 latency {receiver['p50'] / bare['p50']:.2f}x, "
+        f"p99 {receiver['p99'] / bare['p99']:.2f}x"
+    )
+    stored = WebhookEvent.objects.exclude(payload__ids__0__startswith="warm").count()
+    ok = receiver["statuses"].get("200", 0)  # type: ignore[union-attr]
+    print(f"events stored: {stored}, receiver 200s: {ok} -> {'OK' if stored == ok else 'MISMATCH'}")
+
+    import redis
+
+    redis.Redis.from_url(os.environ["REDIS_URL"]).flushdb()
+    from django.db import connections
+
+    connections.close_all()
+    if not args.keep:
+        recreate_database(drop_only=True)
+
+
+if __name__ == "__main__":
+    main()
