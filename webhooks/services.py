@@ -21,6 +21,7 @@ from django.db import IntegrityError, transaction
 from django.db.models import F, Q
 from django.utils import timezone
 
+from instances.connection import instance_event_seen
 from webhooks.keys import dedupe_key
 from webhooks.models import CLAIMABLE, EventState, WebhookEvent, WebhookReject
 from webhooks.processors import PROCESSORS
@@ -108,7 +109,10 @@ def webhook_event_process(*, event_id: int) -> str | None:
                 "state", "outcome", "error", "attempts", "last_attempt_at", "processed_at",
             ]
         )  # fmt: skip
-        return str(event.state)
+    # The fleet list's "last event", outside the event's transaction so the instance row is
+    # not held locked while other events of the same number are processed.
+    instance_event_seen(instance_id=event.instance_id, at=event.received_at)
+    return str(event.state)
 
 
 def _run(event: WebhookEvent, processor: Any) -> None:

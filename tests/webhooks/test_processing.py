@@ -152,6 +152,14 @@ def test_unknown_type_is_stored_and_shown_not_an_error(instance):
     assert event.processed_at is not None
 
 
+def test_any_processed_event_bumps_the_instance_last_event(instance):
+    later = timezone.now() + timedelta(minutes=5)
+    receive_and_process(instance, {"type": "LabelCallback"}, received_at=later)
+    receive_and_process(instance, status(["x"], "READ"))  # older: never moves it back
+    instance.refresh_from_db()
+    assert instance.last_event_at == later
+
+
 def test_known_type_with_the_wrong_shape_is_a_dead_letter_at_once(instance):
     event = receive_and_process(instance, {"type": "MessageStatusCallback", "ids": "not-a-list"})
     assert (event.state, event.attempts) == (EventState.DEAD, 1)
