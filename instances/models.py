@@ -150,6 +150,7 @@ class HealthProbe(models.Model):
 class NoticeKind(models.TextChoices):
     DISCONNECTED = "disconnected", _("Disconnected")
     PROBE_MISMATCH = "probe_mismatch", _("Webhooks say connected, probe says down")
+    ACTION_FAILED = "action_failed", _("A bulk action failed at Z-API")
 
 
 class InstanceNoticeQuerySet(TenantQuerySet["InstanceNotice"]):

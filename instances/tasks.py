@@ -60,6 +60,7 @@ def instance_restart_task(self: Any, instance_id: int) -> str:
         return "gone"
     outcome = instance_restart(instance=instance)
     logger.info("restart instance %s: %s", instance_id, outcome.text)
+    _notice_if_failed(instance, outcome)
     return str(outcome)
 
 
@@ -73,7 +74,21 @@ def instance_webhooks_task(self: Any, instance_id: int, notify_sent_by_me: bool 
     if instance is None:
         return "gone"
     outcome = instance_webhooks_point_here(instance=instance, notify_sent_by_me=notify_sent_by_me)
-    if not outcome.ok and outcome.retryable:
+    if not outcome.ok and outcome.retryable and self.request.retries < self.max_retries:
         raise self.retry(countdown=5 * (self.request.retries + 1))
     logger.info("webhooks of instance %s: %s", instance_id, outcome.text)
+    _notice_if_failed(instance, outcome)
     return str(outcome)
+
+
+def _notice_if_failed(instance: Any, outcome: Any) -> None:
+    """A bulk action runs in the background: a failure becomes a notice on the fleet list,
+    so the operator still sees what Z-API answered."""
+    from instances.models import InstanceNotice, NoticeKind
+
+    if not outcome.ok:
+        InstanceNotice.objects.create(
+            instance=instance,
+            kind=NoticeKind.ACTION_FAILED,
+            text=f"{instance.name}: {outcome}"[:255],
+        )

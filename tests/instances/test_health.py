@@ -77,3 +77,37 @@ def test_uptime_buckets(instance):
     assert (hours[-1].up, hours[-1].total) == (1, 2)
     assert (hours[-4].up, hours[-4].total) == (1, 1)
     assert hours[0].ratio is None
+
+
+def test_beat_schedules_the_fleet_probe():
+    from config.celery import beat_schedule
+
+    entry = beat_schedule()["instances-probe-fleet"]
+    assert entry["task"] == "instances.tasks.instance_probe_fleet"
+    assert entry["schedule"] == 300.0
+
+
+def test_probe_task_retries_when_zapi_is_unreachable(instance, fake_zapi, monkeypatch):
+    from celery.exceptions import Retry
+
+    from instances.tasks import instance_probe_task
+
+    def refuse(request, body):
+        raise httpx.ConnectError("refused", request=request)
+
+    fake_zapi.routes["GET /status"] = refuse
+    monkeypatch.setattr(instance_probe_task, "retry", lambda exc: Retry(exc=exc))
+    with pytest.raises(Retry):
+        instance_probe_task.run(instance.pk)
+
+
+def test_a_failed_bulk_restart_leaves_a_notice(instance, fake_zapi):
+    from instances.models import InstanceNotice
+    from instances.tasks import instance_restart_task
+
+    fake_zapi.routes["GET /restart"] = lambda r, b: httpx.Response(
+        401, json={"error": "null not allowed"}
+    )
+    instance_restart_task.run(instance.pk)
+    notice = InstanceNotice.objects.get(instance=instance)
+    assert notice.kind == "action_failed" and "null not allowed" in notice.text
