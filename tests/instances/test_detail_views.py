@@ -106,3 +106,19 @@ def test_transport_error_is_shown_as_an_admin_message(operator_client, instance,
     body = response.content.decode()
     assert "NeverSent" in body and "connection refused" in body
     assert str(instance.token) not in body
+
+
+def test_add_an_instance_you_already_have_then_land_on_its_page(operator_client, partner):
+    from instances.models import Instance
+
+    response = operator_client.post(
+        reverse("admin:instances_instance_add"),
+        {"partner": partner.pk, "zapi_id": "3C0FFEE", "token": "TOK123456789ABCDEF",
+         "client_token": "", "name": "Imported", "phone": ""},
+    )  # fmt: skip
+    instance = Instance.objects.get(zapi_id="3C0FFEE")
+    assert response.status_code == 302
+    assert response["Location"] == url("overview", instance)
+    assert str(instance.token) == "TOK123456789ABCDEF"
+    page = operator_client.get(url("overview", instance)).content.decode()
+    assert "TOK123456789ABCDEF" not in page
