@@ -180,7 +180,7 @@ def _plan_statuses(instance: SandboxInstance, message: SandboxMessage) -> None:
     pk = message.pk
     if roll() < instance.fault("out_of_order"):
         for step, status in enumerate(reversed(plan)):
-            countdown = instance.timing("sent_after") + 0.2 * step
+            countdown = instance.timing("sent_after") + instance.timing("received_after") * step
             transaction.on_commit(
                 partial(message_status.apply_async, (pk, status, []), countdown=countdown)
             )

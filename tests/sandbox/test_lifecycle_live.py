@@ -73,7 +73,9 @@ def test_pair_send_and_receive_every_webhook_in_order(live_url, celery_worker, h
 
 
 def test_queue_waits_while_disconnected_and_is_sent_on_reconnect(live_url, celery_worker, hooks):
-    instance = sandbox_instance_create(name="Q", timings=FAST, webhook_url=hooks.url)
+    # Deliveries are separate tasks: a gap keeps them in order at the receiver.
+    timings = {**FAST, "gap_min": 0.4, "gap_max": 0.4}
+    instance = sandbox_instance_create(name="Q", timings=timings, webhook_url=hooks.url)
     client = InstanceClient(f"{live_url}/sandbox", instance.zapi_id, instance.token)
     ids = [client.send_text("5511988887777", f"hello {n}").zaapId for n in range(3)]
     page = client.queue(page=1, page_size=10)
@@ -99,7 +101,10 @@ def test_a_failing_receiver_gets_the_webhook_again(live_url, celery_worker, hook
 
 def test_status_webhooks_out_of_order_fault(live_url, celery_worker, hooks):
     instance = sandbox_instance_create(
-        name="Chaos", connected=True, timings=FAST, webhook_url=hooks.url
+        name="Chaos",
+        connected=True,
+        timings={**FAST, "received_after": 0.5},
+        webhook_url=hooks.url,
     )
     _control(live_url, instance, "tune", faults={"out_of_order": 1})
     client = InstanceClient(f"{live_url}/sandbox", instance.zapi_id, instance.token)
