@@ -83,11 +83,11 @@ def populate(count: int) -> None:
         print(f"  {min(start + batch, count):>6} instances", flush=True)
 
 
-def measure(client, url: str, runs: int) -> tuple[float, float, int, int]:
+def measure(client, url: str, runs: int) -> tuple[float, float, float, int, int]:
     from django.db import connection
     from django.test.utils import CaptureQueriesContext
 
-    times = []
+    times, sql_times = [], []
     queries = 0
     for _ in range(runs):
         with CaptureQueriesContext(connection) as ctx:
@@ -96,8 +96,9 @@ def measure(client, url: str, runs: int) -> tuple[float, float, int, int]:
             times.append((time.perf_counter() - started) * 1000)
         assert response.status_code == 200, (url, response.status_code)
         queries = len(ctx.captured_queries)
+        sql_times.append(sum(float(q["time"]) for q in ctx.captured_queries) * 1000)
     rows = response.content.count(b'class="uptime"')
-    return statistics.median(times), max(times), queries, rows
+    return statistics.median(times), max(times), statistics.median(sql_times), queries, rows
 
 
 def main() -> None:
@@ -146,10 +147,13 @@ def main() -> None:
             ("operator (1 of 20 partners)", operator, base),
         ]
         staff.get(base)  # warm up templates and caches
-        print(f"{'case':<32} {'median ms':>10} {'worst ms':>10} {'queries':>8} {'rows':>6}")
+        print(
+            f"{'case':<32} {'median ms':>10} {'worst ms':>10} {'of it SQL':>10} "
+            f"{'queries':>8} {'rows':>6}"
+        )
         for label, client, url in cases:
-            median, worst, queries, rows = measure(client, url, args.runs)
-            print(f"{label:<32} {median:>10.1f} {worst:>10.1f} {queries:>8} {rows:>6}")
+            median, worst, sql, queries, rows = measure(client, url, args.runs)
+            print(f"{label:<32} {median:>10.1f} {worst:>10.1f} {sql:>10.1f} {queries:>8} {rows:>6}")
     finally:
         connection.creation.destroy_test_db(old_name, verbosity=0)
         teardown_test_environment()

@@ -110,12 +110,8 @@ def uptime_by_instance(
     found: dict[tuple[int, datetime], tuple[int, int]] = {
         (row["instance_id"], row["hour"]): (row["total"], row["up"]) for row in rows
     }
-    result: dict[int, list[UptimeHour]] = {}
-    for instance_id in instance_ids:
-        buckets = []
-        for n in range(hours):
-            hour = start + timedelta(hours=n)
-            total, up = found.get((instance_id, hour), (0, 0))
-            buckets.append(UptimeHour(start=hour, total=total, up=up))
-        result[instance_id] = buckets
-    return result
+    starts = [start + timedelta(hours=n) for n in range(hours)]  # once, not once per row
+    return {
+        instance_id: [UptimeHour(hour, *found.get((instance_id, hour), (0, 0))) for hour in starts]
+        for instance_id in instance_ids
+    }

@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from django.utils.html import format_html, format_html_join
-from django.utils.safestring import SafeString
+from django.utils.html import format_html
+from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext as _
 
 from instances.health import UptimeHour
@@ -33,21 +33,15 @@ def uptime_strip(hours: list[UptimeHour]) -> SafeString:
         if total
         else _("no probes in the last 24 h")
     )
-    cells = format_html_join(
-        "",
-        '<rect x="{}" y="0" width="{}" height="{}" fill="{}"><title>{} · {}/{}</title></rect>',
-        (
-            (
-                n * (CELL + GAP),
-                CELL,
-                HEIGHT,
-                _colour(h),
-                h.start.strftime("%H:00"),
-                h.up,
-                h.total,
-            )
+    # Built with plain formatting: every value is a number, a fixed colour or an "HH:00"
+    # string, nothing to escape; format_html per cell was most of the fleet list's time.
+    step = CELL + GAP
+    cells = mark_safe(  # noqa: S308
+        "".join(
+            f'<rect x="{n * step}" y="0" width="{CELL}" height="{HEIGHT}" fill="{_colour(h)}">'
+            f"<title>{h.start:%H}:00 · {h.up}/{h.total}</title></rect>"
             for n, h in enumerate(hours)
-        ),
+        )
     )
     return format_html(
         '<svg class="uptime" role="img" aria-label="{}" width="{}" height="{}" '
