@@ -15,25 +15,10 @@ from zapi.endpoints import ENDPOINTS, Endpoint
 
 _PLACEHOLDER = re.compile(r"{(\w+)}")
 
-# Issue 4 asks for cursor paging of the queue (POST /queue with ``pagingState``), which the
-# spec text we have does not document; served here until ``ENDPOINTS`` declares it.
-QUEUE_CURSOR = Endpoint(
-    name="queue_page",
-    method="POST",
-    path="/queue",
-    scope="instance",
-    section="queue",
-    spec_line=9354,
-    idempotent=True,
-    summary="Queued messages by cursor (pagingState, pageSize <= 30)",
-)
-
 
 def served_endpoints() -> tuple[Endpoint, ...]:
-    """Every endpoint the sandbox answers: ENDPOINTS, plus the extras not declared there."""
-    declared = {(e.method, e.route) for e in ENDPOINTS}
-    extras = [e for e in (QUEUE_CURSOR,) if (e.method, e.route) not in declared]
-    return (*ENDPOINTS, *extras)
+    """Every endpoint the sandbox answers: exactly ``ENDPOINTS``."""
+    return ENDPOINTS
 
 
 def route_regex(route: str) -> str:

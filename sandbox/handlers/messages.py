@@ -7,7 +7,6 @@ from typing import Any
 from sandbox import sending
 from sandbox.api import INVALID_REQUEST, Answer, ApiError, Call
 from sandbox.handlers import handles
-from sandbox.routing import QUEUE_CURSOR
 
 # The fields each send needs besides ``phone`` (the request bodies of the spec).
 SEND_FIELDS: dict[str, tuple[str, ...]] = {
@@ -103,7 +102,7 @@ def queue_count(call: Call) -> Answer:
     return {"count": sending.queued(call.inst).count()}
 
 
-@handles(QUEUE_CURSOR.name)
+@handles("queue_page")
 def queue_cursor(call: Call) -> Answer:
     data = call.data()
     size = data.get("pageSize", sending.CURSOR_PAGE_SIZE)
