@@ -16,7 +16,15 @@ from sandbox.services import instance_tune, instance_webhooks_update, sandbox_in
 from tests.factories import InstanceFactory
 
 # The sandbox's own queue sends at once and reports quickly: the pace under test is ours.
-FAST_SANDBOX = {"gap_min": 0.0, "gap_max": 0.0, "sent_after": 0.2, "received_after": 0.2}
+FAST_SANDBOX = {
+    "gap_min": 0.0,
+    "gap_max": 0.0,
+    "sent_after": 0.2,
+    "received_after": 0.2,
+    "read_after": 0.5,
+    "received_share": 1.0,
+    "read_share": 1.0,  # every message is read: the browser test waits for blue ticks
+}
 
 
 def sandbox_number(
