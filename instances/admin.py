@@ -193,7 +193,11 @@ class InstanceAdmin(ScopedAdmin):
     def changelist_view(
         self, request: HttpRequest, extra_context: dict[str, Any] | None = None
     ) -> HttpResponse:
-        extra_context = {**(extra_context or {}), "notices": open_notices(user=request.user)}
+        extra_context = {
+            "title": _("Fleet"),
+            **(extra_context or {}),
+            "notices": open_notices(user=request.user),
+        }
         return super().changelist_view(request, extra_context)
 
     # -- add and change forms ----------------------------------------------------------------

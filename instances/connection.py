@@ -25,6 +25,8 @@ from instances.models import (
     ProbeSource,
 )
 
+NEVER_PAIRED = ConnectionState.NEVER_PAIRED
+
 
 def instance_connection_apply(
     *,
@@ -64,7 +66,14 @@ def instance_connection_apply(
             error=error[:255],
             latency_ms=latency_ms,
         )
-        new_state = ConnectionState.CONNECTED if connected else ConnectionState.DISCONNECTED
+        if connected:
+            new_state = ConnectionState.CONNECTED
+        elif source == ProbeSource.PROBE and row["connection_state"] == NEVER_PAIRED:
+            # A probe's "not connected" on a number never seen connected: still waiting for its
+            # first pairing. (A DisconnectedCallback means it was paired, so it disconnects.)
+            new_state = ConnectionState.NEVER_PAIRED
+        else:
+            new_state = ConnectionState.DISCONNECTED
         changes: dict[str, object] = {
             "connection_state": new_state,
             "connection_changed_at": at,

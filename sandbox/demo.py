@@ -8,11 +8,16 @@ Idempotent: instances are found again by name in the demo account; nothing is cr
 from __future__ import annotations
 
 import random
+from datetime import timedelta
+from functools import partial
 
 from django.db import transaction
+from django.utils import timezone
 
-from instances.models import Instance
+from instances.connection import instance_connection_apply
+from instances.models import Instance, ProbeSource
 from instances.services import instance_add
+from instances.tasks import instance_probe_task
 from partners.models import Partner
 from sandbox import sending, services
 from sandbox.models import WEBHOOK_KINDS, SandboxAccount, SandboxInstance
@@ -54,6 +59,9 @@ def _sandbox_instance(account: SandboxAccount, name: str, phone: str, kind: str)
     return instance
 
 
+DEMO_PROBE_DELAY = 5  # seconds
+
+
 @transaction.atomic
 def demo_fleet(partner: Partner) -> None:
     account, _ = SandboxAccount.objects.get_or_create(name=DEMO_ACCOUNT)
@@ -69,11 +77,25 @@ def demo_fleet(partner: Partner) -> None:
                 name=name,
                 phone=phone if kind != "waiting_qr" else "",
             )
+            if kind == "disconnected":
+                # Demo history: this number worked until yesterday, so the first probe finds it
+                # dropped and the operators get the disconnect notice they would really see.
+                instance_connection_apply(
+                    instance_id=product.pk,
+                    connected=True,
+                    at=timezone.now() - timedelta(days=1),
+                    source=ProbeSource.PROBE,
+                )
         url = product.webhook_url
         if any(sandbox.webhooks.get(k) != url for k in WEBHOOK_KINDS):
             services.instance_webhooks_update(
                 instance=sandbox, urls={k: url for k in WEBHOOK_KINDS}
             )
+        # The dashboard learns each number's state from a status probe. The web server is not
+        # up yet while the demo loads, so the probe waits a few seconds in the queue.
+        transaction.on_commit(
+            partial(instance_probe_task.apply_async, args=[product.pk], countdown=DEMO_PROBE_DELAY)
+        )
 
 
 def demo_chatter() -> int:

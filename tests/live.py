@@ -52,10 +52,12 @@ class Workers:
     def __init__(self, base_url: str) -> None:
         self.base_url = base_url
         self.procs: list[subprocess.Popen[bytes]] = []
+        self._killed = 0
 
     def start(self, count: int = 1, concurrency: int = 1, extra: list[str] | None = None) -> None:
         from config.celery import app
 
+        started = []
         for _ in range(count):
             n = len(self.procs)
             cmd = [
@@ -65,17 +67,19 @@ class Workers:
                 "--without-mingle", "--without-gossip", *(extra or []),
             ]  # fmt: skip
             log = open(ROOT / "var" / f"test-worker-{n}.log", "wb")  # noqa: SIM115
-            self.procs.append(
-                subprocess.Popen(
-                    cmd, cwd=ROOT, env=worker_env(self.base_url), stdout=log, stderr=log
-                )
+            proc = subprocess.Popen(
+                cmd, cwd=ROOT, env=worker_env(self.base_url), stdout=log, stderr=log
             )
+            self.procs.append(proc)
+            started.append(proc)
         deadline = time.monotonic() + 60
         while time.monotonic() < deadline:
+            # Workers killed earlier in the test no longer answer: count only the living.
+            alive = [p for p in self.procs if p.poll() is None]
             replies = app.control.ping(timeout=0.5) or []
-            if len(replies) >= len(self.procs):
+            if len(replies) >= len(alive) == len(self.procs) - self._killed:
                 return
-            dead = [p for p in self.procs if p.poll() is not None]
+            dead = [p for p in started if p.poll() is not None]
             if dead:
                 raise RuntimeError("a celery worker exited at start: see var/test-worker-*.log")
         raise RuntimeError("celery workers did not answer a ping within 60 s")
@@ -83,6 +87,7 @@ class Workers:
     def kill(self, index: int = 0) -> None:
         self.procs[index].kill()
         self.procs[index].wait()
+        self._killed += 1
 
     def stop(self) -> None:
         for proc in self.procs:
@@ -94,6 +99,7 @@ class Workers:
             except subprocess.TimeoutExpired:
                 proc.kill()
         self.procs.clear()
+        self._killed = 0
 
 
 @pytest.fixture

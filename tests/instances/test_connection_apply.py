@@ -117,3 +117,13 @@ def test_webhooks_bump_the_last_event_never_backwards(instance):
     instance_event_seen(instance_id=instance.pk, at=now - timedelta(minutes=1))
     instance.refresh_from_db()
     assert instance.last_event_at == now
+
+
+def test_probe_finding_a_never_paired_instance_down_keeps_it_never_paired(instance):
+    applied = instance_connection_apply(
+        instance_id=instance.pk, connected=False, at=timezone.now(), source="probe"
+    )
+    instance.refresh_from_db()
+    assert applied
+    assert instance.connection_state == ConnectionState.NEVER_PAIRED
+    assert instance.last_probe_at is not None

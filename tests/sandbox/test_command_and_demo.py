@@ -13,6 +13,7 @@ from instances.models import Instance
 from sandbox.demo import demo_chatter, demo_fleet
 from sandbox.models import SandboxInstance, SandboxWebhook
 from tests.factories import PartnerFactory
+from tests.live import wait_for
 
 pytestmark = pytest.mark.django_db
 
@@ -72,3 +73,22 @@ def test_demo_chatter_writes_only_to_connected_demo_instances(monkeypatch):
     monkeypatch.setattr("sandbox.demo.random.random", lambda: 0.0)
     assert demo_chatter() == 2
     assert SandboxWebhook.objects.filter(kind="ReceivedCallback").count() == 2
+
+
+@pytest.mark.django_db(transaction=True)
+def test_demo_fleet_shows_each_numbers_real_state_once_probed(celery_worker):
+    partner = PartnerFactory(name="Demo")
+    demo_fleet(partner)  # queues one status probe per number, a few seconds later
+    expected = {
+        "Sales São Paulo": "connected",
+        "Sales Rio": "connected",
+        "Support": "never_paired",
+        "Billing": "disconnected",
+    }
+
+    def states() -> dict[str, str]:
+        return dict(Instance.objects.values_list("name", "connection_state"))
+
+    wait_for(lambda: states() == expected, timeout=60)
+    # The probe also reads Z-API's queue: the disconnected number holds 5 messages.
+    wait_for(lambda: Instance.objects.get(name="Billing").zapi_queue_size == 5)
