@@ -24,8 +24,11 @@ TABS: list[tuple[str, Any]] = [
     ("queue", _("Z-API queue")),
     ("health", _("Health")),
     ("mobile", _("Mobile registration")),
+    ("compose", _("Send a message")),
     ("edit", _("Edit")),
 ]
+# Tabs served by other apps' pages, by URL name.
+TAB_URL_NAMES = {"edit": "admin:instances_instance_change", "compose": "admin:messaging_compose"}
 
 
 def instance_for(
@@ -47,11 +50,11 @@ def may(request: HttpRequest, instance: Instance, capability: Capability) -> boo
 def instance_tabs(instance: Instance, active: str) -> list[dict[str, Any]]:
     tabs = []
     for key, label in TABS:
-        name = "change" if key == "edit" else key
+        name = TAB_URL_NAMES.get(key, f"admin:instances_instance_{key}")
         tabs.append(
             {
                 "label": label,
-                "url": reverse(f"admin:instances_instance_{name}", args=[instance.pk]),
+                "url": reverse(name, args=[instance.pk]),
                 "active": key == active,
             }
         )

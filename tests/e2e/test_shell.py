@@ -29,3 +29,20 @@ def test_language_switch_turns_the_dashboard_portuguese(page, live_url, operator
 def test_healthz_in_the_browser_is_json(page, live_url):
     page.goto(f"{live_url}/healthz")
     assert '"status": "ok"' in page.content()
+
+
+def test_main_navigation_reaches_fleet_our_queue_and_event_log(page, live_url, operator, instance):
+    login(page, live_url, operator)
+    assert not page.locator(".fleet-nav >> text=Sandbox").count()  # staff only
+    for link, url_part in (
+        ("Fleet", "/instances/instance/"),
+        ("Our queue", "/messaging/message/queue/"),
+        ("Event log", "/webhooks/webhookevent/"),
+    ):
+        page.click(f".fleet-nav >> text={link}")
+        page.wait_for_url(f"**{url_part}")
+        assert page.locator("#content h1, #content h2").first.is_visible()
+    page.goto(f"{live_url}/instances/instance/{instance.pk}/overview/")
+    page.click(".instance-tabs >> text=Send a message")
+    page.wait_for_url(f"**/messaging/message/compose/{instance.pk}/")
+    screenshot(page, "shell-compose-from-tab")
