@@ -24,57 +24,21 @@ dropped), REDIS_URL to redis://127.0.0.1:6379/13 (purged).
 from __future__ import annotations
 
 import argparse
+import itertools
 import math
 import os
 import signal
-import socket
 import statistics
 import subprocess
 import sys
 import time
 from datetime import timedelta
 from pathlib import Path
-from urllib.parse import urlparse
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
-
-
-def setup_env(port: int) -> None:
-    from cryptography.fernet import Fernet
-
-    os.environ.setdefault("DATABASE_URL", "postgres://postgres@127.0.0.1:5432/zapi_bench_outbound")
-    os.environ.setdefault("REDIS_URL", "redis://127.0.0.1:6379/13")
-    os.environ["DJANGO_SETTINGS_MODULE"] = "config.settings.test"
-    # Shared by this process, gunicorn and the workers (config/settings/test.py reads it).
-    os.environ.setdefault("TEST_FIELD_ENCRYPTION_KEY", Fernet.generate_key().decode())
-    base = f"http://127.0.0.1:{port}"
-    os.environ.update(
-        PUBLIC_BASE_URL=base,
-        ZAPI_BASE_URL=f"{base}/sandbox",
-        ZAPI_PARTNER_BASE_URL=f"{base}/sandbox",
-        NUMBER_REGISTRATION_BASE_URL=f"{base}/sandbox",
-        CONN_MAX_AGE="600",
-        LOG_LEVEL="WARNING",
-    )
-
-
-def recreate_database(drop_only: bool = False) -> None:
-    import psycopg
-
-    url = urlparse(os.environ["DATABASE_URL"])
-    name = url.path.lstrip("/")
-    admin = url._replace(path="/postgres").geturl()
-    with psycopg.connect(admin, autocommit=True) as conn:
-        conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
-        if not drop_only:
-            conn.execute(f'CREATE DATABASE "{name}"')
+from bench.common import free_port, recreate_database, setup_env  # noqa: E402
 
 
 def populate(count: int, gap: float, per_instance: int) -> list[int]:
@@ -191,7 +155,7 @@ def report(instance_ids: list[int], started, stopped, gap: float, cpu: float, wo
     smallest = {}
     for zapi_id, stamps in times.items():
         stamps.sort()
-        gaps = [(b - a).total_seconds() for a, b in zip(stamps, stamps[1:], strict=False)]
+        gaps = [(b - a).total_seconds() for a, b in itertools.pairwise(stamps)]
         if gaps:
             smallest[zapi_id] = min(gaps)
     accepted = Message.objects.filter(
@@ -225,7 +189,15 @@ def main() -> None:
     args = parser.parse_args()
 
     port = free_port()
-    setup_env(port)
+    sandbox = f"http://127.0.0.1:{port}/sandbox"
+    setup_env(
+        port,
+        database="zapi_bench_outbound",
+        redis_db=13,
+        ZAPI_BASE_URL=sandbox,
+        ZAPI_PARTNER_BASE_URL=sandbox,
+        NUMBER_REGISTRATION_BASE_URL=sandbox,
+    )
     recreate_database()
     import django
 

@@ -26,50 +26,16 @@ import asyncio
 import json
 import os
 import signal
-import socket
 import statistics
 import subprocess
 import sys
 import time
 from pathlib import Path
-from urllib.parse import urlparse
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
-
-
-def setup_env(port: int) -> None:
-    from cryptography.fernet import Fernet
-
-    os.environ.setdefault("DATABASE_URL", "postgres://postgres@127.0.0.1:5432/zapi_bench_webhooks")
-    os.environ.setdefault("REDIS_URL", "redis://127.0.0.1:6379/12")
-    os.environ["DJANGO_SETTINGS_MODULE"] = "config.settings.test"
-    # Shared by this process and gunicorn (config/settings/test.py reads it).
-    os.environ.setdefault("TEST_FIELD_ENCRYPTION_KEY", Fernet.generate_key().decode())
-    os.environ.update(
-        PUBLIC_BASE_URL=f"http://127.0.0.1:{port}",
-        CONN_MAX_AGE="600",
-        LOG_LEVEL="WARNING",
-        BENCH_BARE_ENDPOINT="1",
-    )
-
-
-def recreate_database(drop_only: bool = False) -> None:
-    import psycopg
-
-    url = urlparse(os.environ["DATABASE_URL"])
-    name = url.path.lstrip("/")
-    admin = url._replace(path="/postgres").geturl()
-    with psycopg.connect(admin, autocommit=True) as conn:
-        conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
-        if not drop_only:
-            conn.execute(f'CREATE DATABASE "{name}"')
+from bench.common import free_port, recreate_database, setup_env  # noqa: E402
 
 
 def start_server(port: int, workers: int) -> subprocess.Popen[bytes]:
@@ -181,7 +147,7 @@ def main() -> None:
         return
 
     port = free_port()
-    setup_env(port)
+    setup_env(port, database="zapi_bench_webhooks", redis_db=12, BENCH_BARE_ENDPOINT="1")
     recreate_database()
     import django
 

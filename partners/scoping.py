@@ -48,15 +48,28 @@ class TenantQuerySet(models.QuerySet[_M]):
         return self.filter(**{f"{self.tenant_path}__in": partner_ids_for(user)})
 
 
-def roles_of(user: AnyUser, partner: Partner | None = None) -> set[Role]:
+def memberships_of(user: AnyUser) -> dict[int, set[Role]]:
+    """The user's roles by partner id, read once per user object (so once per request: a
+    page asks for permissions many times)."""
     from partners.models import Membership
 
     if not user.is_authenticated:
-        return set()
-    memberships = Membership.objects.filter(user_id=user.pk)
+        return {}
+    cached: dict[int, set[Role]] | None = getattr(user, "_fleet_memberships", None)
+    if cached is None:
+        cached = {}
+        rows = Membership.objects.filter(user_id=user.pk).values_list("partner_id", "role")
+        for partner_id, role in rows:
+            cached.setdefault(partner_id, set()).add(Role(role))
+        user._fleet_memberships = cached  # type: ignore[attr-defined]
+    return cached
+
+
+def roles_of(user: AnyUser, partner: Partner | None = None) -> set[Role]:
+    memberships = memberships_of(user)
     if partner is not None:
-        memberships = memberships.filter(partner=partner)
-    return {Role(role) for role in memberships.values_list("role", flat=True)}
+        return set(memberships.get(partner.pk, set()))
+    return set().union(*memberships.values())
 
 
 def user_can(user: AnyUser, capability: Capability, partner: Partner | None = None) -> bool:
@@ -72,15 +85,12 @@ def partners_where(user: AnyUser, capability: Capability) -> set[int] | None:
     """Ids of the partners where ``user`` may do ``capability``; None means every partner.
 
     One query, for list pages that decide per row."""
-    from partners.models import Membership
-
     if not user.is_active:
         return set()
     if sees_every_partner(user):
         return None
-    roles = [role for role, caps in CAPABILITIES.items() if capability in caps]
-    return set(
-        Membership.objects.filter(user_id=user.pk, role__in=roles).values_list(
-            "partner_id", flat=True
-        )
-    )
+    return {
+        partner_id
+        for partner_id, roles in memberships_of(user).items()
+        if any(capability in CAPABILITIES[role] for role in roles)
+    }
