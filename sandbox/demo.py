@@ -94,7 +94,7 @@ def demo_fleet(partner: Partner) -> None:
         # The dashboard learns each number's state from a status probe. The web server is not
         # up yet while the demo loads, so the probe waits a few seconds in the queue.
         transaction.on_commit(
-            partial(instance_probe_task.apply_async, args=[product.pk], countdown=DEMO_PROBE_DELAY)
+            partial(instance_probe_task.apply_async, args=(product.pk,), countdown=DEMO_PROBE_DELAY)
         )
 
 
