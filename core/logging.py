@@ -1,9 +1,9 @@
 """A logging filter that takes secrets out of every record before any handler writes it.
 
-Z-API puts the instance token in the URL path (``/instances/ID/token/TOKEN/...``) and the
-account token in the ``Client-Token`` header; partner APIs use Bearer tokens; our webhook
-URLs carry the instance's secret. ``zapi`` redacts what it logs itself; this filter catches
-what other libraries (httpx, gunicorn, Django's request logging) might print.
+``zapi.redaction`` masks what Z-API traffic carries (the instance token in URL paths,
+``Client-Token``, Bearer tokens); on top of that our own webhook URLs carry the instance's
+secret. Installed on every handler (config/settings/base.py LOGGING), so it also catches what
+other libraries print: Django's request and access logs, gunicorn, Celery.
 """
 
 from __future__ import annotations
@@ -11,18 +11,13 @@ from __future__ import annotations
 import logging
 import re
 
-_PATTERNS = [
-    (re.compile(r"(/token/)[^/\s?\"']+"), r"\1***"),
-    (re.compile(r"(/webhooks/[^/\s]+/)[^/\s?\"']+"), r"\1***"),
-    (re.compile(r"(?i)(client-token['\"]?\s*[:=]\s*['\"]?)[^\s'\",}]+"), r"\1***"),
-    (re.compile(r"(?i)(bearer\s+)[A-Za-z0-9._~+/=-]+"), r"\1***"),
-]
+from zapi.redaction import MASK, redact_text
+
+_WEBHOOK_SECRET = re.compile(r"(/webhooks/[^/\s]+/)[^/\s?\"']+")
 
 
 def redact(text: str) -> str:
-    for pattern, replacement in _PATTERNS:
-        text = pattern.sub(replacement, text)
-    return text
+    return _WEBHOOK_SECRET.sub(rf"\1{MASK}", redact_text(text))
 
 
 class RedactSecretsFilter(logging.Filter):
