@@ -32,7 +32,7 @@ from messaging.caps import recipient_admit
 from messaging.kick import dispatch_kick
 from messaging.models import Direction, HoldReason, InstancePacer, Message
 from messaging.pacer import Lease, pacer_get, slot_claim, slot_release
-from messaging.services import message_transition, message_transition_with_ids
+from messaging.services import message_transition
 from messaging.states import MessageState
 from zapi.errors import (
     MaybeDeliveredError,
@@ -151,7 +151,7 @@ def message_claim_next(*, instance: Instance, pacer: InstancePacer) -> Message |
             )
             continue
         if message_transition(
-            message_id=message.pk,
+            pk=message.pk,
             to=MessageState.SENDING,
             attempts=F("attempts") + 1,
             hold_reason="",
@@ -170,7 +170,7 @@ def _backoff(attempts: int) -> timedelta:
 def _retry_later(message: Message, exc: ZapiError, wait: timedelta, reason: str) -> datetime:
     at = timezone.now() + wait
     message_transition(
-        message_id=message.pk,
+        pk=message.pk,
         to=MessageState.QUEUED,
         not_before=at,
         hold_reason=reason,
@@ -191,7 +191,7 @@ def message_send(*, message: Message, instance: Instance, lease: Lease) -> datet
         result = SendResult.model_validate(body or {})
     except MaybeDeliveredError as exc:
         logger.warning("message %s uncertain: %s", message.pk, exc)
-        message_transition(message_id=message.pk, to=MessageState.UNCERTAIN, error=str(exc)[:2000])
+        message_transition(pk=message.pk, to=MessageState.UNCERTAIN, error=str(exc)[:2000])
         return None
     except RateLimitedError as exc:
         wait = timedelta(seconds=exc.retry_after or 0) or _backoff(message.attempts)
@@ -214,11 +214,11 @@ def message_send(*, message: Message, instance: Instance, lease: Lease) -> datet
         return None
     zaap_id = result.zaapId or ""
     message_id = result.messageId or result.id or ""
-    if not message_transition_with_ids(
+    if not message_transition(
         pk=message.pk,
         to=MessageState.ACCEPTED,
         zaap_id=zaap_id,
-        whatsapp_id=message_id,
+        message_id=message_id,
         error="",
     ):
         # The row moved on meanwhile (a stale-sending sweep made it uncertain and a webhook
@@ -234,4 +234,4 @@ def _fail(message: Message, exc: ZapiError) -> None:
     text = str(exc)
     if isinstance(exc.body, dict | list):
         text = f"{text}\n{json.dumps(exc.body, ensure_ascii=False)}"
-    message_transition(message_id=message.pk, to=MessageState.FAILED, error=text[:2000])
+    message_transition(pk=message.pk, to=MessageState.FAILED, error=text[:2000])

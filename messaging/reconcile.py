@@ -22,7 +22,7 @@ from django.utils import timezone
 from instances.zapi import instance_client
 from messaging.kick import dispatch_kick
 from messaging.models import Message
-from messaging.services import message_transition, message_transition_with_ids
+from messaging.services import message_transition
 from messaging.states import MessageState
 from zapi.errors import ZapiError
 
@@ -106,19 +106,17 @@ def message_reconcile(*, message_id: int) -> str:
         return "later"
     if queued is not None:
         zaap_id, wa_id = queued
-        message_transition_with_ids(
-            pk=message_id, to=MessageState.ACCEPTED, zaap_id=zaap_id, whatsapp_id=wa_id
+        message_transition(
+            pk=message_id, to=MessageState.ACCEPTED, zaap_id=zaap_id, message_id=wa_id
         )
         return "accepted"
     delivered = _in_webhooks(message)
     if delivered is not None:
         zaap_id, wa_id = delivered
-        message_transition_with_ids(
-            pk=message_id, to=MessageState.SENT, zaap_id=zaap_id, whatsapp_id=wa_id
-        )
+        message_transition(pk=message_id, to=MessageState.SENT, zaap_id=zaap_id, message_id=wa_id)
         return "sent"
     moved = message_transition(
-        message_id=message_id,
+        pk=message_id,
         to=MessageState.QUEUED,
         not_before=None,
         error=f"Not found at Z-API on {timezone.now():%Y-%m-%d %H:%M:%S}: sent again.",

@@ -22,7 +22,7 @@ from messaging.states import STATE_TIME_FIELD, MessageState, sources_of
 
 def message_transition(
     *,
-    message_id: int,
+    pk: int,
     to: MessageState,
     at: datetime | None = None,
     **fields: Any,
@@ -31,31 +31,14 @@ def message_transition(
 
     A conditional UPDATE (``WHERE state IN sources``): safe against concurrent workers and
     webhooks without a lock, and a late or repeated event simply matches no row. Returns
-    whether the message moved. ``fields`` are written in the same UPDATE.
+    whether the message moved. ``fields`` are written in the same UPDATE (Z-API's ids among
+    them: ``zaap_id``, ``message_id``).
     """
     at = at or timezone.now()
-    updated = Message.objects.filter(pk=message_id, state__in=sources_of(to)).update(
+    updated = Message.objects.filter(pk=pk, state__in=sources_of(to)).update(
         state=to, **{STATE_TIME_FIELD[MessageState(to)]: at}, **fields
     )
     return updated == 1
-
-
-def message_transition_with_ids(
-    *, pk: int, to: MessageState, zaap_id: str, whatsapp_id: str, **fields: Any
-) -> bool:
-    """``message_transition`` that also stores Z-API's ``zaapId`` and the WhatsApp
-    ``messageId`` (the column ``message_id`` clashes with ``message_transition``'s own
-    keyword, hence this twin with the same conditional UPDATE)."""
-    return (
-        Message.objects.filter(pk=pk, state__in=sources_of(to)).update(
-            state=to,
-            zaap_id=zaap_id,
-            message_id=whatsapp_id,
-            **{STATE_TIME_FIELD[MessageState(to)]: timezone.now()},
-            **fields,
-        )
-        == 1
-    )
 
 
 def messages_advance(
@@ -144,7 +127,7 @@ def message_enqueue(
 
 def message_cancel(*, message: Message) -> bool:
     """Cancel a message still waiting on our side (queued or uncertain)."""
-    return message_transition(message_id=message.pk, to=MessageState.CANCELLED)
+    return message_transition(pk=message.pk, to=MessageState.CANCELLED)
 
 
 def message_retry(*, message: Message) -> bool:
@@ -152,7 +135,7 @@ def message_retry(*, message: Message) -> bool:
     if message.state not in (MessageState.FAILED, MessageState.UNCERTAIN):
         return False
     moved = message_transition(
-        message_id=message.pk,
+        pk=message.pk,
         to=MessageState.QUEUED,
         attempts=0,
         error="",

@@ -36,7 +36,7 @@ def messages_sending_expire() -> int:
     moved = 0
     for pk in ids:
         moved += message_transition(
-            message_id=pk,
+            pk=pk,
             to=MessageState.UNCERTAIN,
             error="The worker sending this message stopped before Z-API answered.",
         )

@@ -69,9 +69,7 @@ def process_delivery(event: WebhookEvent, parsed: DeliveryCallback) -> str:
         return "no outbound message with that id"
     to = MessageState.FAILED if error else MessageState.SENT
     fields: dict[str, Any] = {"error": str(error)} if error else {}
-    moved = sum(
-        message_transition(message_id=pk, to=to, at=event.received_at, **fields) for pk in pks
-    )
+    moved = sum(message_transition(pk=pk, to=to, at=event.received_at, **fields) for pk in pks)
     return f"{moved} of {len(pks)} message(s) → {to.label}"
 
 
