@@ -1,7 +1,9 @@
 """The Celery app. Settings come from Django's (``CELERY_*``); tasks from each app's tasks.py.
 
-Each app may declare periodic tasks in ``<app>/beat.py`` as ``SCHEDULE = {...}`` (plain dicts,
-no model imports); they are merged here so that no app edits another's schedule.
+Each app may declare periodic tasks in ``<app>/beat.py`` as ``SCHEDULE = {...}`` (no model
+imports); they are merged here so that no app edits another's schedule. The merge waits for
+the app's configuration to be read, when Django's settings are loaded, so a schedule may use
+them (``config`` itself is imported while the settings module loads).
 """
 
 from __future__ import annotations
@@ -33,4 +35,6 @@ def beat_schedule() -> dict[str, dict[str, object]]:
     return schedule
 
 
-app.conf.beat_schedule = beat_schedule()
+@app.on_after_configure.connect
+def _merge_app_schedules(sender: Celery, **_: object) -> None:
+    sender.conf.beat_schedule = {**beat_schedule(), **sender.conf.beat_schedule}

@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-import os
+from django.conf import settings
 
 SCHEDULE = {
     # Every interval, schedule one /status probe per instance, spread over the interval.
     "instances-probe-fleet": {
         "task": "instances.tasks.instance_probe_fleet",
-        "schedule": float(os.environ.get("HEALTH_PROBE_INTERVAL_SECONDS", "300")),
+        "schedule": float(settings.HEALTH_PROBE_INTERVAL_SECONDS),
     },
 }
