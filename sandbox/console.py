@@ -31,6 +31,7 @@ def console_context(instance: SandboxInstance) -> dict[str, Any]:
         "qr_svg": qr_svg(state["qr"]) if state["qr"] else "",
         "queued": [sending.queue_item(m) for m in sending.queued(instance)[:20]],
         "webhooks": list(instance.sent_webhooks.order_by("-pk")[:20]),
+        "webhooks_configured": any(instance.webhooks.values()),
         "faults": [(k, FAULT_LABELS[k], state["faults"][k]) for k in DEFAULT_FAULTS],
         "timings": sorted(state["timings"].items()),
         "inbound_kinds": INBOUND_KINDS,

@@ -68,3 +68,12 @@ def test_live_panel_refreshes_alone(staff_client, sbx):
 def test_changelist_links_to_the_console(staff_client, sbx):
     response = staff_client.get(reverse("admin:sandbox_sandboxinstance_changelist"))
     assert _url(sbx) in response.content.decode()
+
+
+def test_webhook_hint_asks_for_urls_only_when_none_are_set(staff_client, sbx):
+    hint = "Set the webhook URLs with update-every-webhooks."
+    assert hint in staff_client.get(_url(sbx, live=True)).content.decode()
+    sbx.webhooks = {"received": "http://127.0.0.1:9/hook"}
+    sbx.save(update_fields=["webhooks"])
+    body = staff_client.get(_url(sbx, live=True)).content.decode()
+    assert hint not in body and "None yet." in body
