@@ -24,13 +24,25 @@ class ConnectionState(models.TextChoices):
 
 
 class SubscriptionState(models.TextChoices):
-    """Z-API's billing state of the instance (spec 001, Partners, l.13462-13798)."""
+    """Z-API's billing state of the instance (spec 001, Partners, l.13462-13798):
+    trial -> subscribed -> cancelled (active 30 more days) -> expired / deleted. Written by
+    ``partners.lifecycle`` (our actions) and ``partners.sync`` (what Z-API says)."""
 
     UNKNOWN = "unknown", _("Unknown")
     TRIAL = "trial", _("Trial")
-    ACTIVE = "active", _("Subscribed")
+    SUBSCRIBED = "subscribed", _("Subscribed")
     CANCELLED = "cancelled", _("Cancelled (active until due date)")
     EXPIRED = "expired", _("Expired")
+    DELETED = "deleted", _("Deleted at Z-API")
+
+
+class Origin(models.TextChoices):
+    """How the instance came into the fleet; the first token's limit counts those created
+    with the partner's integrator token (provisioned here or imported from its list)."""
+
+    ADDED = "added", _("Added by id and token")
+    PROVISIONED = "provisioned", _("Created here with the integrator token")
+    IMPORTED = "imported", _("Imported from the integrator's list")
 
 
 class InstanceQuerySet(TenantQuerySet["Instance"]):
@@ -72,6 +84,24 @@ class Instance(models.Model):
     )
     payment_status = models.CharField(_("payment status"), max_length=40, blank=True)
     due_date = models.DateTimeField(_("due date"), null=True, blank=True)
+    # The dates billing needs (spec 001 l.13497): subscribed in a month -> billed from the
+    # invoice of the 5th of the next; cancelled -> billed while its 30 active days last.
+    subscribed_at = models.DateTimeField(_("subscribed"), null=True, blank=True)
+    cancelled_at = models.DateTimeField(_("cancelled"), null=True, blank=True)
+    customer = models.ForeignKey(
+        "partners.Customer",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="instances",
+        verbose_name=_("customer"),
+    )
+    origin = models.CharField(
+        _("origin"), max_length=12, choices=Origin.choices, default=Origin.ADDED, editable=False
+    )
+    # Set by the sync when Z-API's list no longer has this instance: flagged, never deleted.
+    missing_at_zapi_since = models.DateTimeField(null=True, blank=True, editable=False)
+    last_synced_at = models.DateTimeField(null=True, blank=True, editable=False)
 
     webhook_secret = EncryptedTextField(default=new_webhook_secret, editable=False)
     settings_snapshot = models.JSONField(
@@ -151,6 +181,9 @@ class NoticeKind(models.TextChoices):
     DISCONNECTED = "disconnected", _("Disconnected")
     PROBE_MISMATCH = "probe_mismatch", _("Webhooks say connected, probe says down")
     ACTION_FAILED = "action_failed", _("A bulk action failed at Z-API")
+    TRIAL_ENDING = "trial_ending", _("Trial ending")
+    UNPAID = "unpaid", _("Unpaid: expiry and deletion ahead")
+    MISSING_AT_ZAPI = "missing_at_zapi", _("Not in Z-API's list any more")
 
 
 class InstanceNoticeQuerySet(TenantQuerySet["InstanceNotice"]):

@@ -9,7 +9,7 @@ from django.utils.translation import gettext_lazy as _
 
 from core.admin import ScopedAdmin, SecretField
 from core.secrets import mask
-from partners.models import Membership, Partner
+from partners.models import Customer, Membership, Partner
 from partners.roles import Capability
 
 
@@ -25,7 +25,14 @@ class PartnerAdmin(ScopedAdmin):
     search_fields = ["name"]
     change_capability = Capability.MANAGE_MEMBERS
     inlines = [MembershipInline]
-    fields = ["name", "integrator_token", "max_instances"]
+    fields = [
+        "name",
+        "integrator_token",
+        "first_token",
+        "max_instances",
+        "instance_price",
+        "auto_subscribe",
+    ]
 
     def get_queryset(self, request: HttpRequest) -> QuerySet[Any]:
         from django.db.models import Count
@@ -62,3 +69,36 @@ class PartnerAdmin(ScopedAdmin):
     @admin.display(description=_("integrator token"))
     def integrator_token_masked(self, obj: Partner) -> str:
         return mask(obj.integrator_token)
+
+
+@admin.register(Customer)
+class CustomerAdmin(ScopedAdmin):
+    """A reseller's end customers: partner members (PROVISION) keep them."""
+
+    list_display = ["name", "partner", "resale_price", "instance_count", "email"]
+    list_filter = ["partner"]
+    search_fields = ["name", "email"]
+    fields = ["partner", "name", "resale_price", "email"]
+    view_capability = Capability.PROVISION
+    change_capability = Capability.PROVISION
+
+    def get_queryset(self, request: HttpRequest) -> QuerySet[Any]:
+        from django.db.models import Count
+
+        return (
+            super()
+            .get_queryset(request)
+            .select_related("partner")
+            .annotate(instance_total=Count("instances"))
+        )
+
+    def get_form(
+        self, request: HttpRequest, obj: Any = None, change: bool = False, **kw: Any
+    ) -> Any:
+        form = super().get_form(request, obj, change=change, **kw)
+        form.base_fields["partner"].queryset = self.partner_choices(request)  # type: ignore[attr-defined]
+        return form
+
+    @admin.display(description=_("instances"), ordering="instance_total")
+    def instance_count(self, obj: Any) -> int:
+        return int(obj.instance_total)

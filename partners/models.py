@@ -1,13 +1,16 @@
 from __future__ import annotations
 
+from decimal import Decimal
 from typing import TYPE_CHECKING
 
 from django.conf import settings
+from django.core.validators import MinValueValidator
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from core.fields import EncryptedTextField
 from partners.roles import Role
+from partners.scoping import TenantQuerySet
 
 if TYPE_CHECKING:
     from django.contrib.auth.models import AbstractUser, AnonymousUser
@@ -35,6 +38,29 @@ class Partner(models.Model):
     )
     max_instances = models.PositiveIntegerField(
         _("instance limit"), null=True, blank=True, help_text=_("Empty means no limit.")
+    )
+    # Spec 001 l.13475: the first integrator token creates 25 instances; the definitive one
+    # has no limit. Z-API counts what the token created, so deleted instances count too.
+    first_token = models.BooleanField(
+        _("first integrator token"),
+        default=True,
+        help_text=_(
+            "Z-API's first integrator token creates at most 25 instances; untick once Z-API "
+            "has issued the definitive token."
+        ),
+    )
+    instance_price = models.DecimalField(
+        _("price per instance"),
+        max_digits=10,
+        decimal_places=2,
+        default=Decimal("0.00"),
+        validators=[MinValueValidator(Decimal("0"))],
+        help_text=_("What Z-API charges this partner per subscribed instance on each invoice."),
+    )
+    auto_subscribe = models.BooleanField(
+        _("subscribe trials automatically"),
+        default=False,
+        help_text=_("Subscribe each trial instance shortly before its trial ends."),
     )
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
 
@@ -66,3 +92,42 @@ class Membership(models.Model):
 
     def __str__(self) -> str:
         return f"{self.user} · {self.partner} · {self.get_role_display()}"
+
+
+class CustomerQuerySet(TenantQuerySet["Customer"]):
+    tenant_path = "partner"
+
+
+class Customer(models.Model):
+    """A reseller's end customer: instances belong to one, invoices break down by them."""
+
+    partner = models.ForeignKey(
+        Partner, on_delete=models.CASCADE, related_name="customers", verbose_name=_("partner")
+    )
+    name = models.CharField(_("name"), max_length=120)
+    resale_price = models.DecimalField(
+        _("resale price per instance"),
+        max_digits=10,
+        decimal_places=2,
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(Decimal("0"))],
+        help_text=_("What the partner charges this customer per instance; empty if not resold."),
+    )
+    email = models.EmailField(_("email"), blank=True)
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
+
+    objects = CustomerQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["name", "pk"]
+        verbose_name = _("customer")
+        verbose_name_plural = _("customers")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["partner", "name"], name="one_customer_name_per_partner"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return self.name

@@ -213,6 +213,28 @@ PAIRING_STATE_POLL_SECONDS = env.float("PAIRING_STATE_POLL_SECONDS", default=2.0
 HEALTH_PROBE_INTERVAL_SECONDS = env.int("HEALTH_PROBE_INTERVAL_SECONDS", default=300)
 ZAPI_QUEUE_REFRESH_SECONDS = env.float("ZAPI_QUEUE_REFRESH_SECONDS", default=5.0)
 
+# --- partners: lifecycle and billing (spec 001, Partners, l.13462-13798) --------------------
+# What the spec fixes: the first integrator token creates 25 instances (l.13475), a trial
+# lasts 2 days (l.13520), invoices are due on the 5th (l.13497), a cancelled instance stays
+# active 30 days (l.13505), unpaid instances stop on the 10th and are deleted on the 15th.
+PARTNER_FIRST_TOKEN_LIMIT = env.int("PARTNER_FIRST_TOKEN_LIMIT", default=25)
+PARTNER_TRIAL_DAYS = env.int("PARTNER_TRIAL_DAYS", default=2)
+BILLING_INVOICE_DAY = env.int("BILLING_INVOICE_DAY", default=5)
+BILLING_CANCEL_ACTIVE_DAYS = env.int("BILLING_CANCEL_ACTIVE_DAYS", default=30)
+BILLING_UNPAID_EXPIRY_DAY = env.int("BILLING_UNPAID_EXPIRY_DAY", default=10)
+BILLING_UNPAID_DELETION_DAY = env.int("BILLING_UNPAID_DELETION_DAY", default=15)
+# Where the spec is silent (partners/billing.py says why): "until_active_end" bills a
+# cancelled instance on each invoice due on or before its active-until date (and at least its
+# first); "active_months" also on the invoice of the month its active days end in.
+BILLING_CANCELLED_RULE = env.str("BILLING_CANCELLED_RULE", default="until_active_end")
+BILLING_CURRENCY = env.str("BILLING_CURRENCY", default="BRL")
+# Trial notices: hours left when a notice is raised (spec silent; the issue asks 24 h and 2 h),
+# and how long before the end an auto-subscribing partner's trial is subscribed.
+PARTNER_TRIAL_NOTICE_HOURS = env.list("PARTNER_TRIAL_NOTICE_HOURS", cast=int, default=[24, 2])
+PARTNER_AUTO_SUBSCRIBE_HOURS = env.int("PARTNER_AUTO_SUBSCRIBE_HOURS", default=2)
+PARTNER_SYNC_INTERVAL_SECONDS = env.int("PARTNER_SYNC_INTERVAL_SECONDS", default=900)
+PARTNER_SYNC_PAGE_SIZE = env.int("PARTNER_SYNC_PAGE_SIZE", default=100)
+
 # --- webhooks -----------------------------------------------------------------------------
 # The receiver refuses bodies above this (413); Z-API's largest documented payloads are a
 # few kB, media come as URLs.

@@ -35,7 +35,9 @@ def make_fleet(partner, count: int, start: int = 0) -> list[Instance]:
             zapi_id=f"FLEET{start + n:08d}",
             connection_state=ConnectionState.CONNECTED if n % 3 else ConnectionState.DISCONNECTED,
             zapi_queue_size=n % 7,
-            subscription_state=SubscriptionState.TRIAL if n % 5 == 0 else SubscriptionState.ACTIVE,
+            subscription_state=(
+                SubscriptionState.TRIAL if n % 5 == 0 else SubscriptionState.SUBSCRIBED
+            ),
             due_date=now + timedelta(days=1),
         )
         for n in range(count)
@@ -123,7 +125,7 @@ def test_state_filter(operator_client, partner, state, expected):
         partner=partner, name="offline", connection_state="connected", smartphone_connected=False
     )
     InstanceFactory(partner=partner, name="down", connection_state="disconnected")
-    InstanceFactory(partner=partner, name="new", subscription_state="active")
+    InstanceFactory(partner=partner, name="new", subscription_state="subscribed")
     InstanceFactory(partner=partner, name="trial", connection_state="disconnected",
                     subscription_state="trial", due_date=now + timedelta(days=1))  # fmt: skip
     InstanceFactory(partner=partner, name="old", connection_state="disconnected",
