@@ -215,3 +215,14 @@ class InstanceNotice(models.Model):
 
     def __str__(self) -> str:
         return self.text
+
+
+# The WhatsApp Business models live in their own module; importing them here registers them.
+from instances.business.models import (  # noqa: E402, F401
+    BusinessAccount,
+    BusinessCopy,
+    ChatLabel,
+    Collection,
+    Label,
+    Product,
+)

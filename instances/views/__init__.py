@@ -7,6 +7,7 @@ from typing import Any
 
 from django.urls import URLPattern, path
 
+from instances.business.views import ROUTES as BUSINESS_ROUTES
 from instances.views import detail, health, mobile, pairing, queue
 
 # (route under /<pk>/, view, url name suffix): names are "admin:instances_instance_<suffix>".
@@ -31,6 +32,7 @@ ROUTES: list[tuple[str, Callable[..., Any], str]] = [
     ("health/", health.page, "health"),
     ("health/probe/", health.probe_now, "probe"),
     ("mobile/", mobile.page, "mobile"),
+    *BUSINESS_ROUTES,
 ]
 
 

@@ -24,9 +24,12 @@ TABS: list[tuple[str, Any]] = [
     ("queue", _("Z-API queue")),
     ("health", _("Health")),
     ("mobile", _("Mobile registration")),
+    ("labels", _("Labels")),
     ("compose", _("Send a message")),
     ("edit", _("Edit")),
 ]
+# The WhatsApp Business tabs: disabled, with the reason, on a number that is not business.
+BUSINESS_TABS = frozenset({"labels", "catalog", "company"})
 # Tabs served by other apps' pages, by URL name.
 TAB_URL_NAMES = {"edit": "admin:instances_instance_change", "compose": "admin:messaging_compose"}
 
@@ -48,14 +51,19 @@ def may(request: HttpRequest, instance: Instance, capability: Capability) -> boo
 
 
 def instance_tabs(instance: Instance, active: str) -> list[dict[str, Any]]:
+    from instances.business.selectors import business_status
+
+    business = business_status(instance)
     tabs = []
     for key, label in TABS:
         name = TAB_URL_NAMES.get(key, f"admin:instances_instance_{key}")
+        off = key in BUSINESS_TABS and not business.enabled
         tabs.append(
             {
                 "label": label,
                 "url": reverse(name, args=[instance.pk]),
                 "active": key == active,
+                "disabled": business.reason if off else "",
             }
         )
     return tabs

@@ -52,8 +52,10 @@ class TagsMixin(BaseClient):
     def tags(self) -> list[dict[str, Any]]:
         return list(self.call("tags") or [])
 
-    def tag_colors(self) -> list[Any]:
-        return list(self.call("tag_colors") or [])
+    def tag_colors(self) -> dict[str, str]:
+        """Color index -> hex code, ``{"0": "#FF9485", ...}`` (spec 001 l.9935)."""
+        data = self.call("tag_colors") or {}
+        return {str(k): str(v) for k, v in data.items()} if isinstance(data, dict) else {}
 
     def tag_create(self, name: str, color: int | None = None) -> dict[str, Any]:
         body: dict[str, Any] = {"name": name}
