@@ -15,7 +15,9 @@ from django.db import IntegrityError, transaction
 from django.db.models import Q
 from django.utils import timezone
 
+from messaging.consent import inbound_consent
 from messaging.models import Contact, Direction, Message, MessageKind
+from messaging.phones import RecipientKind, recipient_normalize
 from messaging.states import MessageState
 from zapi.events import ReceivedCallback
 
@@ -58,6 +60,15 @@ _TEXT_KEYS = (
     "orderTitle", "fileName", "address",
 )  # fmt: skip
 _MAX_ID = 100
+# Kinds whose text may be an opt-out keyword ("SAIR" typed, or a button/list answer).
+CONSENT_TEXT_KINDS = frozenset({MessageKind.TEXT, MessageKind.BUTTON_REPLY, MessageKind.LIST_REPLY})
+# What a person writes to us (as opposed to a reaction, a vote, a call or a notification):
+# writing one of these after opting out themselves opts them back in.
+WRITTEN_KINDS = frozenset({
+    MessageKind.TEXT, MessageKind.IMAGE, MessageKind.AUDIO, MessageKind.VIDEO,
+    MessageKind.DOCUMENT, MessageKind.LOCATION, MessageKind.CONTACT, MessageKind.STICKER,
+    MessageKind.BUTTON_REPLY, MessageKind.LIST_REPLY, MessageKind.GIF, MessageKind.PTV,
+})  # fmt: skip
 
 
 def message_kind(event: ReceivedCallback) -> MessageKind:
@@ -140,10 +151,27 @@ def inbound_message_record(
     }
     try:
         with transaction.atomic():
-            return Message.objects.create(**fields), True
+            message = Message.objects.create(**fields)
     except IntegrityError:
         # The same message recorded concurrently (its fromMe copy racing our dispatcher).
         return Message.objects.get(instance_id=instance_id, message_id=message_id), False
+    return message, True
+
+
+def inbound_message_consent(*, message: Message, event: ReceivedCallback) -> str:
+    """What a newly recorded inbound message does to its contact's consent (an opt-out
+    keyword, or writing again after opting out): see ``messaging.consent.inbound_consent``.
+    Only direct chats count: a word in a group is not said to us."""
+    contact = message.contact
+    if contact is None or message.from_me or event.isGroup or event.notification:
+        return ""
+    return inbound_consent(
+        contact=contact,
+        text=message.text if message.kind in CONSENT_TEXT_KINDS else "",
+        instance_id=message.instance_id,
+        at=message.created_at,
+        written=message.kind in WRITTEN_KINDS,
+    )
 
 
 def messages_mark_read_by_me(*, instance_id: int, message_ids: Iterable[str], at: datetime) -> int:
@@ -166,6 +194,18 @@ def _split_id(value: str | None) -> tuple[str, str]:
     if "@" in value or value.endswith("-group"):
         return "", ""
     return "".join(ch for ch in value if ch.isdigit())[:20], ""
+
+
+def _phone_ids(digits: str) -> tuple[str, str]:
+    """(phone, whatsapp id) for a number a webhook gives: the phone as every other path
+    normalises it (an old Brazilian id gets its ninth digit), and WhatsApp's own id when
+    it differs. Digits the normaliser refuses are kept as WhatsApp gave them."""
+    if not digits:
+        return "", ""
+    recipient = recipient_normalize(digits)
+    if not recipient.ok or recipient.kind != RecipientKind.PHONE:
+        return digits, ""
+    return recipient.chat_id, "" if recipient.chat_id == digits else digits
 
 
 def _photo(*urls: str | None) -> str:
@@ -198,11 +238,21 @@ def contact_from_event(*, partner_id: int, event: ReceivedCallback) -> Contact |
             photo = _photo(event.senderPhoto, event.photo)
     if phone and event.connectedPhone and phone == _split_id(event.connectedPhone)[0]:
         return None
-    return contact_upsert(partner_id=partner_id, phone=phone, lid=lid, name=name, photo_url=photo)
+    phone, whatsapp_id = _phone_ids(phone)
+    return contact_upsert(
+        partner_id=partner_id, phone=phone, lid=lid, name=name, photo_url=photo,
+        whatsapp_id=whatsapp_id,
+    )  # fmt: skip
 
 
 def contact_upsert(
-    *, partner_id: int, phone: str = "", lid: str = "", name: str = "", photo_url: str = ""
+    *,
+    partner_id: int,
+    phone: str = "",
+    lid: str = "",
+    name: str = "",
+    photo_url: str = "",
+    whatsapp_id: str = "",
 ) -> Contact | None:
     """Find the contact by phone or LID (creating it once), then learn what is new: the
     other identifier, the latest name and photo. Safe when two events race on one person."""
@@ -219,7 +269,7 @@ def contact_upsert(
                 with transaction.atomic():
                     return Contact.objects.create(
                         partner_id=partner_id, phone=phone, lid=lid, name=name[:200],
-                        photo_url=photo_url,
+                        photo_url=photo_url, whatsapp_id=whatsapp_id,
                     )  # fmt: skip
             except IntegrityError:
                 continue  # created by a concurrent event: read it again
@@ -235,6 +285,8 @@ def contact_upsert(
             changes["name"] = name[:200]
         if photo_url and photo_url != contact.photo_url:
             changes["photo_url"] = photo_url
+        if whatsapp_id and whatsapp_id != contact.whatsapp_id:
+            changes["whatsapp_id"] = whatsapp_id
         if changes:
             try:
                 with transaction.atomic():

@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+from django.conf import settings
 from django.db import models
 from django.db.models import F, Q
 from django.utils import timezone
@@ -23,13 +24,29 @@ class Contact(models.Model):
     """
 
     partner = models.ForeignKey(Partner, on_delete=models.CASCADE, related_name="contacts")
-    phone = models.CharField(_("phone"), max_length=20, blank=True, help_text=_("Digits only."))
+    phone = models.CharField(
+        _("phone"),
+        max_length=20,
+        blank=True,
+        help_text=_("Digits with the country code (see messaging.phones)."),
+    )
     lid = models.CharField(_("LID"), max_length=64, blank=True)
     name = models.CharField(_("name"), max_length=200, blank=True)
     photo_url = models.URLField(_("photo"), max_length=1000, blank=True)
-    opted_out_at = models.DateTimeField(_("opted out"), null=True, blank=True)
-    created_at = models.DateTimeField(auto_now_add=True)
-    updated_at = models.DateTimeField(auto_now=True)
+    # Personalisation variables ({"city": "Campinas"}), from imports and edits.
+    extra = models.JSONField(_("variables"), default=dict, blank=True)
+    # WhatsApp's own id for the number when it differs from ``phone`` (an old Brazilian
+    # account without the ninth digit): ``outputPhone`` of phone-exists-batch (spec 001
+    # l.6036). Blank: write to ``phone``.
+    whatsapp_id = models.CharField(_("WhatsApp id"), max_length=20, blank=True)
+    has_whatsapp = models.BooleanField(_("has WhatsApp"), null=True, blank=True)
+    whatsapp_checked_at = models.DateTimeField(_("WhatsApp checked"), null=True, blank=True)
+    opted_out_at = models.DateTimeField(_("opted out"), null=True, blank=True, db_index=True)
+    lists: models.ManyToManyField[ContactList, ContactListMember] = models.ManyToManyField(
+        "ContactList", through="ContactListMember", related_name="contacts", blank=True
+    )
+    created_at = models.DateTimeField(_("created"), auto_now_add=True, db_index=True)
+    updated_at = models.DateTimeField(_("updated"), auto_now=True)
 
     objects = ContactQuerySet.as_manager()
 
@@ -47,6 +64,155 @@ class Contact(models.Model):
 
     def __str__(self) -> str:
         return self.name or self.phone or self.lid
+
+    @property
+    def chat_id(self) -> str:
+        """Where messages to this person go: WhatsApp's id, the phone, or the LID."""
+        return self.whatsapp_id or self.phone or self.lid
+
+
+class ContactListQuerySet(TenantQuerySet["ContactList"]):
+    tenant_path = "partner"
+
+
+class ContactList(models.Model):
+    """A static audience: contacts put in by an import, a filter or by hand."""
+
+    partner = models.ForeignKey(Partner, on_delete=models.CASCADE, related_name="contact_lists")
+    name = models.CharField(_("name"), max_length=120)
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
+
+    objects = ContactListQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["name"]
+        verbose_name = _("contact list")
+        verbose_name_plural = _("contact lists")
+        constraints = [
+            models.UniqueConstraint(fields=["partner", "name"], name="contact_list_name_unique")
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class ContactListMember(models.Model):
+    contact = models.ForeignKey(Contact, on_delete=models.CASCADE, related_name="+")
+    contact_list = models.ForeignKey(ContactList, on_delete=models.CASCADE, related_name="+")
+    added_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["contact_list", "contact"], name="list_member_once")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.contact_id} in {self.contact_list_id}"
+
+
+class ConsentSource(models.TextChoices):
+    """Who or what changed a contact's consent (the consent history's source column)."""
+
+    OPERATOR = "operator", _("An operator")
+    KEYWORD = "keyword", _("The contact wrote an opt-out keyword")
+    WROTE_AGAIN = "wrote_again", _("The contact wrote to us again")
+    BLOCK = "block", _("The contact blocked the number")
+    IMPORT = "import", _("An import")
+    API = "api", _("The API")
+    CAMPAIGN = "campaign", _("A campaign's opt-out answer")
+    ERASE = "erase", _("Erased at the person's request")
+
+
+class ConsentChangeQuerySet(TenantQuerySet["ConsentChange"]):
+    tenant_path = "contact__partner"
+
+
+class ConsentChange(models.Model):
+    """One opt-out or opt-in of a contact, kept for good (the consent history)."""
+
+    contact = models.ForeignKey(Contact, on_delete=models.CASCADE, related_name="consent_changes")
+    opted_out = models.BooleanField(_("opted out"))
+    source = models.CharField(_("source"), max_length=20, choices=ConsentSource.choices)
+    reason = models.CharField(_("reason"), max_length=500, blank=True)
+    at = models.DateTimeField(_("when"), default=timezone.now)
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    instance = models.ForeignKey(
+        Instance, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+
+    objects = ConsentChangeQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-at", "-pk"]
+        verbose_name = _("consent change")
+        verbose_name_plural = _("consent history")
+        indexes = [models.Index(fields=["contact", "-at"])]
+
+    def __str__(self) -> str:
+        verb = _("opted out") if self.opted_out else _("opted in")
+        return f"{verb} · {self.get_source_display()}"
+
+
+class ErasedRecipient(models.Model):
+    """What is left of an erased contact (LGPD): a keyed hash of its number, so it is never
+    written to again, and nothing that names the person."""
+
+    partner = models.ForeignKey(Partner, on_delete=models.CASCADE, related_name="+")
+    number_hash = models.CharField(max_length=64)
+    erased_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["partner", "number_hash"], name="erased_once")
+        ]
+
+    def __str__(self) -> str:
+        return f"erased · {self.erased_at:%Y-%m-%d}"
+
+
+DEFAULT_OPT_OUT_KEYWORDS = ["SAIR", "PARAR", "STOP", "CANCELAR", "DESCADASTRAR"]
+DEFAULT_OPT_OUT_LINES = {"pt-br": "Responda SAIR para não receber mais"}
+
+
+def _default_keywords() -> list[str]:
+    return list(DEFAULT_OPT_OUT_KEYWORDS)
+
+
+def _default_lines() -> dict[str, str]:
+    return dict(DEFAULT_OPT_OUT_LINES)
+
+
+class MessagingSettingsQuerySet(TenantQuerySet["MessagingSettings"]):
+    tenant_path = "partner"
+
+
+class MessagingSettings(models.Model):
+    """A partner's messaging settings: what stops messages, what campaigns tell people."""
+
+    partner = models.OneToOneField(
+        Partner, on_delete=models.CASCADE, primary_key=True, related_name="messaging_settings"
+    )
+    opt_out_keywords = models.JSONField(
+        _("opt-out keywords"),
+        default=_default_keywords,
+        help_text=_("A message that is one of these (case and accents ignored) opts out."),
+    )
+    opt_out_lines = models.JSONField(
+        _("opt-out line per language"),
+        default=_default_lines,
+        help_text=_("The line campaigns add to tell people how to stop, by language code."),
+    )
+
+    objects = MessagingSettingsQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("messaging settings")
+        verbose_name_plural = _("messaging settings")
+
+    def __str__(self) -> str:
+        return str(self.partner)
 
 
 class Direction(models.TextChoices):

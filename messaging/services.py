@@ -14,9 +14,11 @@ from django.utils.translation import gettext as _
 
 from instances.models import Instance
 from messaging.compose import send_request_build
+from messaging.consent import recipient_refusal
 from messaging.kick import dispatch_kick
 from messaging.models import Contact, Direction, InstancePacer, Message
 from messaging.pacer import pacer_get
+from messaging.phones import chat_id_clean
 from messaging.states import STATE_TIME_FIELD, MessageState, sources_of
 
 
@@ -62,16 +64,6 @@ def messages_advance(
 # -- outbound ------------------------------------------------------------------------------
 
 
-def chat_id_normalize(chat_id: str) -> str:
-    """Phones are sent as digits only (spec 001 l.1798: "Send only numbers, without
-    formatting"); group ids and ``@lid`` ids are kept as they are."""
-    chat_id = chat_id.strip()
-    if chat_id.endswith("-group") or "@" in chat_id:
-        return chat_id
-    digits = "".join(ch for ch in chat_id if ch.isdigit())
-    return digits or chat_id
-
-
 def message_enqueue(
     *,
     instance: Instance,
@@ -84,10 +76,20 @@ def message_enqueue(
 ) -> Message:
     """Write one outbound message, ``queued``; the dispatcher sends it through the pacer
     after the transaction commits. ``fields`` are the composer's (see ``messaging.compose``).
-    Refuses a contact who opted out (spec 001 l.111: always honour "stop")."""
-    chat_id = chat_id_normalize(chat_id)
-    if not chat_id:
-        raise ValidationError(_("Give a phone number or chat id."))
+    Refuses an invalid number, a contact who opted out on any number of the partner (spec
+    001 l.111: always honour "stop") and an erased one, with the reason
+    (``messaging.consent.recipients_refusals``)."""
+    chat_id = chat_id_clean(chat_id)
+    refusal = recipient_refusal(partner_id=instance.partner_id, value=chat_id)
+    if refusal is not None:
+        raise ValidationError(refusal.reason, code=refusal.code)
+    contact = None
+    if chat_id.isdigit():
+        contact, _created = Contact.objects.get_or_create(
+            partner_id=instance.partner_id, phone=chat_id
+        )
+        # WhatsApp's own id for the number, learnt from phone-exists-batch (outputPhone).
+        chat_id = contact.chat_id
     request = send_request_build(
         kind=kind,
         chat_id=chat_id,
@@ -95,13 +97,6 @@ def message_enqueue(
         delay_typing=delay_typing,
         delay_message=delay_message,
     )
-    contact = None
-    if chat_id.isdigit():
-        contact, _created = Contact.objects.get_or_create(
-            partner_id=instance.partner_id, phone=chat_id
-        )
-        if contact.opted_out_at is not None:
-            raise ValidationError(_("%(chat)s opted out of messages."), params={"chat": chat_id})
     now = timezone.now()
     message = Message.objects.create(
         instance=instance,

@@ -41,7 +41,6 @@ from messaging.selectors import (
     queue_overview,
 )
 from messaging.services import (
-    chat_id_normalize,
     message_cancel,
     message_enqueue,
     message_retry,
@@ -109,7 +108,8 @@ def conversation(
     site: AdminSite, request: HttpRequest, instance_id: int, chat_id: str
 ) -> HttpResponse:
     instance = _instance(request, instance_id)
-    chat_id = chat_id_normalize(chat_id)
+    # As stored: WhatsApp's id of the chat (a webhook's ``phone``), not re-normalised.
+    chat_id = chat_id.strip()
     timeline = list(conversation_messages(user=request.user, instance=instance, chat_id=chat_id))
     if getattr(request, "htmx", False):
         return TemplateResponse(

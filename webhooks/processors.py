@@ -17,7 +17,11 @@ from django.db.models import Q
 
 from instances.connection import instance_connection_apply
 from instances.models import Instance
-from messaging.inbound import inbound_message_record, messages_mark_read_by_me
+from messaging.inbound import (
+    inbound_message_consent,
+    inbound_message_record,
+    messages_mark_read_by_me,
+)
 from messaging.models import Direction, Message
 from messaging.services import message_transition, messages_advance
 from messaging.states import MessageState
@@ -101,7 +105,11 @@ def process_received(event: WebhookEvent, parsed: ReceivedCallback) -> str:
         fallback_id=f"webhook:{event.pk}",
     )
     verb = "recorded" if created else "already known"
-    return f"message {message.pk} ({message.get_kind_display()}) {verb}"
+    # Once: a replayed or repeated event changes no one's consent twice.
+    consent = inbound_message_consent(message=message, event=parsed) if created else ""
+    return f"message {message.pk} ({message.get_kind_display()}) {verb}" + (
+        f"; contact {consent}" if consent else ""
+    )
 
 
 def process_connected(event: WebhookEvent, parsed: ConnectedCallback) -> str:

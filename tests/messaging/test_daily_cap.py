@@ -36,11 +36,11 @@ def test_new_recipients_over_the_cap_wait_for_tomorrow(connected, zapi_mock):
 
 def test_known_chats_still_get_messages_when_the_cap_is_reached(connected, zapi_mock):
     InstancePacer.objects.filter(instance=connected).update(daily_new_recipients=1)
-    Message.objects.create(instance=connected, direction=Direction.INBOUND, chat_id="5511888880000")
+    Message.objects.create(instance=connected, direction=Direction.INBOUND, chat_id="5511988880000")
     send_to(connected, "5511999990000")  # new: takes the only place
     send_to(connected, "5511999990001")  # new: over the cap
-    send_to(connected, "5511888880000")  # wrote to us first: known
+    send_to(connected, "5511988880000")  # wrote to us first: known
     send_to(connected, "5511999990000")  # reached today already: known
     drain(connected)
     sent = sorted(b["phone"] for b in zapi_mock.bodies())
-    assert sent == ["5511888880000", "5511999990000", "5511999990000"]
+    assert sent == ["5511988880000", "5511999990000", "5511999990000"]
