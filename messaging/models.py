@@ -406,3 +406,58 @@ class NewRecipient(models.Model):
 
     def __str__(self) -> str:
         return f"{self.chat_id} · {self.day}"
+
+
+class ImportState(models.TextChoices):
+    MAPPING = "mapping", _("Waiting for its columns")
+    QUEUED = "queued", _("Queued")
+    RUNNING = "running", _("Importing")
+    DONE = "done", _("Done")
+    FAILED = "failed", _("Failed")
+
+
+class ContactImportQuerySet(TenantQuerySet["ContactImport"]):
+    tenant_path = "partner"
+
+
+class ContactImport(models.Model):
+    """One spreadsheet imported into a partner's contact book: its columns, its progress
+    and its report (created, updated, unchanged, invalid rows with their reasons)."""
+
+    partner = models.ForeignKey(Partner, on_delete=models.CASCADE, related_name="+")
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    file_name = models.CharField(_("file"), max_length=200)
+    stored_path = models.CharField(max_length=300)
+    # Column index (as text) → "phone", "name", "opt_out", "var:<name>" or "" (ignored).
+    mapping = models.JSONField(default=dict, blank=True)
+    contact_list = models.ForeignKey(
+        ContactList, null=True, blank=True, on_delete=models.SET_NULL, related_name="imports",
+        verbose_name=_("list"),
+    )  # fmt: skip
+    state = models.CharField(
+        max_length=10, choices=ImportState.choices, default=ImportState.MAPPING
+    )
+    total = models.PositiveIntegerField(default=0)
+    processed = models.PositiveIntegerField(default=0)
+    report = models.JSONField(default=dict, blank=True)
+    error = models.TextField(blank=True)
+    created_at = models.DateTimeField(_("created"), default=timezone.now)
+    finished_at = models.DateTimeField(null=True, blank=True)
+
+    objects = ContactImportQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-created_at", "-pk"]
+        verbose_name = _("contact import")
+        verbose_name_plural = _("contact imports")
+
+    def __str__(self) -> str:
+        return self.file_name
+
+    @property
+    def percent(self) -> int:
+        if self.state == ImportState.DONE:
+            return 100
+        return int(100 * self.processed / self.total) if self.total else 0

@@ -9,6 +9,7 @@ from typing import Any
 from celery import shared_task
 from django.db import DatabaseError
 
+from messaging.contact_import import contact_import_run
 from messaging.dispatcher import instance_dispatch
 from messaging.pacer import wake_clear
 from messaging.reconcile import message_reconcile
@@ -37,3 +38,8 @@ def message_reconcile_task(self: Any, message_id: int) -> str:
 @shared_task(bind=True, ignore_result=True)
 def dispatch_sweep_task(self: Any) -> dict[str, int]:
     return dispatch_sweep()
+
+
+@shared_task(bind=True, autoretry_for=(DatabaseError,), retry_backoff=True, max_retries=3)
+def contact_import_task(self: Any, import_id: int) -> str:
+    return contact_import_run(import_id=import_id)

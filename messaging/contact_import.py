@@ -1,0 +1,450 @@
+"""Contacts from a spreadsheet (CSV or XLSX): read, map columns, import in bulk, report.
+
+Rows are read and written in chunks of ``CHUNK`` lines: each chunk's numbers are normalised
+(``messaging.phones``, the same rules as compose), looked up in one query, and written with
+``bulk_create`` / ``bulk_update``; never a query per row. Importing the same file again
+finds every contact as it left it and changes nothing (``unchanged``).
+
+The first row holds the column names. A column maps to ``phone``, ``name``, ``opt_out``
+(a yes/no column: yes opts the contact out, no never opts anyone back in), ``var:<name>``
+(a variable for personalisation, kept in ``Contact.extra``) or nothing.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import itertools
+import re
+import uuid
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from dataclasses import asdict, dataclass, field
+from datetime import date, datetime
+from pathlib import Path
+from typing import Any
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils import timezone
+from django.utils.text import slugify
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from messaging.consent import contacts_consent_set, number_hashes
+from messaging.models import (
+    ConsentSource,
+    Contact,
+    ContactImport,
+    ContactListMember,
+    ErasedRecipient,
+    ImportState,
+)
+from messaging.phones import RecipientKind, recipient_normalize
+
+CHUNK = 5_000
+MAX_ROWS = 200_000
+PREVIEW_ROWS = 5
+PHONE, NAME, OPT_OUT, VARIABLE = "phone", "name", "opt_out", "var:"
+IMPORT_FOLDER = "imports"
+
+# Column names people use, folded (see ``_fold``), for the first guess of the mapping.
+GUESSES: dict[str, tuple[str, ...]] = {
+    PHONE: ("phone", "telefone", "celular", "whatsapp", "numero", "fone", "mobile", "tel",
+            "phone number", "cel", "contato"),
+    NAME: ("name", "nome", "nome completo", "full name", "cliente"),
+    OPT_OUT: ("opt out", "optout", "opt-out", "sair", "descadastrado", "unsubscribed",
+              "nao enviar", "bloqueado"),
+}  # fmt: skip
+# Cells that mean "yes" in an opt-out column.
+YES = frozenset({"1", "x", "s", "sim", "y", "yes", "true", "verdadeiro", "opt out", "sair"})
+
+
+class ImportFileError(ValidationError):
+    """The file cannot be read as a table (its message says why, for people)."""
+
+
+@dataclass
+class ImportReport:
+    created: int = 0
+    updated: int = 0
+    unchanged: int = 0
+    invalid: list[dict[str, Any]] = field(default_factory=list)
+    duplicates: int = 0
+
+    def as_dict(self) -> dict[str, Any]:
+        return asdict(self)
+
+
+@dataclass(frozen=True)
+class Table:
+    headers: list[str]
+    rows: Iterator[list[str]]
+    total: int | None  # data rows, when known before reading them
+
+
+# -- reading -------------------------------------------------------------------------------
+
+
+def _cell(value: Any) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))  # a phone typed into Excel as a number: 5511987654321.0
+    if isinstance(value, datetime | date):
+        return value.isoformat()
+    return str(value).strip()
+
+
+def _csv_text(raw: bytes) -> str:
+    for encoding in ("utf-8-sig", "cp1252"):
+        try:
+            return raw.decode(encoding)
+        except UnicodeDecodeError:
+            continue
+    raise ImportFileError(gettext_lazy("The file is not text (UTF-8 or Windows-1252)."))
+
+
+def _csv_table(raw: bytes) -> Table:
+    text = _csv_text(raw)
+    try:
+        # Brazilian Excel writes ";"; others ","; some tabs.
+        dialect: Any = csv.Sniffer().sniff(text[:4096], delimiters=",;\t")
+    except csv.Error:
+        dialect = csv.excel
+    total = max(sum(1 for line in text.splitlines() if line.strip()) - 1, 0)
+    reader = csv.reader(io.StringIO(text, newline=""), dialect)
+    try:
+        headers = [h.strip() for h in next(reader)]
+    except StopIteration:
+        raise ImportFileError(gettext_lazy("The file is empty.")) from None
+    except csv.Error as exc:
+        raise ImportFileError(gettext_lazy("The file is not a readable CSV: %s") % exc) from None
+
+    def rows() -> Iterator[list[str]]:
+        try:
+            for row in reader:
+                yield [c.strip() for c in row]
+        except csv.Error as exc:
+            raise ImportFileError(
+                gettext_lazy("The CSV breaks at line %(line)d: %(error)s")
+                % {"line": reader.line_num, "error": exc}
+            ) from None
+
+    return Table(headers, rows(), total)
+
+
+def _xlsx_table(raw: bytes) -> Table:
+    from openpyxl import load_workbook
+
+    try:
+        book = load_workbook(io.BytesIO(raw), read_only=True, data_only=True)
+    except Exception as exc:  # openpyxl raises many kinds for a damaged file
+        raise ImportFileError(gettext_lazy("The file is not a readable XLSX workbook.")) from exc
+    sheet = book.worksheets[0]
+    values = sheet.iter_rows(values_only=True)
+    try:
+        headers = [_cell(v) for v in next(values)]
+    except StopIteration:
+        raise ImportFileError(gettext_lazy("The workbook's first sheet is empty.")) from None
+    total = max((sheet.max_row or 1) - 1, 0)
+    return Table(headers, ([_cell(v) for v in row] for row in values), total)
+
+
+def table_read(raw: bytes, file_name: str) -> Table:
+    """The table in a CSV or XLSX file; ``ImportFileError`` saying why when it is not one."""
+    name = file_name.lower()
+    if name.endswith(".xlsx") or raw[:4] == b"PK\x03\x04":
+        return _xlsx_table(raw)
+    if name.endswith((".csv", ".txt", ".tsv")):
+        return _csv_table(raw)
+    raise ImportFileError(gettext_lazy("Import a .csv or an .xlsx file."))
+
+
+def table_preview(raw: bytes, file_name: str) -> tuple[list[str], list[list[str]], int | None]:
+    """The column names, the first rows and the number of data rows."""
+    table = table_read(raw, file_name)
+    return table.headers, list(itertools.islice(table.rows, PREVIEW_ROWS)), table.total
+
+
+# -- mapping -------------------------------------------------------------------------------
+
+
+def _fold(text: str) -> str:
+    return slugify(text).replace("-", " ").replace("_", " ").strip()
+
+
+def variable_name(header: str) -> str:
+    """A column name as a variable name: ``Cidade natal`` → ``cidade_natal``."""
+    return re.sub(r"[^a-z0-9_]", "", slugify(header).replace("-", "_"))[:40]
+
+
+def mapping_guess(headers: Sequence[str]) -> dict[str, str]:
+    """The first guess: known names for phone, name and opt-out, the rest as variables."""
+    mapping: dict[str, str] = {}
+    taken: set[str] = set()
+    for index, header in enumerate(headers):
+        folded = _fold(header)
+        target = next((f for f, names in GUESSES.items() if folded in names), None)
+        if target is not None and target not in taken:
+            taken.add(target)
+            mapping[str(index)] = target
+        elif variable_name(header):
+            mapping[str(index)] = VARIABLE + variable_name(header)
+        else:
+            mapping[str(index)] = ""
+    return mapping
+
+
+def mapping_check(mapping: dict[str, str]) -> dict[int, str]:
+    """The mapping with integer columns; ``ValidationError`` unless one column is the phone
+    and each of phone, name and opt-out is used at most once."""
+    targets = [t for t in mapping.values() if t]
+    if targets.count(PHONE) != 1:
+        raise ValidationError(_("Choose exactly one column for the phone number."))
+    for single in (NAME, OPT_OUT):
+        if targets.count(single) > 1:
+            raise ValidationError(_("Choose at most one column for %(field)s.") % {"field": single})
+    variables = [t for t in targets if t.startswith(VARIABLE)]
+    if len(variables) != len(set(variables)):
+        raise ValidationError(_("Two columns have the same variable name."))
+    for target in targets:
+        if target not in (PHONE, NAME, OPT_OUT) and not (
+            target.startswith(VARIABLE) and variable_name(target[len(VARIABLE) :])
+        ):
+            raise ValidationError(_("Unknown column target: %(t)s") % {"t": target[:40]})
+    return {int(k): v for k, v in mapping.items() if v}
+
+
+# -- importing -----------------------------------------------------------------------------
+
+
+@dataclass
+class _Row:
+    line: int
+    phone: str
+    name: str
+    extra: dict[str, str]
+    opt_out: bool
+
+
+def _parse(
+    lines: Iterable[tuple[int, list[str]]],
+    columns: dict[int, str],
+    seen: set[str],
+    erased: set[str],
+    partner_id: int,
+    report: ImportReport,
+) -> list[_Row]:
+    phone_col = next(i for i, t in columns.items() if t == PHONE)
+    parsed: list[_Row] = []
+    for line, cells in lines:
+        if not any(cells):
+            continue  # a blank line is no contact and no error
+        value = cells[phone_col] if phone_col < len(cells) else ""
+        recipient = recipient_normalize(value)
+        if not recipient.ok or recipient.kind != RecipientKind.PHONE:
+            reason = recipient.reason or _("Only phone numbers are imported")
+            report.invalid.append({"line": line, "value": value[:100], "reason": reason})
+            continue
+        phone = recipient.chat_id
+        if phone in seen:
+            report.duplicates += 1
+            continue
+        seen.add(phone)
+        if erased and not erased.isdisjoint(number_hashes(partner_id=partner_id, number=phone)):
+            reason = _("Erased at the person's request: never imported again")
+            report.invalid.append({"line": line, "value": value[:100], "reason": reason})
+            continue
+        name, extra, opt_out = "", {}, False
+        for index, target in columns.items():
+            cell = cells[index] if index < len(cells) else ""
+            if target == NAME:
+                name = cell[:200]
+            elif target == OPT_OUT:
+                opt_out = _fold(cell) in YES
+            elif target.startswith(VARIABLE) and cell:
+                extra[target[len(VARIABLE) :]] = cell[:500]
+        parsed.append(_Row(line, phone, name, extra, opt_out))
+    return parsed
+
+
+def _write(
+    rows: list[_Row],
+    *,
+    partner_id: int,
+    contact_list_id: int | None,
+    source_name: str,
+    report: ImportReport,
+) -> None:
+    existing = {
+        c.phone: c
+        for c in Contact.objects.filter(
+            partner_id=partner_id, phone__in=[r.phone for r in rows]
+        ).only("pk", "phone", "name", "extra", "opted_out_at")
+    }
+    now = timezone.now()
+    new: list[Contact] = []
+    changed: list[Contact] = []
+    opt_outs: list[Contact] = []
+    members: list[Contact] = []
+    for row in rows:
+        contact = existing.get(row.phone)
+        if contact is None:
+            contact = Contact(
+                partner_id=partner_id, phone=row.phone, name=row.name, extra=row.extra
+            )
+            new.append(contact)
+        else:
+            extra = {**contact.extra, **row.extra}
+            name = row.name or contact.name
+            wants_out = row.opt_out and contact.opted_out_at is None
+            if name != contact.name or extra != contact.extra or wants_out:
+                contact.name, contact.extra, contact.updated_at = name, extra, now
+                changed.append(contact)
+            else:
+                report.unchanged += 1
+        if row.opt_out:
+            opt_outs.append(contact)
+        members.append(contact)
+    with transaction.atomic():
+        Contact.objects.bulk_create(new, batch_size=2_000)
+        Contact.objects.bulk_update(changed, ["name", "extra", "updated_at"], batch_size=1_000)
+        if contact_list_id is not None:
+            ContactListMember.objects.bulk_create(
+                [
+                    ContactListMember(contact_id=c.pk, contact_list_id=contact_list_id)
+                    for c in members
+                ],
+                batch_size=5_000,
+                ignore_conflicts=True,
+            )
+        if opt_outs:
+            contacts_consent_set(
+                contact_ids=[c.pk for c in opt_outs],
+                opted_out=True,
+                source=ConsentSource.IMPORT,
+                reason=source_name[:500],
+            )
+    report.created += len(new)
+    report.updated += len(changed)
+
+
+def contacts_import(
+    *,
+    partner_id: int,
+    rows: Iterable[list[str]],
+    mapping: dict[str, str],
+    contact_list_id: int | None = None,
+    source_name: str = "",
+    progress: Callable[[int], None] | None = None,
+) -> ImportReport:
+    """Import data rows (the header row already read) into the partner's contacts; the
+    first data row is line 2 of the file. ``progress`` is told how many lines are done."""
+    columns = mapping_check(mapping)
+    report = ImportReport()
+    seen: set[str] = set()
+    erased = set(
+        ErasedRecipient.objects.filter(partner_id=partner_id).values_list("number_hash", flat=True)
+    )
+    numbered = enumerate(rows, start=2)
+    done = 0
+    while chunk := list(itertools.islice(numbered, CHUNK)):
+        if chunk[-1][0] - 1 > MAX_ROWS:
+            raise ImportFileError(
+                gettext_lazy("Import at most %(max)d rows at a time.") % {"max": MAX_ROWS}
+            )
+        parsed = _parse(chunk, columns, seen, erased, partner_id, report)
+        if parsed:
+            _write(
+                parsed, partner_id=partner_id, contact_list_id=contact_list_id,
+                source_name=source_name, report=report,
+            )  # fmt: skip
+        done += len(chunk)
+        if progress is not None:
+            progress(done)
+    return report
+
+
+# -- the import as a job (pages and the Celery task) ---------------------------------------
+
+
+def contact_import_create(
+    *, partner_id: int, user: Any, upload: Any, contact_list_id: int | None = None
+) -> ContactImport:
+    """Keep an uploaded file and read its columns (``ImportFileError`` when unreadable)."""
+    from django.conf import settings
+    from django.core.files.base import ContentFile
+    from django.core.files.storage import default_storage
+
+    if upload.size is not None and upload.size > settings.FILE_UPLOAD_MAX_SIZE:
+        raise ImportFileError(
+            _("This file is larger than %(limit)d MB.")
+            % {"limit": settings.FILE_UPLOAD_MAX_SIZE // (1024 * 1024)}
+        )
+    raw = upload.read()
+    name = Path(upload.name or "contacts.csv").name[:200]
+    headers, _rows, total = table_preview(raw, name)
+    stored = default_storage.save(f"{IMPORT_FOLDER}/{uuid.uuid4().hex}/{name}", ContentFile(raw))
+    return ContactImport.objects.create(
+        partner_id=partner_id,
+        user=user if getattr(user, "pk", None) else None,
+        file_name=name,
+        stored_path=stored,
+        mapping=mapping_guess(headers),
+        contact_list_id=contact_list_id,
+        total=total or 0,
+    )
+
+
+def contact_import_file(job: ContactImport) -> bytes:
+    from django.core.files.storage import default_storage
+
+    with default_storage.open(job.stored_path, "rb") as handle:
+        return bytes(handle.read())
+
+
+def contact_import_start(*, job: ContactImport, mapping: dict[str, str]) -> None:
+    """Save the chosen columns and queue the import (after the transaction commits)."""
+    mapping_check(mapping)
+    updated = ContactImport.objects.filter(pk=job.pk, state=ImportState.MAPPING).update(
+        mapping=mapping, state=ImportState.QUEUED
+    )
+    if updated:
+        from messaging.tasks import contact_import_task
+
+        job_id = job.pk
+        transaction.on_commit(lambda: contact_import_task.delay(job_id))
+
+
+def contact_import_run(*, import_id: int) -> str:
+    """Run a queued import. Safe to run twice (a redelivered task): the import itself is
+    idempotent, and a finished one is left alone."""
+    claimed = ContactImport.objects.filter(
+        pk=import_id, state__in=[ImportState.QUEUED, ImportState.RUNNING]
+    ).update(state=ImportState.RUNNING, processed=0)
+    if not claimed:
+        return "not queued"
+    job = ContactImport.objects.get(pk=import_id)
+
+    def progress(done: int) -> None:
+        ContactImport.objects.filter(pk=import_id).update(processed=done)
+
+    try:
+        table = table_read(contact_import_file(job), job.file_name)
+        report = contacts_import(
+            partner_id=job.partner_id,
+            rows=table.rows,
+            mapping=job.mapping,
+            contact_list_id=job.contact_list_id,
+            source_name=_("Import of %(file)s") % {"file": job.file_name},
+            progress=progress,
+        )
+    except ValidationError as exc:
+        ContactImport.objects.filter(pk=import_id).update(
+            state=ImportState.FAILED, error=" ".join(exc.messages), finished_at=timezone.now()
+        )
+        return "failed"
+    ContactImport.objects.filter(pk=import_id).update(
+        state=ImportState.DONE, report=report.as_dict(), finished_at=timezone.now()
+    )
+    return f"{report.created} created, {report.updated} updated, {len(report.invalid)} invalid"
