@@ -169,3 +169,15 @@ def chat_id_clean(value: str) -> str:
             code=str(recipient.problem),
         )
     return recipient.chat_id
+
+
+def chat_id_normalize(chat_id: str) -> str:
+    """A chat id as WhatsApp or Z-API gave it (a webhook's ``phone``, ``/chats``), kept as
+    WhatsApp knows it: digits only for phones (an old 8-digit id stays 8 digits, so it still
+    matches the webhooks), group and ``@lid`` ids as they are. What people type goes through
+    ``recipient_normalize`` instead."""
+    chat_id = chat_id.strip()
+    if chat_id.endswith("-group") or "@" in chat_id:
+        return chat_id
+    digits = "".join(ch for ch in chat_id if ch.isdigit())
+    return digits or chat_id

@@ -34,6 +34,7 @@ from messaging.dispatcher import instance_ready
 from messaging.forms import UPLOAD_FOLDER, ComposeForm, PaceForm
 from messaging.models import Message
 from messaging.pacer import pacer_get
+from messaging.phones import chat_id_normalize
 from messaging.selectors import (
     chats_recent,
     conversation_messages,
@@ -108,8 +109,7 @@ def conversation(
     site: AdminSite, request: HttpRequest, instance_id: int, chat_id: str
 ) -> HttpResponse:
     instance = _instance(request, instance_id)
-    # As stored: WhatsApp's id of the chat (a webhook's ``phone``), not re-normalised.
-    chat_id = chat_id.strip()
+    chat_id = chat_id_normalize(chat_id)
     timeline = list(conversation_messages(user=request.user, instance=instance, chat_id=chat_id))
     if getattr(request, "htmx", False):
         return TemplateResponse(

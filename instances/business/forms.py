@@ -7,7 +7,7 @@ from typing import Any, cast
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from messaging.services import chat_id_normalize
+from messaging.phones import chat_id_normalize
 
 # Z-API's palette has 20 colours on Android (spec 001 l.9910); the choices come from the
 # instance's own palette once synced.

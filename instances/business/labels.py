@@ -20,7 +20,7 @@ from instances.business.models import BusinessAccount, ChatLabel, Label
 from instances.models import Instance
 from instances.outcome import Outcome, zapi_outcome
 from instances.zapi import instance_client
-from messaging.services import chat_id_normalize
+from messaging.phones import chat_id_normalize
 
 # GET /chats pages read per sync (spec 001 l.6189: page, pageSize); 100 x 50 = 5,000 chats.
 CHAT_PAGE_SIZE = 100
