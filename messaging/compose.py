@@ -145,6 +145,24 @@ def _poll(f: dict[str, Any]) -> SendRequest:
     return SendRequest("send_poll", body, f["message"])
 
 
+def _product(f: dict[str, Any]) -> SendRequest:
+    # catalogPhone: the business number the product belongs to (spec 001 l.2855).
+    _need(f, "catalog_phone", "product_id")
+    body = {"catalogPhone": f["catalog_phone"], "productId": f["product_id"]}
+    return SendRequest("send_product", body, f.get("product_name") or f["product_id"])
+
+
+def _catalog(f: dict[str, Any]) -> SendRequest:
+    _need(f, "catalog_phone")
+    body: dict[str, Any] = {"catalogPhone": f["catalog_phone"]}
+    # Optional card texts (l.2920-2925).
+    for key, name in (("message", "message"), ("title", "title"),
+                      ("catalog_description", "catalogDescription")):  # fmt: skip
+        if f.get(key):
+            body[name] = f[key]
+    return SendRequest("send_catalog", body, f.get("message") or f.get("title") or _("Catalog"))
+
+
 BUILDERS: dict[str, Callable[[dict[str, Any]], SendRequest]] = {
     MessageKind.TEXT: _text,
     MessageKind.IMAGE: _media("image"),
@@ -160,7 +178,11 @@ BUILDERS: dict[str, Callable[[dict[str, Any]], SendRequest]] = {
     MessageKind.OPTION_LIST: _options,
     MessageKind.BUTTONS: _buttons,
     MessageKind.POLL: _poll,
+    MessageKind.PRODUCT: _product,
+    MessageKind.CATALOG: _catalog,
 }
+# Sends that work only from a WhatsApp Business number with a catalog (spec 001 l.2847).
+BUSINESS_KINDS = frozenset({MessageKind.PRODUCT, MessageKind.CATALOG})
 
 COMPOSABLE_KINDS: tuple[str, ...] = tuple(BUILDERS)
 

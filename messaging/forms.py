@@ -15,7 +15,7 @@ from django.urls import reverse
 from django.utils.text import get_valid_filename
 from django.utils.translation import gettext_lazy as _
 
-from messaging.compose import COMPOSABLE_KINDS, DELAY_MAX, DELAY_MIN
+from messaging.compose import BUSINESS_KINDS, COMPOSABLE_KINDS, DELAY_MAX, DELAY_MIN
 from messaging.models import MessageKind
 
 MEDIA_KINDS = frozenset(
@@ -82,6 +82,14 @@ class ComposeForm(forms.Form):
         help_text=_("One per line: list options, buttons or poll answers."),
     )
     button_label = forms.CharField(label=_("List button label"), required=False, max_length=60)
+    product_id = forms.ChoiceField(
+        label=_("Product"),
+        required=False,
+        help_text=_("From this number's catalog (Catalog tab; sync it to see new products)."),
+    )
+    catalog_description = forms.CharField(
+        label=_("Catalog description"), required=False, max_length=500
+    )
     poll_max_options = forms.IntegerField(label=_("Votes per person"), required=False, min_value=1)
     delay_typing = forms.IntegerField(
         label=_("Show “typing…” for (s)"),
@@ -104,7 +112,23 @@ class ComposeForm(forms.Form):
         MessageKind.OPTION_LIST: ("message", "title", "button_label", "choices"),
         MessageKind.BUTTONS: ("message", "choices"),
         MessageKind.POLL: ("message", "choices", "poll_max_options"),
+        MessageKind.PRODUCT: ("product_id",),
+        MessageKind.CATALOG: ("message", "title", "catalog_description"),
     }
+
+    def __init__(self, *args: Any, instance: Any = None, **kwargs: Any) -> None:
+        """``instance`` is the sending number: its catalog fills the product list, and a
+        number that cannot send products (not business, no phone) is not offered them."""
+        super().__init__(*args, **kwargs)
+        from instances.business.selectors import catalog_sender
+
+        self.catalog = catalog_sender(instance) if instance is not None else None
+        if self.catalog is None:
+            kind = self.fields["kind"]
+            kind.choices = [c for c in kind.choices if c[0] not in BUSINESS_KINDS]  # type: ignore[attr-defined]
+        else:
+            product = self.fields["product_id"]
+            product.choices = [("", "—"), *self.catalog.choices]  # type: ignore[attr-defined]
 
     def clean_upload(self) -> UploadedFile | None:
         upload: UploadedFile | None = self.cleaned_data.get("upload")
@@ -136,11 +160,15 @@ class ComposeForm(forms.Form):
             if data.get(key) is not None:
                 data[key] = str(data[key])
         kind = data["kind"]
-        return {
+        fields = {
             k: data.get(k)
             for k in (*self.KIND_FIELDS.get(kind, ()), "url", "file_name")
             if data.get(k) not in (None, "")
         }
+        if kind in BUSINESS_KINDS and self.catalog is not None:
+            fields["catalog_phone"] = self.catalog.phone
+            fields["product_name"] = self.catalog.names.get(str(data.get("product_id")), "")
+        return fields
 
 
 class PaceForm(forms.Form):

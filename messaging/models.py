@@ -242,6 +242,7 @@ class MessageKind(models.TextChoices):
     POLL_VOTE = "poll_vote", _("Poll vote")
     REACTION = "reaction", _("Reaction")
     PRODUCT = "product", _("Product")
+    CATALOG = "catalog", _("Catalog")
     ORDER = "order", _("Order")
     EVENT = "event", _("Event")
     CALL = "call", _("Call")

@@ -32,7 +32,7 @@ from django.utils.translation import gettext as _
 from instances.models import Instance
 from messaging.dispatcher import instance_ready
 from messaging.forms import UPLOAD_FOLDER, ComposeForm, PaceForm
-from messaging.models import Message
+from messaging.models import Message, MessageKind
 from messaging.pacer import pacer_get
 from messaging.phones import chat_id_normalize
 from messaging.selectors import (
@@ -74,8 +74,15 @@ def compose(
     """Compose for a number (``chat_id`` typed in) or inside a conversation."""
     instance = _instance(request, instance_id)
     _require(request, instance.partner, Capability.OPERATE)
-    initial = {"chat_id": request.GET.get("chat", chat_id)}
-    form = ComposeForm(request.POST or None, request.FILES or None, initial=initial)
+    initial = {
+        "chat_id": request.GET.get("chat", chat_id),
+        # "Send" on a product of the Catalog tab opens compose with it picked.
+        "kind": request.GET.get("kind", MessageKind.TEXT),
+        "product_id": request.GET.get("product", ""),
+    }
+    form = ComposeForm(
+        request.POST or None, request.FILES or None, initial=initial, instance=instance
+    )
     if request.method == "POST" and form.is_valid():
         try:
             message = message_enqueue(
@@ -123,7 +130,7 @@ def conversation(
         instance=instance,
         chat_id=chat_id,
         timeline=timeline,
-        form=ComposeForm(initial={"chat_id": chat_id}) if may_send else None,
+        form=ComposeForm(initial={"chat_id": chat_id}, instance=instance) if may_send else None,
         kind_fields_json=KIND_FIELDS_JSON,
     )
     return TemplateResponse(request, "messaging/conversation.html", context)

@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any, cast
 
 from django import forms
+from django.core.validators import FileExtensionValidator
 from django.utils.translation import gettext_lazy as _
 
 from messaging.phones import chat_id_normalize
@@ -73,3 +74,94 @@ class BulkLabelForm(forms.Form):
                 _("At most %(n)d chats at once."), params={"n": self.MAX_CHATS}
             )
         return ids
+
+
+class ProductForm(forms.Form):
+    """``POST /products`` (spec 001 l.9560): the price as Z-API counts it (an integer)."""
+
+    name = forms.CharField(label=_("Name"), max_length=200)
+    description = forms.CharField(
+        label=_("Description"), required=False, widget=forms.Textarea(attrs={"rows": 3})
+    )
+    price = forms.IntegerField(
+        label=_("Price"), min_value=0, help_text=_("As Z-API counts it (whole number).")
+    )
+    sale_price = forms.IntegerField(label=_("Sale price"), min_value=0, required=False)
+    currency = forms.RegexField(
+        label=_("Currency"),
+        regex=r"^[A-Za-z]{3}$",
+        initial="BRL",
+        max_length=3,
+        error_messages={"invalid": _("Three letters, e.g. BRL or USD.")},
+    )
+    image_url = forms.URLField(
+        assume_scheme="https", label=_("Image URL"), required=False, max_length=1000
+    )
+    upload = forms.FileField(
+        label=_("…or upload an image"),
+        required=False,
+        validators=[FileExtensionValidator(["png", "jpg", "jpeg", "webp", "gif"])],
+        help_text=_("Kept here and served to WhatsApp from this dashboard."),
+    )
+    url = forms.URLField(assume_scheme="https", label=_("Link"), required=False, max_length=1000)
+    retailer_id = forms.CharField(label=_("Retailer id"), required=False, max_length=100)
+    hidden = forms.BooleanField(label=_("Hidden in the catalog"), required=False)
+
+    def clean_upload(self) -> Any:
+        from django.conf import settings
+        from django.template.defaultfilters import filesizeformat
+
+        upload = self.cleaned_data.get("upload")
+        limit = settings.FILE_UPLOAD_MAX_SIZE
+        if upload is not None and upload.size is not None and upload.size > limit:
+            raise forms.ValidationError(
+                _("This image is %(size)s; the largest accepted is %(limit)s."),
+                params={"size": filesizeformat(upload.size), "limit": filesizeformat(limit)},
+            )
+        return upload
+
+    def product_fields(self) -> dict[str, Any]:
+        """The fields for ``product_save``; an upload is kept here and served by us."""
+        from messaging.forms import upload_save
+
+        data = dict(self.cleaned_data)
+        upload = data.pop("upload", None)
+        image = upload_save(upload) if upload is not None else data.pop("image_url", "")
+        data.pop("image_url", None)
+        data["images"] = [image] if image else []
+        data["currency"] = data["currency"].upper()
+        return data
+
+
+class CollectionForm(forms.Form):
+    name = forms.CharField(label=_("Name"), max_length=120)
+    products = forms.MultipleChoiceField(label=_("Products"), required=False)
+
+    def __init__(self, *args: Any, products: list[tuple[str, str]] | None = None, **kwargs: Any):
+        super().__init__(*args, **kwargs)
+        cast(forms.ChoiceField, self.fields["products"]).choices = list(products or [])
+
+
+class CollectionProductsForm(forms.Form):
+    collection = forms.IntegerField(widget=forms.HiddenInput)
+    products = forms.MultipleChoiceField(label=_("Products"))
+    add = forms.BooleanField(required=False)
+
+    def __init__(self, *args: Any, products: list[tuple[str, str]] | None = None, **kwargs: Any):
+        super().__init__(*args, **kwargs)
+        cast(forms.ChoiceField, self.fields["products"]).choices = list(products or [])
+
+
+class CatalogPhoneForm(forms.Form):
+    phone = forms.CharField(
+        label=_("Business number"),
+        max_length=30,
+        help_text=_("With country code; its public catalog is read through this number."),
+    )
+    cursor = forms.CharField(required=False, widget=forms.HiddenInput)
+
+    def clean_phone(self) -> str:
+        digits = "".join(c for c in self.cleaned_data["phone"] if c.isdigit())
+        if not 8 <= len(digits) <= 15:
+            raise forms.ValidationError(_("Give a phone number with its country code."))
+        return digits

@@ -17,6 +17,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
 from instances.business.models import BusinessAccount, ChatLabel, Label
+from instances.business.outcome import failed
 from instances.models import Instance
 from instances.outcome import Outcome, zapi_outcome
 from instances.zapi import instance_client
@@ -83,7 +84,7 @@ def labels_sync(*, instance: Instance) -> Outcome[int]:
     colors = zapi_outcome(_("Label colours"), client.tag_colors)
     tags = zapi_outcome(_("Labels"), client.tags)
     if not tags.ok:
-        return Outcome(ok=False, action=action, text=tags.text, retryable=tags.retryable)
+        return failed(tags, action)
     chats, chat_error = _chat_label_ids(instance, client)
     now = timezone.now()
     rows = [t for t in (tags.value or []) if isinstance(t, dict) and t.get("id") is not None]
@@ -132,7 +133,7 @@ def label_create(*, instance: Instance, name: str, color: int | None) -> Outcome
     outcome = zapi_outcome(action, lambda: instance_client(instance).tag_create(name, color))
     label_id = (outcome.value or {}).get("id") if outcome.ok else None
     if label_id is None:
-        return Outcome(ok=False, action=action, text=outcome.text, retryable=outcome.retryable)
+        return failed(outcome, action)
     label, _created = Label.objects.update_or_create(
         instance=instance,
         label_id=str(label_id),
@@ -147,7 +148,7 @@ def label_edit(*, label: Label, name: str, color: int | None) -> Outcome[Label]:
     client = instance_client(label.instance)
     outcome = zapi_outcome(action, lambda: client.tag_edit(label.label_id, name, color))
     if not outcome.ok:
-        return Outcome(ok=False, action=action, text=outcome.text, retryable=outcome.retryable)
+        return failed(outcome, action)
     label.name, label.read_at = name, timezone.now()
     if color is not None:
         label.color = color
@@ -160,7 +161,7 @@ def label_delete(*, label: Label) -> Outcome[None]:
     client = instance_client(label.instance)
     outcome = zapi_outcome(action, lambda: client.tag_delete(label.label_id))
     if not outcome.ok:
-        return Outcome(ok=False, action=action, text=outcome.text, retryable=outcome.retryable)
+        return failed(outcome, action)
     label.delete()
     return Outcome(ok=True, action=action, text=_("Deleted."))
 
@@ -174,7 +175,7 @@ def chat_label_set(*, label: Label, chat_id: str, on: bool) -> Outcome[None]:
     call = client.chat_tag_add if on else client.chat_tag_remove
     outcome = zapi_outcome(action, lambda: call(chat_id, label.label_id))
     if not outcome.ok:
-        return Outcome(ok=False, action=action, text=outcome.text, retryable=outcome.retryable)
+        return failed(outcome, action)
     if on:
         ChatLabel.objects.update_or_create(
             label=label, chat_id=chat_id, defaults={"read_at": timezone.now()}

@@ -10,7 +10,7 @@ from typing import Any
 from django.db.models import Count, QuerySet
 from django.utils.translation import gettext_lazy as _
 
-from instances.business.models import BusinessAccount, ChatLabel, Label
+from instances.business.models import BusinessAccount, ChatLabel, Collection, Label, Product
 from instances.models import Instance
 
 
@@ -90,3 +90,43 @@ def contacts_with_label(contacts: QuerySet[Any], *, label_ids: Iterable[int]) ->
     """``contacts`` (a ``messaging.Contact`` queryset) narrowed to those whose chat carries
     one of the labels."""
     return contacts.filter(phone__in=label_chat_ids(label_ids=label_ids))
+
+
+@dataclass(frozen=True)
+class CatalogSender:
+    """What compose needs to send a product or the catalog from a number."""
+
+    phone: str
+    choices: list[tuple[str, str]]
+    names: dict[str, str]
+
+
+def catalog_sender(instance: Instance) -> CatalogSender | None:
+    """None when the number cannot send products (not business, or its phone unknown)."""
+    from instances.business.catalog import instance_phone
+
+    phone = instance_phone(instance)
+    if not business_status(instance).enabled or not phone:
+        return None
+    rows = Product.objects.filter(instance=instance).values_list(
+        "product_id", "name", "currency", "price"
+    )
+    choices = [
+        (pid, f"{name} · {currency} {price}".strip(" ·")) for pid, name, currency, price in rows
+    ]
+    return CatalogSender(phone=phone, choices=choices, names={pid: name for pid, name, *_ in rows})
+
+
+def products_of(*, instance: Instance) -> QuerySet[Product]:
+    return Product.objects.filter(instance=instance)
+
+
+def collections_of(*, instance: Instance) -> list[dict[str, Any]]:
+    """Collections with their products (in the collection's order) and the others."""
+    products = {p.product_id: p for p in products_of(instance=instance)}
+    rows = []
+    for collection in Collection.objects.filter(instance=instance):
+        inside = [products[p] for p in collection.product_ids if p in products]
+        outside = [p for pid, p in products.items() if pid not in collection.product_ids]
+        rows.append({"collection": collection, "products": inside, "others": outside})
+    return rows

@@ -25,6 +25,7 @@ TABS: list[tuple[str, Any]] = [
     ("health", _("Health")),
     ("mobile", _("Mobile registration")),
     ("labels", _("Labels")),
+    ("catalog", _("Catalog")),
     ("compose", _("Send a message")),
     ("edit", _("Edit")),
 ]

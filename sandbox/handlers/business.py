@@ -9,7 +9,13 @@ from typing import Any
 from sandbox.api import INVALID_REQUEST, Answer, ApiError, Call
 from sandbox.handlers import handles
 from sandbox.handlers.generic import require_phone
-from sandbox.models import SandboxChat, SandboxCollection, SandboxProduct, SandboxTag
+from sandbox.models import (
+    SandboxChat,
+    SandboxCollection,
+    SandboxInstance,
+    SandboxProduct,
+    SandboxTag,
+)
 
 # l.9930: color index -> hex (colors vary by platform; these are WhatsApp's Android ones).
 TAG_COLORS = (
@@ -131,16 +137,33 @@ def product_upsert(call: Call) -> Answer:
     return {"id": product_id}
 
 
+# Products per page of /catalogs/{phone}: small, so paging by nextCursor is exercised.
+CATALOG_PAGE = 10
+
+
 @handles("catalogs", "catalog_by_phone")
 def catalogs(call: Call) -> Answer:
+    """Own products (/catalogs: all of them), or one page of any sandbox number's catalog by
+    its phone (another business number's public catalog), ``nextCursor`` to the next."""
     require_phone(call)
     phone = call.params.get("phone")
-    own = phone is None or phone == call.inst.phone
-    products = [_product(p) for p in call.inst.products.all()] if own else []
-    answer: dict[str, Any] = {"cartEnabled": _cart(call), "products": products}
-    if phone is not None:
-        answer["nextCursor"] = None
-    return answer
+    if phone is None:
+        return {
+            "cartEnabled": _cart(call),
+            "products": [_product(p) for p in call.inst.products.all()],
+        }
+    others = SandboxInstance.objects.filter(phone=phone, is_business=True)
+    owner = call.inst if phone == call.inst.phone else others.exclude(pk=call.inst.pk).first()
+    rows = list(owner.products.all()) if owner is not None else []
+    cursor = call.query.get("nextCursor") or "0"
+    start = int(cursor) if cursor.isdigit() else 0
+    page = rows[start : start + CATALOG_PAGE]
+    more = start + CATALOG_PAGE < len(rows)
+    return {
+        "cartEnabled": bool(owner.data.get("cartEnabled", True)) if owner else False,
+        "products": [_product(p) for p in page],
+        "nextCursor": str(start + CATALOG_PAGE) if more else None,
+    }
 
 
 def _product_row(call: Call) -> SandboxProduct:

@@ -54,3 +54,59 @@ def test_business_tabs_are_disabled_on_a_non_business_number(page, live_url, par
     assert "multi-device" in tab.get_attribute("title")
     assert page.is_visible(".tabs-note")
     screenshot(page, "business-disabled-tabs")
+
+
+# A 2x2 red PNG: the product picture uploaded through the page and served by us.
+PNG = bytes.fromhex(
+    "89504e470d0a1a0a0000000d4948445200000002000000020802000000fdd49a73"
+    "0000001649444154789c63f8cfc0f09f8181e13f030303001ef004fd4d6a2c3a00"
+    "00000049454e44ae426082"
+)
+
+
+def test_catalog_tab_create_a_product_with_a_picture_a_collection_and_send_it(
+    page, live_url, partner, operator
+):
+    from instances.business.models import Collection, Product
+    from messaging.models import Message
+    from sandbox.models import SandboxCollection, SandboxProduct
+
+    ours, box = make_pair(partner, connected=True)
+    ours.phone = box.phone
+    ours.save()
+    login(page, live_url, operator)
+    page.goto(f"{live_url}/instances/instance/{ours.pk}/catalog/")
+    page.click("a:has-text('New product')")
+    page.fill("#id_name", "Ceramic mug")
+    page.fill("#id_description", "Hand made, 300 ml")
+    page.fill("#id_price", "45")
+    page.fill("#id_retailer_id", "MUG-1")
+    page.set_input_files("#id_upload", files=[{"name": "mug.png", "mimeType": "image/png",
+                                               "buffer": PNG}])  # fmt: skip
+    page.click("button:has-text('Save at Z-API')")
+    page.wait_for_selector("td.product-name:has-text('Ceramic mug')")
+    remote = SandboxProduct.objects.get(instance=box)
+    assert remote.data["images"][0].startswith(live_url)  # served by us
+    # The thumbnail really loads (same origin, no mixed content).
+    width = page.eval_on_selector("td.product-thumb img", "img => img.naturalWidth")
+    assert width == 2
+    page.fill("#id_name", "Kitchen")
+    page.select_option("#id_products", label="Ceramic mug")
+    page.click("button:has-text('Create at Z-API')")
+    page.wait_for_selector(".collection-products:has-text('Ceramic mug')")
+    assert SandboxCollection.objects.get(instance=box).product_ids == [remote.product_id]
+    assert Collection.objects.get(instance=ours).name == "Kitchen"
+    screenshot(page, "business-catalog")
+
+    product = Product.objects.get(instance=ours)
+    page.click(f"#product-{product.pk} a:has-text('Send')")
+    page.wait_for_selector("[name=product_id]")
+    assert page.input_value("[name=kind]") == "product"
+    assert page.is_visible("[name=product_id]") and not page.is_visible("[name=message]")
+    page.fill("[name=chat_id]", "5511988887777")
+    screenshot(page, "business-send-product")
+    page.click("input[type=submit][value='Queue message']")
+    page.wait_for_url("**/conversation/**/5511988887777/")
+    message = Message.objects.get(instance=ours)
+    assert message.endpoint == "send_product"
+    assert message.payload["productId"] == product.product_id

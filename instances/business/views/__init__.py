@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
-from instances.business.views import labels
+from instances.business.views import catalog, labels
 
 # (route under /<pk>/, view, url name suffix), joined to ``instances.views.ROUTES``.
 ROUTES: list[tuple[str, Callable[..., Any], str]] = [
@@ -16,4 +16,12 @@ ROUTES: list[tuple[str, Callable[..., Any], str]] = [
     ("labels/delete/", labels.delete, "labels_delete"),
     ("labels/chat/", labels.chat, "labels_chat"),
     ("labels/bulk/", labels.bulk, "labels_bulk"),
+    ("catalog/", catalog.page, "catalog"),
+    ("catalog/sync/", catalog.sync, "catalog_sync"),
+    ("catalog/product/", catalog.product, "catalog_product"),
+    ("catalog/delete/", catalog.delete, "catalog_delete"),
+    ("catalog/settings/", catalog.settings, "catalog_settings"),
+    ("catalog/collection/", catalog.collection_new, "catalog_collection_new"),
+    ("catalog/collection/edit/", catalog.collection_edit, "catalog_collection_edit"),
+    ("catalog/collection/products/", catalog.collection_products, "catalog_collection_products"),
 ]
