@@ -31,6 +31,23 @@ FLEET_STATES: dict[str, Any] = {
 }
 
 
+# The fleet states only the subscription state can tell.
+SUBSCRIPTION_FLEET_STATES = frozenset({"trial", "expired"})
+
+
+def subscription_states_known(queryset: QuerySet[Instance]) -> list[str]:
+    """The subscription states some of these instances are in, ``unknown`` aside. Until
+    something writes ``subscription_state`` this is empty, and the filters built on it
+    (Trial, Expired, Subscription) offer nothing they could not show."""
+    states = (
+        queryset.order_by()
+        .exclude(subscription_state=SubscriptionState.UNKNOWN)
+        .values_list("subscription_state", flat=True)
+        .distinct()
+    )
+    return [str(state) for state in states]
+
+
 def fleet_state_q(state: str, *, now: datetime | None = None) -> Q:
     """The filter for one of ``FLEET_STATES``."""
     now = now or timezone.now()

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
 from typing import Any, cast
 
 from django.core.exceptions import ValidationError
@@ -15,6 +14,7 @@ from instances.models import Instance, ProbeSource
 from instances.outcome import Outcome, zapi_outcome
 from instances.zapi import instance_client
 from partners.models import Partner
+from zapi.times import epoch_time
 
 
 def instance_add_check(*, partner: Partner, zapi_id: str) -> None:
@@ -79,7 +79,7 @@ def instance_details_refresh(*, instance: Instance) -> Outcome[dict[str, Any]]:
     if me.answer.get("paymentStatus"):
         changes["payment_status"] = str(me.answer["paymentStatus"])[:40]
     if isinstance(me.answer.get("due"), int | float):
-        changes["due_date"] = _from_timestamp(me.answer["due"])
+        changes["due_date"] = epoch_time(me.answer["due"])
     Instance.objects.filter(pk=instance.pk).update(**changes)
     if isinstance(me.answer.get("connected"), bool):
         # /me says whether it is connected now: as honest as a probe (spec 001 l.960).
@@ -91,12 +91,6 @@ def instance_details_refresh(*, instance: Instance) -> Outcome[dict[str, Any]]:
         )
     instance.refresh_from_db()
     return Outcome(ok=True, action=me.action, text=_("Refreshed from Z-API."), value=snapshot)
-
-
-def _from_timestamp(value: float) -> datetime:
-    # Z-API's ``due`` is a unix timestamp, sometimes in milliseconds (spec 001 l.960).
-    seconds = value / 1000 if value > 10**11 else value
-    return datetime.fromtimestamp(seconds, tz=UTC)
 
 
 def instance_rename(*, instance: Instance, name: str) -> Outcome[Any]:

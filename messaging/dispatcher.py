@@ -31,7 +31,7 @@ from instances.zapi import instance_client
 from messaging.caps import recipient_admit
 from messaging.kick import dispatch_kick
 from messaging.models import Direction, HoldReason, InstancePacer, Message
-from messaging.pacer import Lease, pacer_get, slot_claim, slot_release
+from messaging.pacer import pacer_get, slot_claim, slot_release
 from messaging.services import message_transition
 from messaging.states import MessageState
 from zapi.errors import (
@@ -53,7 +53,7 @@ NOT_CONNECTED_WAIT = timedelta(seconds=30)
 MAX_BACKOFF = timedelta(minutes=5)
 
 
-class Outcome(enum.StrEnum):
+class DispatchResult(enum.StrEnum):
     SENT = "sent"  # a request went to Z-API (whatever it answered)
     IDLE = "idle"  # nothing due
     BUSY = "busy"  # another worker holds the slot; it will chain
@@ -108,33 +108,33 @@ def _schedule_next(instance_id: int, slot: datetime | None = None) -> None:
         dispatch_kick(instance_id=instance_id, at=at)
 
 
-def instance_dispatch(*, instance_id: int) -> Outcome:
+def instance_dispatch(*, instance_id: int) -> DispatchResult:
     """Send at most one message of the instance, if its slot is free; then chain."""
     instance = Instance.objects.select_related("pacer").filter(pk=instance_id).first()
     if instance is None:
-        return Outcome.IDLE
+        return DispatchResult.IDLE
     pacer = getattr(instance, "pacer", None) or pacer_get(instance_id=instance_id)
     if not instance_ready(instance, pacer):
-        return Outcome.PAUSED
+        return DispatchResult.PAUSED
     lease = slot_claim(instance_id=instance_id)
     if lease is None:
         pacer.refresh_from_db(fields=["lease_token"])
         if pacer.lease_token:
-            return Outcome.BUSY
+            return DispatchResult.BUSY
         _schedule_next(instance_id)
-        return Outcome.PACED
+        return DispatchResult.PACED
     sent, not_before, message = False, None, None
     try:
         message = message_claim_next(instance=instance, pacer=pacer)
         if message is not None:
             sent = True
-            not_before = message_send(message=message, instance=instance, lease=lease)
+            not_before = message_send(message=message, instance=instance)
     finally:
         gap = slot_release(lease=lease, pacer=pacer, sent=sent, not_before=not_before)
     if message is None:
-        return Outcome.IDLE
+        return DispatchResult.IDLE
     _schedule_next(instance_id, slot=max(timezone.now() + gap, not_before or timezone.now()))
-    return Outcome.SENT
+    return DispatchResult.SENT
 
 
 def message_claim_next(*, instance: Instance, pacer: InstancePacer) -> Message | None:
@@ -179,7 +179,7 @@ def _retry_later(message: Message, exc: ZapiError, wait: timedelta, reason: str)
     return at
 
 
-def message_send(*, message: Message, instance: Instance, lease: Lease) -> datetime | None:
+def message_send(*, message: Message, instance: Instance) -> datetime | None:
     """One ``send-*`` call for a message already committed as ``sending``. Returns a time
     before which the instance must not send again (a 429's Retry-After), if any."""
     # No retries inside the client: a send is not idempotent (see zapi.clients.sends).

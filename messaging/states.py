@@ -54,10 +54,6 @@ TERMINAL: frozenset[MessageState] = frozenset(s for s, nxt in _TRANSITIONS.items
 PENDING: frozenset[MessageState] = frozenset({S.QUEUED, S.SENDING, S.UNCERTAIN})
 
 
-def can_move(source: MessageState | str, target: MessageState | str) -> bool:
-    return MessageState(target) in _TRANSITIONS[MessageState(source)]
-
-
 def sources_of(target: MessageState | str) -> list[str]:
     """Every state from which ``target`` may be reached: the WHERE of a conditional UPDATE."""
     target = MessageState(target)

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from django.contrib.auth import get_user_model
 from django.contrib.auth.models import AbstractUser
 from django.db import transaction
 
@@ -21,11 +20,3 @@ def membership_grant(*, user: AbstractUser, partner: Partner, role: Role) -> Mem
         user=user, partner=partner, defaults={"role": role}
     )
     return membership
-
-
-def user_create(*, username: str, password: str, email: str = "") -> AbstractUser:
-    user_model = get_user_model()
-    user: AbstractUser = user_model.objects.create_user(
-        username=username, password=password, email=email
-    )
-    return user

@@ -20,7 +20,7 @@ from instances.services import instance_add
 from instances.tasks import instance_probe_task
 from partners.models import Partner
 from sandbox import sending, services
-from sandbox.models import WEBHOOK_KINDS, SandboxAccount, SandboxInstance
+from sandbox.models import SandboxAccount, SandboxInstance
 
 DEMO_ACCOUNT = "Demo fleet"
 # name, phone, what it is doing
@@ -87,10 +87,9 @@ def demo_fleet(partner: Partner) -> None:
                     source=ProbeSource.PROBE,
                 )
         url = product.webhook_url
-        if any(sandbox.webhooks.get(k) != url for k in WEBHOOK_KINDS):
-            services.instance_webhooks_update(
-                instance=sandbox, urls={k: url for k in WEBHOOK_KINDS}
-            )
+        urls = services.every_kind(url)
+        if any(sandbox.webhooks.get(k) != u for k, u in urls.items()):
+            services.instance_webhooks_update(instance=sandbox, urls=urls)
         # The dashboard learns each number's state from a status probe. The web server is not
         # up yet while the demo loads, so the probe waits a few seconds in the queue.
         transaction.on_commit(

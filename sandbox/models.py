@@ -53,16 +53,6 @@ DEFAULT_FAULTS: dict[str, float] = {
     "out_of_order": 0.0,  # 1 = status webhooks in reverse order
 }
 
-WEBHOOK_KINDS = (
-    "delivery",
-    "received",
-    "received_delivery",
-    "disconnected",
-    "message_status",
-    "chat_presence",
-    "connected",
-)
-
 
 class SandboxAccount(models.Model):
     """A pretend Z-API account: its security token and its integrator (partner) token."""
@@ -110,7 +100,8 @@ class SandboxInstance(models.Model):
     # Partner billing (spec 001 l.13462-13798): TRIAL, PAID, CANCELED.
     payment_status = models.CharField(max_length=20, default="PAID")
     due = models.DateTimeField(null=True, blank=True)
-    # Where events go: one URL per kind in WEBHOOK_KINDS, and the other /me settings.
+    # Where events go: one URL per kind name of ``zapi.events.WEBHOOK_KINDS``, and the other
+    # /me settings.
     webhooks = models.JSONField(default=dict, blank=True)
     settings = models.JSONField(default=dict, blank=True)
     timings = models.JSONField(default=dict, blank=True)

@@ -12,7 +12,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from sandbox import sending
-from sandbox.models import WEBHOOK_KINDS, SandboxAccount, SandboxChat, SandboxInstance
+from sandbox.models import SandboxAccount, SandboxChat, SandboxInstance
 from sandbox.webhooks import (
     connected_payload,
     disconnected_payload,
@@ -20,6 +20,7 @@ from sandbox.webhooks import (
     received_payload,
     webhook_emit,
 )
+from zapi.events import WEBHOOK_KINDS
 
 DEFAULT_ACCOUNT = "Sandbox"
 State = SandboxInstance.State
@@ -36,6 +37,11 @@ def random_phone() -> str:
 
 
 @transaction.atomic
+def every_kind(url: str) -> dict[str, str]:
+    """``url`` for every webhook kind: what ``update-every-webhooks`` stores."""
+    return {kind.name: url for kind in WEBHOOK_KINDS}
+
+
 def sandbox_instance_create(
     *,
     name: str,
@@ -50,7 +56,7 @@ def sandbox_instance_create(
     webhooks: dict[str, str] | None = None,
     settings: dict[str, Any] | None = None,
 ) -> SandboxInstance:
-    hooks = {kind: webhook_url for kind in WEBHOOK_KINDS} if webhook_url else {}
+    hooks = every_kind(webhook_url) if webhook_url else {}
     hooks.update(webhooks or {})
     instance = SandboxInstance.objects.create(
         account=account or account_default(),

@@ -20,22 +20,12 @@ from django.db import transaction
 from django.utils import timezone
 
 from sandbox.models import SandboxInstance, SandboxWebhook
+from zapi.events import kinds_for_event
 
 logger = logging.getLogger("sandbox.webhooks")
 
 WEBHOOK_TIMEOUT = httpx.Timeout(5.0)
 MAX_ATTEMPTS = 6
-
-# Which configured URL each event kind goes to; "received_delivery" (the
-# receivedAndDeliveryCallbackUrl, spec 001 l.11210) is the fallback of both halves.
-_ROUTES: dict[str, tuple[str, ...]] = {
-    "DeliveryCallback": ("delivery", "received_delivery"),
-    "ReceivedCallback": ("received", "received_delivery"),
-    "MessageStatusCallback": ("message_status",),
-    "DisconnectedCallback": ("disconnected",),
-    "ConnectedCallback": ("connected",),
-    "PresenceChatCallback": ("chat_presence",),
-}
 
 
 def now_ms() -> int:
@@ -182,7 +172,9 @@ def webhook_emit(
     Delivery tasks are sent after commit (a worker must see the row).
     """
     kind = str(payload["type"])
-    url = next((instance.webhook_url(k) for k in _ROUTES[kind] if instance.webhook_url(k)), "")
+    # The first kind receiving this event whose URL is set (routing order of the table).
+    urls = (instance.webhook_url(k.name) for k in kinds_for_event(kind))
+    url = next((u for u in urls if u), "")
     if not url:
         return []
     rows: list[SandboxWebhook] = []

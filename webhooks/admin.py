@@ -4,6 +4,7 @@ dead letters; the bodies we refused; the latest presence per chat."""
 from __future__ import annotations
 
 import json
+from datetime import datetime
 from typing import Any
 
 from django.contrib import admin, messages
@@ -24,6 +25,7 @@ from partners.roles import Capability
 from partners.scoping import user_can
 from webhooks.models import ChatPresence, DeadLetter, EventState, WebhookEvent, WebhookReject
 from webhooks.services import webhook_events_replay
+from zapi.times import epoch_time
 
 # Payload keys a support person searches by (exact match, spec 001 l.11089-13461).
 _SEARCH_KEYS = ("messageId", "zaapId", "phone", "participantPhone", "senderLid", "chatLid")
@@ -101,7 +103,8 @@ class WebhookEventAdmin(ReadOnlyScopedAdmin):
     change_form_template = "webhooks/event_change_form.html"
     change_list_template = "webhooks/event_change_list.html"
     fields = readonly_fields = (
-        "instance", "event_type", "state", "received_at", "processed_at", "last_attempt_at",
+        "instance", "event_type", "state", "event_time", "received_at", "processed_at",
+        "last_attempt_at",
         "attempts", "replays", "outcome", "error", "dedupe_key", "pretty_payload",
     )  # fmt: skip
 
@@ -185,6 +188,12 @@ class WebhookEventAdmin(ReadOnlyScopedAdmin):
     def outcome_or_error(self, obj: WebhookEvent) -> str:
         text = (obj.error or obj.outcome).split("\n", 1)[0]
         return text if len(text) <= 60 else text[:59] + "…"
+
+    @admin.display(description=_("time at Z-API"))
+    def event_time(self, obj: WebhookEvent) -> datetime | None:
+        """The payload's ``momment`` as a date (Django shows it in local time)."""
+        payload = obj.payload if isinstance(obj.payload, dict) else {}
+        return epoch_time(payload.get("momment"))
 
     @admin.display(description=_("payload"))
     def pretty_payload(self, obj: WebhookEvent) -> SafeString:

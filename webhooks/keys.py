@@ -23,11 +23,11 @@ from __future__ import annotations
 import hashlib
 import json
 from collections.abc import Mapping
-from datetime import UTC, datetime, timedelta
+from datetime import datetime, timedelta
 from typing import Any
 
-# Above this a ``momment`` is in milliseconds (1e11 s is the year 5138; 1e11 ms is 1973).
-_MS_THRESHOLD = 100_000_000_000
+from zapi.times import epoch_time
+
 # A ``momment`` further ahead than this is not believed (the spec's ConnectedCallback example
 # says 26151515154, l.13387): a bogus future time would win "latest wins" forever.
 _FUTURE_SLACK = timedelta(days=1)
@@ -72,20 +72,9 @@ def dedupe_key(data: Mapping[str, Any], *, received_at: datetime) -> str:
 
 
 def momment_time(value: Any, *, default: datetime) -> datetime:
-    """The time a ``momment`` (seconds or milliseconds since the epoch) speaks of, or
-    ``default`` when it is missing, unreadable or too far in the future."""
-    try:
-        number = float(value)
-    except (TypeError, ValueError):
-        return default
-    if number <= 0:
-        return default
-    if number >= _MS_THRESHOLD:
-        number /= 1000
-    try:
-        at = datetime.fromtimestamp(number, tz=UTC)
-    except (OverflowError, OSError, ValueError):
-        return default
-    if at > default + _FUTURE_SLACK:
+    """The time a ``momment`` (``zapi.times.epoch_time``) speaks of, or ``default`` when it
+    is missing, unreadable or too far in the future."""
+    at = epoch_time(value)
+    if at is None or at > default + _FUTURE_SLACK:
         return default
     return at

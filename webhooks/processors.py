@@ -1,4 +1,4 @@
-"""One processor per event type, chosen through ``PROCESSORS``.
+"""One processor per event model, chosen through ``PROCESSORS``.
 
 A processor gets the stored event and its parsed payload and returns a short outcome for
 support ("2 messages → read"). It runs inside the transaction that marks the event
@@ -163,12 +163,13 @@ def process_presence(event: WebhookEvent, parsed: PresenceChatCallback) -> str:
     return "older than the presence we have"
 
 
-# Keyed by the lower-case ``type`` (``zapi.events.EVENT_TYPES`` matches it the same way).
-PROCESSORS: dict[str, Processor] = {
-    "deliverycallback": process_delivery,
-    "messagestatuscallback": process_status,
-    "receivedcallback": process_received,
-    "connectedcallback": process_connected,
-    "disconnectedcallback": process_disconnected,
-    "presencechatcallback": process_presence,
+# Keyed by the event model ``zapi.events.parse_event`` returns; a test checks that every
+# model of ``zapi.events.WEBHOOK_KINDS`` has one.
+PROCESSORS: dict[type[Event], Processor] = {
+    DeliveryCallback: process_delivery,
+    MessageStatusCallback: process_status,
+    ReceivedCallback: process_received,
+    ConnectedCallback: process_connected,
+    DisconnectedCallback: process_disconnected,
+    PresenceChatCallback: process_presence,
 }

@@ -96,12 +96,7 @@ def webhook_event_process(*, event_id: int) -> str | None:
             return None
         now = timezone.now()
         event.last_attempt_at = now
-        processor = PROCESSORS.get(event.event_type.lower())
-        if processor is None:
-            # Unknown types are kept and shown, never an error (spec: Z-API adds events).
-            event.state, event.outcome, event.error = EventState.IGNORED, "no processor", ""
-        else:
-            _run(event, processor)
+        _run(event)
         if event.state in (EventState.PROCESSED, EventState.IGNORED):
             event.processed_at = now
         event.save(
@@ -115,13 +110,18 @@ def webhook_event_process(*, event_id: int) -> str | None:
     return str(event.state)
 
 
-def _run(event: WebhookEvent, processor: Any) -> None:
+def _run(event: WebhookEvent) -> None:
     try:
         parsed = parse_event(event.payload)
     except InvalidEventError as exc:
         # A known type with fields of the wrong shape can never succeed: no retries.
         event.attempts += 1
         event.state, event.error, event.outcome = EventState.DEAD, str(exc)[:_MAX_ERROR], ""
+        return
+    processor = PROCESSORS.get(type(parsed))
+    if processor is None:
+        # Unknown types are kept and shown, never an error (spec: Z-API adds events).
+        event.state, event.outcome, event.error = EventState.IGNORED, "no processor", ""
         return
     try:
         with transaction.atomic():

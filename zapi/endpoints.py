@@ -18,6 +18,8 @@ from dataclasses import dataclass
 from typing import Literal
 from urllib.parse import quote
 
+from zapi.events.kinds import WEBHOOK_KINDS
+
 Scope = Literal["instance", "partner", "number_registration"]
 Method = Literal["GET", "POST", "PUT", "DELETE"]
 
@@ -286,14 +288,9 @@ _BUSINESS: list[Row] = [
     ("business_categories", "POST", "/business/categories", 11033, "Assign categories"),
 ]
 
+# One ``update-webhook-*`` row per webhook kind, from the kinds table.
 _WEBHOOKS: list[Row] = [
-    ("update_webhook_delivery", "PUT", "/update-webhook-delivery", 11152, ""),
-    ("update_webhook_received", "PUT", "/update-webhook-received", 11204, ""),
-    ("update_webhook_received_delivery", "PUT", "/update-webhook-received-delivery", 11210, ""),
-    ("update_webhook_disconnected", "PUT", "/update-webhook-disconnected", 13031, ""),
-    ("update_webhook_message_status", "PUT", "/update-webhook-message-status", 13081, ""),
-    ("update_webhook_chat_presence", "PUT", "/update-webhook-chat-presence", 13273, ""),
-    ("update_webhook_connected", "PUT", "/update-webhook-connected", 13368, ""),
+    *((kind.endpoint, "PUT", kind.path, kind.spec_line, "") for kind in WEBHOOK_KINDS),
     ("update_every_webhooks", "PUT", "/update-every-webhooks", 13413, "All at once"),
     ("update_notify_sent_by_me", "PUT", "/update-notify-sent-by-me", 13444, ""),
 ]

@@ -59,6 +59,7 @@ class Me(ZapiModel):
     messageStatusCallbackUrl: str | None = None
     presenceChatCallbackUrl: str | None = None
     receivedCallbackUrl: str | None = None
+    receivedAndDeliveryCallbackUrl: str | None = None
     receiveCallbackSentByMe: bool | None = None
     callRejectAuto: bool | None = None
     callRejectMessage: str | None = None

@@ -7,6 +7,7 @@ from typing import Any
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect
 from django.template.response import TemplateResponse
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_POST
 
@@ -23,15 +24,7 @@ from instances.services import (
 )
 from instances.views.common import instance_for, may, page_context, show, show_all
 from partners.roles import Capability
-
-WEBHOOK_FIELDS = [
-    ("receivedCallbackUrl", _("Received")),
-    ("deliveryCallbackUrl", _("Delivery")),
-    ("messageStatusCallbackUrl", _("Message status")),
-    ("connectedCallbackUrl", _("Connected")),
-    ("disconnectedCallbackUrl", _("Disconnected")),
-    ("presenceChatCallbackUrl", _("Chat presence")),
-]
+from zapi.events import WEBHOOK_KINDS
 
 
 def _back(object_id: int, name: str = "overview") -> HttpResponse:
@@ -121,8 +114,12 @@ def webhooks(request: HttpRequest, object_id: int, model_admin: Any) -> HttpResp
     form = WebhooksForm(initial={"notify_sent_by_me": bool(me.get("receiveCallbackSentByMe"))})
     ours = instance.webhook_url
     rows = [
-        {"label": label, "url": me.get(field) or "", "ours": (me.get(field) or "") == ours}
-        for field, label in WEBHOOK_FIELDS
+        {
+            "label": gettext(kind.label),
+            "url": me.get(kind.callback_field) or "",
+            "ours": (me.get(kind.callback_field) or "") == ours,
+        }
+        for kind in WEBHOOK_KINDS
     ]
     context = page_context(request, model_admin, instance, title=_("Webhooks"), tab="webhooks")
     context.update(

@@ -9,9 +9,10 @@ from django.http import HttpResponse
 from sandbox import services
 from sandbox.api import INVALID_REQUEST, Answer, ApiError, Call
 from sandbox.handlers import handles
-from sandbox.models import WEBHOOK_KINDS, SandboxInstance
+from sandbox.models import SandboxInstance
 from sandbox.qr import phone_code, qr_content, qr_png_base64
 from sandbox.webhooks import webhook_url_error
+from zapi.events import WEBHOOK_KINDS
 
 State = SandboxInstance.State
 ALREADY = {"connected": True, "error": "You are already connected."}
@@ -99,13 +100,7 @@ def me_data(instance: SandboxInstance) -> dict[str, Any]:
         "connected": instance.is_connected,
         "paymentStatus": instance.payment_status,
         "created": instance.created_at.isoformat(),
-        "connectedCallbackUrl": hooks.get("connected", ""),
-        "deliveryCallbackUrl": hooks.get("delivery", ""),
-        "disconnectedCallbackUrl": hooks.get("disconnected", ""),
-        "messageStatusCallbackUrl": hooks.get("message_status", ""),
-        "presenceChatCallbackUrl": hooks.get("chat_presence", ""),
-        "receivedCallbackUrl": hooks.get("received", ""),
-        "receivedAndDeliveryCallbackUrl": hooks.get("received_delivery", ""),
+        **{kind.callback_field: hooks.get(kind.name, "") for kind in WEBHOOK_KINDS},
         "receiveCallbackSentByMe": bool(settings.get("notifySentByMe", False)),
         "callRejectAuto": bool(settings.get("callRejectAuto", False)),
         "callRejectMessage": settings.get("callRejectMessage", ""),
@@ -184,10 +179,10 @@ def _notify(call: Call) -> bool | None:
     return value
 
 
-@handles(*(f"update_webhook_{kind}" for kind in WEBHOOK_KINDS))
+@handles(*(kind.endpoint for kind in WEBHOOK_KINDS))
 def update_webhook(call: Call) -> Answer:
-    kind = call.endpoint.name.removeprefix("update_webhook_")
-    services.instance_webhooks_update(instance=call.inst, urls={kind: _url(call)})
+    kind = next(k for k in WEBHOOK_KINDS if k.endpoint == call.endpoint.name)
+    services.instance_webhooks_update(instance=call.inst, urls={kind.name: _url(call)})
     return {"value": True}
 
 
@@ -196,7 +191,7 @@ def update_every_webhooks(call: Call) -> Answer:
     url = _url(call)
     services.instance_webhooks_update(
         instance=call.inst,
-        urls={kind: url for kind in WEBHOOK_KINDS},
+        urls=services.every_kind(url),
         notify_sent_by_me=_notify(call),
     )
     return {"value": True}

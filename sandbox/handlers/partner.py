@@ -16,20 +16,11 @@ from sandbox.handlers.instance import me_data, text_ok
 from sandbox.models import SandboxInstance
 from sandbox.services import sandbox_instance_create
 from sandbox.webhooks import webhook_url_error
+from zapi.events import WEBHOOK_KINDS
 
 TRIAL = timedelta(days=2)  # l.13520
 GRACE = timedelta(days=30)  # l.13660: a cancelled instance stays active 30 days
 
-# Body option -> webhook kind (l.13535-13544).
-_HOOK_OPTIONS = {
-    "deliveryCallbackUrl": "delivery",
-    "receivedCallbackUrl": "received",
-    "receivedAndDeliveryCallbackUrl": "received_delivery",
-    "disconnectedCallbackUrl": "disconnected",
-    "connectedCallbackUrl": "connected",
-    "messageStatusCallbackUrl": "message_status",
-    "presenceChatCallbackUrl": "chat_presence",
-}
 _SETTING_OPTIONS = ("sessionName", "callRejectAuto", "callRejectMessage", "autoReadMessage")
 
 
@@ -39,13 +30,14 @@ def create(call: Call) -> Answer:
     if not isinstance(data["name"], str):
         raise ApiError(400, INVALID_REQUEST, field="name")
     hooks: dict[str, str] = {}
-    for option, kind in _HOOK_OPTIONS.items():
-        url = str(data.get(option) or "")
+    # Each kind's URL is a body option named as in /me (l.13535-13544).
+    for kind in WEBHOOK_KINDS:
+        url = str(data.get(kind.callback_field) or "")
         error = webhook_url_error(url)
         if error:
-            raise ApiError(400, error, field=option)
+            raise ApiError(400, error, field=kind.callback_field)
         if url:
-            hooks[kind] = url
+            hooks[kind.name] = url
     instance = sandbox_instance_create(
         name=data["name"][:120],
         account=call.account,
@@ -87,7 +79,7 @@ def cancel(call: Call) -> Answer:
 def _row(instance: SandboxInstance) -> dict[str, Any]:
     me = me_data(instance)
     return {
-        **{k: v for k, v in me.items() if k.endswith("CallbackUrl")},
+        **{kind.callback_field: me[kind.callback_field] for kind in WEBHOOK_KINDS},
         "token": instance.token,
         "tenant": instance.account.name if instance.account else "",
         "created": me["created"],

@@ -179,3 +179,21 @@ def test_open_notices_show_on_the_list_and_can_be_dismissed(operator_client, ins
     assert notice.dismissed_at is not None
     _n, body = count_queries(operator_client)
     assert "disconnected at noon" not in body
+
+
+def test_trial_and_expired_are_offered_only_once_some_subscription_state_is_known(
+    operator_client, partner, other_partner
+):
+    InstanceFactory(partner=partner, name="mine")
+    # Another partner's trial must not make our list promise trials.
+    InstanceFactory(partner=other_partner, subscription_state="trial")
+    body = operator_client.get(URL).content.decode()
+    assert "?state=connected" in body
+    assert "?state=trial" not in body and "?state=expired" not in body
+    assert "?subscription_state=" not in body
+
+    InstanceFactory(partner=partner, subscription_state="trial")
+    body = operator_client.get(URL).content.decode()
+    assert "?state=trial" in body and "?state=expired" in body
+    assert "?subscription_state=trial" in body
+    assert "?subscription_state=active" not in body

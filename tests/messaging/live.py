@@ -11,8 +11,13 @@ from messaging.models import InstancePacer, Message
 from messaging.pacer import pacer_get
 from messaging.services import message_enqueue
 from messaging.states import MessageState
-from sandbox.models import WEBHOOK_KINDS, SandboxMessage
-from sandbox.services import instance_tune, instance_webhooks_update, sandbox_instance_create
+from sandbox.models import SandboxMessage
+from sandbox.services import (
+    every_kind,
+    instance_tune,
+    instance_webhooks_update,
+    sandbox_instance_create,
+)
 from tests.factories import InstanceFactory
 
 # The sandbox's own queue sends at once and reports quickly: the pace under test is ours.
@@ -39,9 +44,7 @@ def sandbox_number(
         connection_state=ConnectionState.CONNECTED,
         smartphone_connected=True,
     )
-    instance_webhooks_update(
-        instance=box, urls={kind: instance.webhook_url for kind in WEBHOOK_KINDS}
-    )
+    instance_webhooks_update(instance=box, urls=every_kind(instance.webhook_url))
     pacer_get(instance_id=instance.pk)
     InstancePacer.objects.filter(instance=instance).update(
         min_gap_seconds=min_gap, max_gap_seconds=max_gap, daily_new_recipients=cap

@@ -10,7 +10,7 @@ import pytest
 from django.utils import timezone
 
 from instances.models import ConnectionState
-from messaging.dispatcher import Outcome, instance_dispatch
+from messaging.dispatcher import DispatchResult, instance_dispatch
 from messaging.models import HoldReason, InstancePacer, Message
 from messaging.services import message_enqueue
 from messaging.states import MessageState
@@ -26,7 +26,7 @@ def enqueue(instance, chat="5511999990001", text="hello", **kw) -> Message:
 
 def test_accepted_send_stores_both_ids_and_posts_the_exact_body(connected, zapi_mock):
     message = enqueue(connected, chat="+55 (11) 99999-0001", delay_typing=3)
-    assert instance_dispatch(instance_id=connected.pk) == Outcome.SENT
+    assert instance_dispatch(instance_id=connected.pk) == DispatchResult.SENT
     message.refresh_from_db()
     assert message.state == MessageState.ACCEPTED
     assert (message.zaap_id, message.message_id) == ("Z1", "M1")
@@ -140,7 +140,7 @@ def test_not_connected_answer_requeues_without_failing(connected, zapi_mock):
 def test_disconnected_or_offline_number_sends_nothing(connected, zapi_mock, change):
     type(connected).objects.filter(pk=connected.pk).update(**change)
     message = enqueue(connected)
-    assert instance_dispatch(instance_id=connected.pk) == Outcome.PAUSED
+    assert instance_dispatch(instance_id=connected.pk) == DispatchResult.PAUSED
     message.refresh_from_db()
     assert message.state == MessageState.QUEUED
     assert zapi_mock.requests == []
@@ -149,7 +149,7 @@ def test_disconnected_or_offline_number_sends_nothing(connected, zapi_mock, chan
 def test_paused_pacer_sends_nothing(connected, zapi_mock):
     InstancePacer.objects.filter(instance=connected).update(paused=True)
     enqueue(connected)
-    assert instance_dispatch(instance_id=connected.pk) == Outcome.PAUSED
+    assert instance_dispatch(instance_id=connected.pk) == DispatchResult.PAUSED
     assert zapi_mock.requests == []
 
 
@@ -157,8 +157,8 @@ def test_second_dispatch_within_the_gap_is_paced(connected, zapi_mock):
     InstancePacer.objects.filter(instance=connected).update(min_gap_seconds=30, max_gap_seconds=30)
     enqueue(connected, text="one")
     enqueue(connected, text="two")
-    assert instance_dispatch(instance_id=connected.pk) == Outcome.SENT
-    assert instance_dispatch(instance_id=connected.pk) == Outcome.PACED
+    assert instance_dispatch(instance_id=connected.pk) == DispatchResult.SENT
+    assert instance_dispatch(instance_id=connected.pk) == DispatchResult.PACED
     assert len(zapi_mock.requests) == 1
     pacer = InstancePacer.objects.get(instance=connected)
     assert pacer.next_slot_at >= timezone.now() + timedelta(seconds=29)
@@ -169,5 +169,5 @@ def test_cancelled_message_is_not_sent(connected, zapi_mock):
 
     message = enqueue(connected)
     assert message_cancel(message=message)
-    assert instance_dispatch(instance_id=connected.pk) == Outcome.IDLE
+    assert instance_dispatch(instance_id=connected.pk) == DispatchResult.IDLE
     assert zapi_mock.requests == []

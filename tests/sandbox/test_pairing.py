@@ -92,18 +92,14 @@ def test_settings_show_in_me(zc):
 
 
 def test_each_webhook_kind_goes_to_its_own_url(zc):
-    for kind in (
-        "delivery",
-        "received",
-        "disconnected",
-        "message-status",
-        "chat-presence",
-        "connected",
-    ):
-        zc.update_webhook(kind, f"https://hooks.example.com/{kind}")
+    from zapi.events import WEBHOOK_KINDS
+
+    for kind in WEBHOOK_KINDS:
+        zc.update_webhook(kind.name, f"https://hooks.example.com/{kind.slug}")
     me = zc.me()
-    assert me.messageStatusCallbackUrl == "https://hooks.example.com/message-status"
-    assert me.presenceChatCallbackUrl == "https://hooks.example.com/chat-presence"
+    assert {kind.slug: getattr(me, kind.callback_field) for kind in WEBHOOK_KINDS} == {
+        kind.slug: f"https://hooks.example.com/{kind.slug}" for kind in WEBHOOK_KINDS
+    }
 
 
 def test_plain_http_webhooks_only_for_local_urls(zc):

@@ -20,6 +20,7 @@ from webhooks.services import (
     webhook_events_purge,
     webhook_events_replay,
 )
+from zapi.events import WEBHOOK_KINDS, MessageStatusCallback, event_models
 
 pytestmark = pytest.mark.django_db
 
@@ -170,7 +171,7 @@ def test_failing_processor_retries_then_dead_letters_after_three(instance, monke
     def boom(event, parsed):
         raise RuntimeError("contact service exploded")
 
-    monkeypatch.setitem(processors.PROCESSORS, "messagestatuscallback", boom)
+    monkeypatch.setitem(processors.PROCESSORS, MessageStatusCallback, boom)
     event, _ = webhook_event_receive(instance_id=instance.pk, data=status(["x"], "READ"))
     states = [webhook_event_process(event_id=event.pk) for _ in range(4)]
     assert states == [EventState.FAILED, EventState.FAILED, EventState.DEAD, None]
@@ -186,7 +187,7 @@ def test_failed_processor_rolls_back_its_own_writes(instance, monkeypatch):
         processors.process_status(event, parsed)
         raise RuntimeError("after the update")
 
-    monkeypatch.setitem(processors.PROCESSORS, "messagestatuscallback", half_done)
+    monkeypatch.setitem(processors.PROCESSORS, MessageStatusCallback, half_done)
     receive_and_process(instance, status([message.message_id], "READ"))
     message.refresh_from_db()
     assert message.state == MessageState.ACCEPTED
@@ -196,7 +197,7 @@ def test_replay_processes_a_dead_letter_again(
     instance, monkeypatch, django_capture_on_commit_callbacks
 ):
     message = OutboundMessageFactory(instance=instance)
-    monkeypatch.setitem(processors.PROCESSORS, "messagestatuscallback", lambda e, p: 1 / 0)
+    monkeypatch.setitem(processors.PROCESSORS, MessageStatusCallback, lambda e, p: 1 / 0)
     event, _ = webhook_event_receive(
         instance_id=instance.pk, data=status([message.message_id], "READ")
     )
@@ -237,3 +238,8 @@ def test_purge_removes_old_processed_events_and_keeps_unprocessed_ones(instance,
     assert webhook_events_purge() == 1
     assert set(WebhookEvent.objects.values_list("pk", flat=True)) == {pending.pk, recent.pk}
     assert not WebhookEvent.objects.filter(pk=done.pk).exists()
+
+
+def test_every_event_model_of_the_webhook_kinds_has_a_processor():
+    assert set(processors.PROCESSORS) == set(event_models())
+    assert {model for kind in WEBHOOK_KINDS for model in kind.events} <= set(processors.PROCESSORS)

@@ -19,6 +19,7 @@ from webhooks import processors
 from webhooks.models import EventState, WebhookEvent
 from webhooks.services import webhook_event_receive, webhook_events_sweep
 from webhooks.tasks import webhook_events_sweep_task
+from zapi.events import MessageStatusCallback
 
 
 def read_status(message_id: str) -> dict:
@@ -49,7 +50,7 @@ def test_broker_down_answers_200_now_and_the_sweeper_processes_later(broker_down
 
 @pytest.mark.django_db
 def test_sweeper_retries_a_failed_event_after_the_delay_until_dead(instance, monkeypatch):
-    monkeypatch.setitem(processors.PROCESSORS, "messagestatuscallback", lambda e, p: 1 / 0)
+    monkeypatch.setitem(processors.PROCESSORS, MessageStatusCallback, lambda e, p: 1 / 0)
     event, _ = webhook_event_receive(instance_id=instance.pk, data=read_status("x"))
     now = timezone.now()
     for minute in (2, 4, 6):

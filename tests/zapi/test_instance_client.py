@@ -377,17 +377,17 @@ def test_device_and_me_parse_and_keep_unknown_fields(instance, recorder):
             {"value": "https://e/d"},
         ),
         (
-            lambda c: c.update_webhook("received-delivery", "https://e/r"),
+            lambda c: c.update_webhook("received_delivery", "https://e/r"),
             "update-webhook-received-delivery",
             {"value": "https://e/r"},
         ),
         (
-            lambda c: c.update_webhook("message-status", "https://e/s"),
+            lambda c: c.update_webhook("message_status", "https://e/s"),
             "update-webhook-message-status",
             {"value": "https://e/s"},
         ),
         (
-            lambda c: c.update_webhook("chat-presence", "https://e/p"),
+            lambda c: c.update_webhook("chat_presence", "https://e/p"),
             "update-webhook-chat-presence",
             {"value": "https://e/p"},
         ),

@@ -14,6 +14,7 @@ from zapi.clients.business import (
 )
 from zapi.clients.sends import SendsMixin
 from zapi.endpoints import Endpoint, Scope
+from zapi.events.kinds import WebhookKind, webhook_kind
 from zapi.models import (
     Device,
     Me,
@@ -28,16 +29,6 @@ from zapi.models import (
     SuccessResult,
     ValueResult,
 )
-
-WebhookKind = Literal[
-    "delivery",
-    "received",
-    "received-delivery",
-    "disconnected",
-    "message-status",
-    "chat-presence",
-    "connected",
-]
 
 
 class InstanceClient(
@@ -132,9 +123,11 @@ class InstanceClient(
         return self._value("update_profile_description", description)
 
     # -- webhook configuration (spec 001 l.11140-13461) ------------------------------------
-    def update_webhook(self, kind: WebhookKind, url: str) -> ValueResult:
-        """PUT /update-webhook-{kind}. Z-API refuses non-HTTPS URLs (l.11134)."""
-        return self._value("update_webhook_" + kind.replace("-", "_"), url)
+    def update_webhook(self, kind: WebhookKind | str, url: str) -> ValueResult:
+        """PUT /update-webhook-{slug} for a kind of ``zapi.events.WEBHOOK_KINDS`` (a row or
+        its name, e.g. ``"chat_presence"``). Z-API refuses non-HTTPS URLs (l.11134)."""
+        row = kind if isinstance(kind, WebhookKind) else webhook_kind(kind)
+        return self._value(row.endpoint, url)
 
     def update_every_webhooks(
         self, url: str, *, notify_sent_by_me: bool | None = None

@@ -21,23 +21,22 @@ from zapi.events.callbacks import (
     ReceivedCallback,
     UnknownEvent,
 )
+from zapi.events.kinds import (
+    WEBHOOK_KINDS,
+    WEBHOOK_KINDS_BY_NAME,
+    WebhookKind,
+    event_models,
+    kinds_for_event,
+    webhook_kind,
+)
 
 
 class InvalidEventError(ValueError):
     """The payload is not a JSON object, or a known ``type`` has fields of the wrong shape."""
 
 
-EVENT_TYPES: dict[str, type[Event]] = {
-    model.__name__.lower(): model
-    for model in (
-        DeliveryCallback,
-        ReceivedCallback,
-        MessageStatusCallback,
-        DisconnectedCallback,
-        ConnectedCallback,
-        PresenceChatCallback,
-    )
-}
+# Keyed by the lower-case ``type``; derived from the table of webhook kinds.
+EVENT_TYPES: dict[str, type[Event]] = {model.__name__.lower(): model for model in event_models()}
 
 
 def parse_event(data: Any) -> Event:
@@ -63,6 +62,8 @@ __all__ = [
     "EVENT_TYPES",
     "MESSAGE_STATUSES",
     "PRESENCE_STATUSES",
+    "WEBHOOK_KINDS",
+    "WEBHOOK_KINDS_BY_NAME",
     "ConnectedCallback",
     "DeliveryCallback",
     "DisconnectedCallback",
@@ -72,6 +73,10 @@ __all__ = [
     "PresenceChatCallback",
     "ReceivedCallback",
     "UnknownEvent",
+    "WebhookKind",
+    "event_models",
+    "kinds_for_event",
     "parse_event",
     "parts",
+    "webhook_kind",
 ]
