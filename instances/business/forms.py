@@ -165,3 +165,121 @@ class CatalogPhoneForm(forms.Form):
         if not 8 <= len(digits) <= 15:
             raise forms.ValidationError(_("Give a phone number with its country code."))
         return digits
+
+
+def _timezones() -> list[tuple[str, str]]:
+    import zoneinfo
+
+    return [(z, z) for z in sorted(zoneinfo.available_timezones()) if "/" in z]
+
+
+class CompanyProfileForm(forms.Form):
+    """The company profile page: one form, sent part by part (``company_profile_save``)."""
+
+    description = forms.CharField(
+        label=_("Description"),
+        required=False,
+        max_length=512,
+        widget=forms.Textarea(attrs={"rows": 3}),
+    )
+    email = forms.EmailField(label=_("Email"), required=False, max_length=254)
+    address = forms.CharField(label=_("Address"), required=False, max_length=256)
+    website_1 = forms.URLField(
+        assume_scheme="https", label=_("Website"), required=False, max_length=255
+    )
+    website_2 = forms.URLField(
+        assume_scheme="https", label=_("Second website"), required=False, max_length=255
+    )
+    timezone = forms.ChoiceField(label=_("Time zone"), required=False)
+    mode = forms.ChoiceField(label=_("Opening"), required=False)
+    categories = forms.MultipleChoiceField(
+        label=_("Categories"),
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+        help_text=_("One to three, found with the search below."),
+    )
+
+    def __init__(self, *args: Any, categories: list[dict[str, str]] | None = None, **kw: Any):
+        from instances.business.profile import HOURS_MODES, WEEKDAYS
+
+        super().__init__(*args, **kw)
+        cast(forms.ChoiceField, self.fields["timezone"]).choices = [("", "—"), *_timezones()]
+        cast(forms.ChoiceField, self.fields["mode"]).choices = list(HOURS_MODES.items())
+        self.weekdays = WEEKDAYS
+        for day in WEEKDAYS:
+            self.fields[f"{day}_open"] = forms.TimeField(required=False, label=_("opens"))
+            self.fields[f"{day}_close"] = forms.TimeField(required=False, label=_("closes"))
+        # A category's value carries its name, so the page can show it without asking again.
+        choices = [(f"{c['id']}|{c.get('displayName', '')}", c.get("displayName") or c["id"])
+                   for c in categories or []]  # fmt: skip
+        cast(forms.ChoiceField, self.fields["categories"]).choices = choices
+
+    def day_rows(self) -> list[tuple[Any, Any, Any]]:
+        from instances.business.profile import DAY_NAMES
+
+        return [(DAY_NAMES[d], self[f"{d}_open"], self[f"{d}_close"]) for d in self.weekdays]
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        for day in self.weekdays:
+            opens, closes = data.get(f"{day}_open"), data.get(f"{day}_close")
+            if (opens is None) != (closes is None):
+                self.add_error(f"{day}_open", _("Give both times, or neither (closed)."))
+            elif opens is not None and closes is not None and closes <= opens:
+                self.add_error(f"{day}_close", _("Closing comes after opening."))
+        if len(data.get("categories") or []) > 3:
+            self.add_error("categories", _("At most three categories."))
+        days = any(data.get(f"{d}_open") for d in self.weekdays)
+        if days and not data.get("timezone"):
+            self.add_error("timezone", _("Opening hours need a time zone."))
+        return data
+
+    def profile(self) -> Any:
+        from instances.business.profile import CompanyProfile
+
+        data = self.cleaned_data
+        days = [
+            {
+                "dayOfWeek": d,
+                "openTime": data[f"{d}_open"].strftime("%H:%M"),
+                "closeTime": data[f"{d}_close"].strftime("%H:%M"),
+            }
+            for d in self.weekdays
+            if data.get(f"{d}_open") and data.get(f"{d}_close")
+        ]
+        hours = (
+            {"timezone": data["timezone"], "mode": data.get("mode") or "specificHours",
+             "days": days}
+            if data.get("timezone")
+            else {}
+        )  # fmt: skip
+        categories = []
+        for value in data.get("categories") or []:
+            cid, _sep, name = value.partition("|")
+            categories.append({"id": cid, "displayName": name or cid})
+        return CompanyProfile(
+            description=data.get("description") or "",
+            email=data.get("email") or "",
+            address=data.get("address") or "",
+            websites=[w for w in (data.get("website_1"), data.get("website_2")) if w],
+            hours=hours,
+            categories=categories,
+        )
+
+    @staticmethod
+    def initial_of(account: Any) -> dict[str, Any]:
+        hours = account.hours or {}
+        initial: dict[str, Any] = {
+            "description": account.description,
+            "email": account.email,
+            "address": account.address,
+            "website_1": (account.websites or [""])[0],
+            "website_2": (account.websites[1:2] or [""])[0] if account.websites else "",
+            "timezone": hours.get("timezone", ""),
+            "mode": hours.get("mode", "specificHours"),
+            "categories": [f"{c['id']}|{c.get('displayName', '')}" for c in account.categories],
+        }
+        for day in hours.get("days") or []:
+            initial[f"{day['dayOfWeek']}_open"] = day.get("openTime")
+            initial[f"{day['dayOfWeek']}_close"] = day.get("closeTime")
+        return initial

@@ -26,6 +26,7 @@ TABS: list[tuple[str, Any]] = [
     ("mobile", _("Mobile registration")),
     ("labels", _("Labels")),
     ("catalog", _("Catalog")),
+    ("company", _("Company profile")),
     ("compose", _("Send a message")),
     ("edit", _("Edit")),
 ]

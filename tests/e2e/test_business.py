@@ -110,3 +110,32 @@ def test_catalog_tab_create_a_product_with_a_picture_a_collection_and_send_it(
     message = Message.objects.get(instance=ours)
     assert message.endpoint == "send_product"
     assert message.payload["productId"] == product.product_id
+
+
+def test_company_profile_page_search_a_category_save_and_see_the_checklist(
+    page, live_url, partner, operator
+):
+    ours, box = make_pair(partner, connected=True)
+    ours.settings_snapshot = {"device": {"isBusiness": True, "name": "Café Sol", "imgUrl": ""}}
+    ours.save()
+    login(page, live_url, operator)
+    page.goto(f"{live_url}/instances/instance/{ours.pk}/company/")
+    assert page.locator(".checklist li[data-done='0']").count() == 4
+    page.fill("#id_description", "Coffee, cake and a quiet table")
+    page.fill("#id_email", "hello@cafesol.example")
+    page.fill("#id_website_1", "https://cafesol.example")
+    page.select_option("#id_timezone", "America/Sao_Paulo")
+    for day in ("MONDAY", "TUESDAY", "WEDNESDAY", "THURSDAY", "FRIDAY"):
+        page.fill(f"#id_{day}_open", "08:00")
+        page.fill(f"#id_{day}_close", "18:00")
+    page.fill("#category-search", "rest")
+    page.wait_for_selector("#category-results input[value='restaurant|Restaurant']")
+    page.check("#category-results input[value='restaurant|Restaurant']")
+    page.click("button:has-text('Save at Z-API')")
+    page.wait_for_selector(".answers tr.ok")
+    box.refresh_from_db()
+    assert box.data["company"]["business_categories"] == ["restaurant"]
+    assert len(box.data["company"]["business_hours"]["days"]) == 5
+    # photo is the one item left: it comes from the phone (Settings, then a refresh)
+    assert page.locator(".checklist li[data-done='0']").count() == 1
+    screenshot(page, "business-company")

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
-from instances.business.views import catalog, labels
+from instances.business.views import catalog, company, labels
 
 # (route under /<pk>/, view, url name suffix), joined to ``instances.views.ROUTES``.
 ROUTES: list[tuple[str, Callable[..., Any], str]] = [
@@ -24,4 +24,6 @@ ROUTES: list[tuple[str, Callable[..., Any], str]] = [
     ("catalog/collection/", catalog.collection_new, "catalog_collection_new"),
     ("catalog/collection/edit/", catalog.collection_edit, "catalog_collection_edit"),
     ("catalog/collection/products/", catalog.collection_products, "catalog_collection_products"),
+    ("company/", company.page, "company"),
+    ("company/categories/", company.categories, "company_categories"),
 ]
