@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 from django import forms
 from django.contrib import admin
 from django.db.models import Model, QuerySet
 from django.http import HttpRequest
+from django.urls import URLPattern, path
 
 from core.secrets import mask
 from partners.roles import Capability
@@ -76,3 +78,24 @@ class SecretField(forms.CharField):
     def __init__(self, **kwargs: Any) -> None:
         kwargs.setdefault("strip", True)
         super().__init__(**kwargs)
+
+
+# A page of an app, served under its ModelAdmin: (route, view, url name suffix). The view is
+# called as ``view(request, **url_kwargs, model_admin=model_admin)``.
+Route = tuple[str, Callable[..., Any], str]
+
+
+def admin_routes(
+    model_admin: admin.ModelAdmin, routes: list[Route], *, prefix: str, name_prefix: str
+) -> list[URLPattern]:
+    """URL patterns for ``routes``, each behind the admin's login (``admin_view``), named
+    ``admin:<name_prefix><suffix>``."""
+    wrap = model_admin.admin_site.admin_view
+    patterns = []
+    for route, view, name in routes:
+
+        def bound(request: HttpRequest, _view: Callable[..., Any] = view, **kwargs: Any) -> Any:
+            return _view(request, **kwargs, model_admin=model_admin)
+
+        patterns.append(path(f"{prefix}{route}", wrap(bound), name=f"{name_prefix}{name}"))
+    return patterns

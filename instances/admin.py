@@ -22,7 +22,6 @@ from django.utils.translation import ngettext
 from core.admin import ScopedAdmin
 from core.secrets import mask
 from instances.forms import InstanceAddForm, InstanceChangeForm
-from instances.health import uptime_by_instance
 from instances.models import Instance, SubscriptionState
 from instances.selectors import (
     FLEET_STATES,
@@ -33,10 +32,11 @@ from instances.selectors import (
     fleet_state_q,
     open_notices,
     subscription_states_known,
+    uptime_by_instance,
 )
 from instances.services import instance_add
 from instances.svg import uptime_strip
-from instances.tasks import instance_probe_task, instance_restart_task, instance_webhooks_task
+from instances.tasks import instance_probe_task, instance_restart_task, instance_webhooks_point_task
 from instances.views import urls as instance_urls
 from partners.roles import Capability
 from partners.scoping import partners_where
@@ -216,7 +216,7 @@ class InstanceAdmin(ScopedAdmin):
 
     @admin.action(description=_("Point every webhook here"))
     def point_webhooks_here(self, request: HttpRequest, queryset: QuerySet[Any]) -> None:
-        send = _after_commit(instance_webhooks_task, None)
+        send = _after_commit(instance_webhooks_point_task, None)
         n = self._enqueue(request, queryset, send)
         self.message_user(request, _queued(n, _("webhook update")), messages.INFO)
 

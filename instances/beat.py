@@ -7,7 +7,7 @@ from django.conf import settings
 SCHEDULE = {
     # Every interval, schedule one /status probe per instance, spread over the interval.
     "instances-probe-fleet": {
-        "task": "instances.tasks.instance_probe_fleet",
+        "task": "instances.tasks.fleet_probe_task",
         "schedule": float(settings.HEALTH_PROBE_INTERVAL_SECONDS),
     },
 }

@@ -1,4 +1,4 @@
-"""Reads on instances: the fleet list's annotations and states, health history."""
+"""Reads on instances: the fleet list's annotations and states, health history, notices."""
 
 from __future__ import annotations
 
@@ -7,7 +7,7 @@ from datetime import datetime, timedelta
 from typing import Any
 
 from django.db.models import Count, IntegerField, OuterRef, Q, QuerySet, Subquery, Value
-from django.db.models.functions import Coalesce
+from django.db.models.functions import Coalesce, TruncHour
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -131,3 +131,37 @@ def open_notices(*, user: Any, limit: int = 20) -> QuerySet[InstanceNotice]:
         .select_related("instance")
         .order_by("-created_at")[:limit]
     )
+
+
+@dataclass(frozen=True)
+class UptimeHour:
+    start: datetime
+    total: int
+    up: int
+
+    @property
+    def ratio(self) -> float | None:
+        return self.up / self.total if self.total else None
+
+
+def uptime_by_instance(
+    *, instance_ids: list[int], now: datetime | None = None, hours: int = 24
+) -> dict[int, list[UptimeHour]]:
+    """Hour buckets of probe results for many instances in ONE query (the fleet list)."""
+    now = now or timezone.now()
+    end = now.replace(minute=0, second=0, microsecond=0) + timedelta(hours=1)
+    start = end - timedelta(hours=hours)
+    rows = (
+        HealthProbe.objects.filter(instance_id__in=instance_ids, at__gte=start, at__lt=end)
+        .annotate(hour=TruncHour("at"))
+        .values("instance_id", "hour")
+        .annotate(total=Count("pk"), up=Count("pk", filter=Q(connected=True)))
+    )
+    found: dict[tuple[int, datetime], tuple[int, int]] = {
+        (row["instance_id"], row["hour"]): (row["total"], row["up"]) for row in rows
+    }
+    starts = [start + timedelta(hours=n) for n in range(hours)]  # once, not once per row
+    return {
+        instance_id: [UptimeHour(hour, *found.get((instance_id, hour), (0, 0))) for hour in starts]
+        for instance_id in instance_ids
+    }

@@ -6,7 +6,7 @@ from django.utils.html import format_html
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext as _
 
-from instances.health import UptimeHour
+from instances.selectors import UptimeHour
 
 CELL, GAP, HEIGHT = 4, 1, 14
 

@@ -1,4 +1,9 @@
-"""Celery tasks of the instances app: thin wrappers that take ids and call services."""
+"""Celery tasks of the instances app: thin wrappers that take ids and call services.
+
+Services import this module at module level and send tasks on commit; a task imports the
+services it calls inside its body, so the two never import each other at load time.
+Tasks are named ``<entity>_<action>_task``.
+"""
 
 from __future__ import annotations
 
@@ -13,9 +18,9 @@ logger = logging.getLogger(__name__)
 
 
 @shared_task(bind=True, max_retries=3, retry_backoff=True, ignore_result=True)
-def instance_disconnected_email(self: Any, instance_id: int, text: str) -> int:
+def instance_disconnected_email_task(self: Any, instance_id: int, text: str) -> int:
     """Email the partner's operators that a number disconnected."""
-    from instances.notify import instance_disconnected_email_send
+    from instances.services import instance_disconnected_email_send
 
     return instance_disconnected_email_send(instance_id=instance_id, text=text)
 
@@ -23,8 +28,8 @@ def instance_disconnected_email(self: Any, instance_id: int, text: str) -> int:
 @shared_task(bind=True, max_retries=2, retry_backoff=True, ignore_result=True)
 def instance_probe_task(self: Any, instance_id: int) -> str:
     """Probe one instance's ``/status``; an unreachable Z-API is retried, nothing else."""
-    from instances.health import instance_probe
     from instances.models import Instance
+    from instances.services import instance_probe
 
     instance = Instance.objects.filter(pk=instance_id).first()
     if instance is None:
@@ -36,11 +41,11 @@ def instance_probe_task(self: Any, instance_id: int) -> str:
 
 
 @shared_task(bind=True, ignore_result=True)
-def instance_probe_fleet(self: Any) -> int:
+def fleet_probe_task(self: Any) -> int:
     """Beat: one probe per instance, spread evenly over the probe interval (countdowns),
     each expiring with the interval so a backlog never piles up."""
-    from instances.health import probe_interval, probe_offsets
     from instances.models import Instance
+    from instances.services import probe_interval, probe_offsets
 
     interval = probe_interval()
     ids = list(Instance.objects.order_by("pk").values_list("pk", flat=True))
@@ -53,22 +58,24 @@ def instance_probe_fleet(self: Any) -> int:
 def instance_restart_task(self: Any, instance_id: int) -> str:
     """Bulk action: restart. Never retried (a GET with side effects, spec 001 l.794)."""
     from instances.models import Instance
-    from instances.services import instance_restart
+    from instances.services import instance_action_failed_notice, instance_restart
 
     instance = Instance.objects.filter(pk=instance_id).first()
     if instance is None:
         return "gone"
     outcome = instance_restart(instance=instance)
     logger.info("restart instance %s: %s", instance_id, outcome.text)
-    _notice_if_failed(instance, outcome)
+    instance_action_failed_notice(instance=instance, outcome=outcome)
     return str(outcome)
 
 
 @shared_task(bind=True, max_retries=3, retry_backoff=True, ignore_result=True)
-def instance_webhooks_task(self: Any, instance_id: int, notify_sent_by_me: bool | None) -> str:
+def instance_webhooks_point_task(
+    self: Any, instance_id: int, notify_sent_by_me: bool | None
+) -> str:
     """Bulk action: point every webhook here. Idempotent (a PUT), so retryable errors retry."""
     from instances.models import Instance
-    from instances.services import instance_webhooks_point_here
+    from instances.services import instance_action_failed_notice, instance_webhooks_point_here
 
     instance = Instance.objects.filter(pk=instance_id).first()
     if instance is None:
@@ -77,18 +84,5 @@ def instance_webhooks_task(self: Any, instance_id: int, notify_sent_by_me: bool 
     if not outcome.ok and outcome.retryable and self.request.retries < self.max_retries:
         raise self.retry(countdown=5 * (self.request.retries + 1))
     logger.info("webhooks of instance %s: %s", instance_id, outcome.text)
-    _notice_if_failed(instance, outcome)
+    instance_action_failed_notice(instance=instance, outcome=outcome)
     return str(outcome)
-
-
-def _notice_if_failed(instance: Any, outcome: Any) -> None:
-    """A bulk action runs in the background: a failure becomes a notice on the fleet list,
-    so the operator still sees what Z-API answered."""
-    from instances.models import InstanceNotice, NoticeKind
-
-    if not outcome.ok:
-        InstanceNotice.objects.create(
-            instance=instance,
-            kind=NoticeKind.ACTION_FAILED,
-            text=f"{instance.name}: {outcome}"[:255],
-        )

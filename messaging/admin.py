@@ -3,7 +3,6 @@ wired through ``MessageAdmin.get_urls``."""
 
 from __future__ import annotations
 
-from functools import partial
 from typing import Any
 
 from django.contrib import admin
@@ -13,7 +12,7 @@ from django.urls import URLPattern, path, reverse
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
-from core.admin import ScopedAdmin
+from core.admin import ScopedAdmin, admin_routes
 from messaging import views
 from messaging.models import Message
 from messaging.services import message_cancel, message_retry
@@ -57,38 +56,9 @@ class MessageAdmin(ScopedAdmin):
         self.message_user(request, _("%(n)d queued again.") % {"n": done})
 
     def get_urls(self) -> list[URLPattern]:
-        site = self.admin_site
-
-        def wrap(view: Any) -> Any:
-            return site.admin_view(partial(view, site))
-
-        urls = [
-            path("queue/", wrap(views.queue), name="messaging_queue"),
-            path("compose/<int:instance_id>/", wrap(views.compose), name="messaging_compose"),
-            path(
-                "conversation/<int:instance_id>/<str:chat_id>/",
-                wrap(views.conversation),
-                name="messaging_conversation",
-            ),
-            path(
-                "conversation/<int:instance_id>/<str:chat_id>/send/",
-                wrap(views.compose),
-                name="messaging_compose_chat",
-            ),
-            path(
-                "<int:message_id>/cancel/",
-                wrap(views.message_action),
-                {"action": "cancel"},
-                name="messaging_message_cancel",
-            ),
-            path(
-                "<int:message_id>/retry/",
-                wrap(views.message_action),
-                {"action": "retry"},
-                name="messaging_message_retry",
-            ),
-            path("pace/<int:instance_id>/", wrap(views.pace), name="messaging_pace"),
+        return [
+            *admin_routes(self, views.ROUTES, prefix="", name_prefix="messaging_"),
             # Public (Z-API fetches uploads without a session); the key is unguessable.
             path("media/<str:key>/<str:name>", views.media, name="messaging_media"),
+            *super().get_urls(),
         ]
-        return urls + super().get_urls()

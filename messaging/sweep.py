@@ -21,6 +21,7 @@ from messaging.models import Direction, Message
 from messaging.pacer import pacer_get
 from messaging.services import message_transition
 from messaging.states import MessageState
+from messaging.tasks import message_reconcile_task
 
 BATCH = 500
 
@@ -67,8 +68,6 @@ def instances_due() -> list[int]:
 
 
 def dispatch_sweep() -> dict[str, int]:
-    from messaging.tasks import message_reconcile_task
-
     expired = messages_sending_expire()
     uncertain = messages_uncertain_due()
     for pk in uncertain:

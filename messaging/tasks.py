@@ -1,5 +1,9 @@
 """Celery tasks: thin wrappers taking ids. The pacer, not Celery's per-worker ``rate_limit``,
-decides when a number may send (see messaging.pacer)."""
+decides when a number may send (see messaging.pacer).
+
+Services import this module at module level and send tasks on commit; each task imports the
+service it calls inside its body. Tasks are named ``<entity>_<action>_task``.
+"""
 
 from __future__ import annotations
 
@@ -8,12 +12,6 @@ from typing import Any
 
 from celery import shared_task
 from django.db import DatabaseError
-
-from messaging.contact_import import contact_import_run
-from messaging.dispatcher import instance_dispatch
-from messaging.pacer import wake_clear
-from messaging.reconcile import message_reconcile
-from messaging.sweep import dispatch_sweep
 
 
 @shared_task(
@@ -25,6 +23,9 @@ from messaging.sweep import dispatch_sweep
 )
 def instance_dispatch_task(self: Any, instance_id: int, wake: str | None = None) -> str:
     """Send the next due message of one number if its slot is free, then chain."""
+    from messaging.dispatcher import instance_dispatch
+    from messaging.pacer import wake_clear
+
     if wake:
         wake_clear(instance_id=instance_id, at=datetime.fromisoformat(wake))
     return str(instance_dispatch(instance_id=instance_id))
@@ -32,14 +33,20 @@ def instance_dispatch_task(self: Any, instance_id: int, wake: str | None = None)
 
 @shared_task(bind=True, autoretry_for=(DatabaseError,), retry_backoff=True, max_retries=3)
 def message_reconcile_task(self: Any, message_id: int) -> str:
+    from messaging.reconcile import message_reconcile
+
     return message_reconcile(message_id=message_id)
 
 
 @shared_task(bind=True, ignore_result=True)
 def dispatch_sweep_task(self: Any) -> dict[str, int]:
+    from messaging.sweep import dispatch_sweep
+
     return dispatch_sweep()
 
 
 @shared_task(bind=True, autoretry_for=(DatabaseError,), retry_backoff=True, max_retries=3)
 def contact_import_task(self: Any, import_id: int) -> str:
+    from messaging.contact_import import contact_import_run
+
     return contact_import_run(import_id=import_id)

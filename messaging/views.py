@@ -1,18 +1,19 @@
 """The messaging pages: compose, conversation, our queue. Thin: forms, services, selectors.
 
-Wired as custom admin views by ``MessageAdmin.get_urls``; every lookup is scoped with
-``for_user`` so another partner's number or message is a 404.
+Served under the Message admin through ``ROUTES`` (the same pattern as ``instances.views``);
+every instance comes through ``scoped_instance`` and every message through ``for_user``, so
+another partner's number or message is a 404.
 """
 
 from __future__ import annotations
 
 import json
 import mimetypes
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
 from django.contrib import messages
-from django.contrib.admin import AdminSite
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.storage import default_storage
 from django.http import (
@@ -20,7 +21,6 @@ from django.http import (
     Http404,
     HttpRequest,
     HttpResponse,
-    HttpResponseNotAllowed,
     HttpResponseRedirect,
 )
 from django.shortcuts import get_object_or_404
@@ -28,8 +28,12 @@ from django.template.response import TemplateResponse
 from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
 
+from core.admin import Route
+from core.htmx import HtmxHttpRequest
 from instances.models import Instance
+from instances.shortcuts import instance_may, scoped_instance
 from messaging.dispatcher import instance_ready
 from messaging.forms import UPLOAD_FOLDER, ComposeForm, PaceForm
 from messaging.models import Message, MessageKind
@@ -47,33 +51,20 @@ from messaging.services import (
     message_retry,
     pacer_configure,
 )
-from partners.roles import Capability
-from partners.scoping import user_can
+from partners.roles import QUEUE_FIXERS, Capability
 
 KIND_FIELDS_JSON = json.dumps({str(k): v for k, v in ComposeForm.KIND_FIELDS.items()})
 
 
-def _instance(request: HttpRequest, instance_id: int) -> Instance:
-    return get_object_or_404(
-        Instance.objects.for_user(request.user).select_related("partner"), pk=instance_id
-    )
-
-
-def _require(request: HttpRequest, partner: Any, *capabilities: Capability) -> None:
-    if not any(user_can(request.user, c, partner) for c in capabilities):
-        raise PermissionDenied
-
-
-def _context(site: AdminSite, request: HttpRequest, title: str, **extra: Any) -> dict[str, Any]:
-    return {**site.each_context(request), "title": title, **extra}
+def _context(model_admin: Any, request: HttpRequest, title: str, **extra: Any) -> dict[str, Any]:
+    return {**model_admin.admin_site.each_context(request), "title": title, **extra}
 
 
 def compose(
-    site: AdminSite, request: HttpRequest, instance_id: int, chat_id: str = ""
+    request: HttpRequest, instance_id: int, model_admin: Any, chat_id: str = ""
 ) -> HttpResponse:
     """Compose for a number (``chat_id`` typed in) or inside a conversation."""
-    instance = _instance(request, instance_id)
-    _require(request, instance.partner, Capability.OPERATE)
+    instance = scoped_instance(request, instance_id, Capability.OPERATE)
     initial = {
         "chat_id": request.GET.get("chat", chat_id),
         # "Send" on a product of the Catalog tab opens compose with it picked.
@@ -99,7 +90,7 @@ def compose(
             url = reverse("admin:messaging_conversation", args=[instance.pk, message.chat_id])
             return HttpResponseRedirect(url)
     context = _context(
-        site,
+        model_admin,
         request,
         _("Send from %(name)s") % {"name": instance.name},
         instance=instance,
@@ -113,18 +104,18 @@ def compose(
 
 
 def conversation(
-    site: AdminSite, request: HttpRequest, instance_id: int, chat_id: str
+    request: HtmxHttpRequest, instance_id: int, chat_id: str, model_admin: Any
 ) -> HttpResponse:
-    instance = _instance(request, instance_id)
+    instance = scoped_instance(request, instance_id)
     chat_id = chat_id_normalize(chat_id)
     timeline = list(conversation_messages(user=request.user, instance=instance, chat_id=chat_id))
-    if getattr(request, "htmx", False):
+    if request.htmx:
         return TemplateResponse(
             request, "messaging/_timeline.html", {"timeline": timeline, "instance": instance}
         )
-    may_send = user_can(request.user, Capability.OPERATE, instance.partner)
+    may_send = instance_may(request, instance, Capability.OPERATE)
     context = _context(
-        site,
+        model_admin,
         request,
         _("Conversation with %(chat)s") % {"chat": chat_id},
         instance=instance,
@@ -136,13 +127,13 @@ def conversation(
     return TemplateResponse(request, "messaging/conversation.html", context)
 
 
-def queue(site: AdminSite, request: HttpRequest) -> HttpResponse:
+def queue(request: HtmxHttpRequest, model_admin: Any) -> HttpResponse:
     """Our queue: what waits on our side per number and why; cancel, retry, pace."""
     selected = request.GET.get("instance")
-    instance = _instance(request, int(selected)) if selected and selected.isdigit() else None
+    instance = scoped_instance(request, selected) if selected and selected.isdigit() else None
     rows = queue_overview(user=request.user, instance_id=instance.pk if instance else None)
     context = _context(
-        site,
+        model_admin,
         request,
         _("Our queue"),
         rows=rows,
@@ -151,15 +142,9 @@ def queue(site: AdminSite, request: HttpRequest) -> HttpResponse:
         if instance
         else [],
         pace_form=_pace_form(instance) if instance else None,
-        may_fix=instance is not None
-        and any(
-            user_can(request.user, c, instance.partner)
-            for c in (Capability.SUPPORT, Capability.OPERATE)
-        ),
+        may_fix=instance is not None and instance_may(request, instance, QUEUE_FIXERS),
     )
-    template = (
-        "messaging/_queue_body.html" if getattr(request, "htmx", False) else "messaging/queue.html"
-    )
+    template = "messaging/_queue_body.html" if request.htmx else "messaging/queue.html"
     return TemplateResponse(request, template, context)
 
 
@@ -182,16 +167,25 @@ def _back(request: HttpRequest, default: str) -> HttpResponseRedirect:
     return HttpResponseRedirect(target or default)
 
 
-def message_action(
-    site: AdminSite, request: HttpRequest, message_id: int, action: str
+@require_POST
+def cancel(request: HttpRequest, message_id: int, model_admin: Any) -> HttpResponse:
+    return _message_action(request, message_id, message_cancel)
+
+
+@require_POST
+def retry(request: HttpRequest, message_id: int, model_admin: Any) -> HttpResponse:
+    return _message_action(request, message_id, message_retry)
+
+
+def _message_action(
+    request: HttpRequest, message_id: int, action: Callable[..., bool]
 ) -> HttpResponse:
-    if request.method != "POST":
-        return HttpResponseNotAllowed(["POST"])
     message = get_object_or_404(
         Message.objects.for_user(request.user).select_related("instance__partner"), pk=message_id
     )
-    _require(request, message.instance.partner, Capability.SUPPORT, Capability.OPERATE)
-    done = message_cancel(message=message) if action == "cancel" else message_retry(message=message)
+    if not instance_may(request, message.instance, QUEUE_FIXERS):
+        raise PermissionDenied
+    done = action(message=message)
     if done:
         messages.success(request, _("Message %(id)s: done.") % {"id": message.pk})
     else:
@@ -204,11 +198,9 @@ def message_action(
     return _back(request, default)
 
 
-def pace(site: AdminSite, request: HttpRequest, instance_id: int) -> HttpResponse:
-    if request.method != "POST":
-        return HttpResponseNotAllowed(["POST"])
-    instance = _instance(request, instance_id)
-    _require(request, instance.partner, Capability.OPERATE, Capability.SUPPORT)
+@require_POST
+def pace(request: HttpRequest, instance_id: int, model_admin: Any) -> HttpResponse:
+    instance = scoped_instance(request, instance_id, QUEUE_FIXERS)
     form = PaceForm(request.POST)
     if form.is_valid():
         pacer_configure(instance=instance, **form.cleaned_data)
@@ -227,3 +219,16 @@ def media(request: HttpRequest, key: str, name: str) -> FileResponse:
         raise Http404
     content_type = mimetypes.guess_type(name)[0] or "application/octet-stream"
     return FileResponse(default_storage.open(path, "rb"), content_type=content_type)
+
+
+# (route, view, url name suffix): names are "admin:messaging_<suffix>". ``media`` is not here:
+# it is public (Z-API fetches uploads without a session), see ``MessageAdmin.get_urls``.
+ROUTES: list[Route] = [
+    ("queue/", queue, "queue"),
+    ("compose/<int:instance_id>/", compose, "compose"),
+    ("conversation/<int:instance_id>/<str:chat_id>/", conversation, "conversation"),
+    ("conversation/<int:instance_id>/<str:chat_id>/send/", compose, "compose_chat"),
+    ("<int:message_id>/cancel/", cancel, "message_cancel"),
+    ("<int:message_id>/retry/", retry, "message_retry"),
+    ("pace/<int:instance_id>/", pace, "pace"),
+]

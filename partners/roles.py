@@ -21,6 +21,9 @@ class Capability(models.TextChoices):
     MANAGE_MEMBERS = "manage_members", _("Manage the partner's members")
 
 
+# Who may fix a number's queues (cancel, retry, pace; Z-API's queue): either capability.
+QUEUE_FIXERS: tuple[Capability, ...] = (Capability.SUPPORT, Capability.OPERATE)
+
 CAPABILITIES: dict[Role, frozenset[Capability]] = {
     Role.OPERATOR: frozenset({Capability.VIEW, Capability.OPERATE}),
     Role.SUPPORT: frozenset({Capability.VIEW, Capability.SUPPORT}),

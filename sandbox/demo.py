@@ -14,9 +14,8 @@ from functools import partial
 from django.db import transaction
 from django.utils import timezone
 
-from instances.connection import instance_connection_apply
 from instances.models import Instance, ProbeSource
-from instances.services import instance_add
+from instances.services import instance_add, instance_connection_apply
 from instances.tasks import instance_probe_task
 from partners.models import Partner
 from sandbox import sending, services

@@ -21,6 +21,7 @@ from django.db.models import Q, QuerySet
 from django.utils import timezone
 
 from sandbox.models import SandboxInstance, SandboxMessage
+from sandbox.tasks import message_status_task, queue_tick_task
 from sandbox.webhooks import (
     delivery_payload,
     new_message_id,
@@ -33,7 +34,7 @@ from sandbox.webhooks import (
 STALE_TICK = timedelta(seconds=30)
 STATUS_ORDER = ("SENT", "RECEIVED", "READ", "PLAYED")
 PLAYABLE = frozenset({"send_audio", "send_ptv"})
-CURSOR_PAGE_SIZE, CURSOR_MAX_PAGE_SIZE = 20, 30
+CURSOR_PAGE_SIZE = 20
 
 
 class QueueFullError(Exception):
@@ -85,10 +86,8 @@ def queue_kick(*, instance: SandboxInstance) -> bool:
 
 
 def _schedule_tick(instance_id: int, countdown: float) -> None:
-    from sandbox.tasks import queue_tick
-
     transaction.on_commit(
-        lambda: queue_tick.apply_async((instance_id,), countdown=max(countdown, 0.0))
+        lambda: queue_tick_task.apply_async((instance_id,), countdown=max(countdown, 0.0))
     )
 
 
@@ -167,8 +166,6 @@ def _send(instance: SandboxInstance, message: SandboxMessage) -> None:
 def _plan_statuses(instance: SandboxInstance, message: SandboxMessage) -> None:
     """Decide which statuses this message will reach, then report them: in order, each
     after its delay, or all at once in reverse order under the out-of-order fault."""
-    from sandbox.tasks import message_status
-
     plan = ["SENT"]
     roll = random.random
     if roll() < instance.timing("received_share"):
@@ -182,11 +179,11 @@ def _plan_statuses(instance: SandboxInstance, message: SandboxMessage) -> None:
         for step, status in enumerate(reversed(plan)):
             countdown = instance.timing("sent_after") + instance.timing("received_after") * step
             transaction.on_commit(
-                partial(message_status.apply_async, (pk, status, []), countdown=countdown)
+                partial(message_status_task.apply_async, (pk, status, []), countdown=countdown)
             )
         return
     transaction.on_commit(
-        lambda: message_status.apply_async(
+        lambda: message_status_task.apply_async(
             (pk, plan[0], plan[1:]), countdown=instance.timing("sent_after")
         )
     )
@@ -198,8 +195,6 @@ _AFTER = {"RECEIVED": "received_after", "READ": "read_after", "PLAYED": "played_
 @transaction.atomic
 def message_status_report(*, message_id: int, status: str, then: list[str]) -> None:
     """Report ``status`` for a sent message, then schedule the next one of ``then``."""
-    from sandbox.tasks import message_status
-
     message = (
         SandboxMessage.objects.select_for_update()
         .select_related("instance")
@@ -225,7 +220,9 @@ def message_status_report(*, message_id: int, status: str, then: list[str]) -> N
         following, rest = then[0], then[1:]
         countdown = instance.timing(_AFTER[following])
         transaction.on_commit(
-            lambda: message_status.apply_async((message_id, following, rest), countdown=countdown)
+            lambda: message_status_task.apply_async(
+                (message_id, following, rest), countdown=countdown
+            )
         )
 
 
@@ -298,3 +295,13 @@ def queue_delete(*, instance: SandboxInstance, zaap_id: str | None = None) -> in
         rows = rows.filter(zaap_id=zaap_id)
     deleted, _ = rows.delete()
     return deleted
+
+
+def queue_sweep() -> int:
+    """Restart tick chains lost with a killed worker; how many were restarted."""
+    ids = (
+        SandboxMessage.objects.filter(state=SandboxMessage.State.QUEUED)
+        .values_list("instance_id", flat=True)
+        .distinct()
+    )
+    return sum(queue_kick(instance=i) for i in SandboxInstance.objects.filter(pk__in=list(ids)))

@@ -13,6 +13,7 @@ from django.utils import timezone
 
 from sandbox import sending
 from sandbox.models import SandboxAccount, SandboxChat, SandboxInstance
+from sandbox.tasks import instance_connect_task
 from sandbox.webhooks import (
     connected_payload,
     disconnected_payload,
@@ -103,10 +104,8 @@ def instance_scan(*, instance: SandboxInstance, phone: str = "") -> SandboxInsta
     delay = instance.timing("scan_connect")
     if delay <= 0:
         return instance_connect(instance=instance)
-    from sandbox.tasks import connect_instance
-
     pk = instance.pk
-    transaction.on_commit(lambda: connect_instance.apply_async((pk,), countdown=delay))
+    transaction.on_commit(lambda: instance_connect_task.apply_async((pk,), countdown=delay))
     return instance
 
 

@@ -1,4 +1,8 @@
-"""Celery tasks of the sandbox: they take ids and call services (STYLE.md rule 2)."""
+"""Celery tasks of the sandbox: they take ids and call services.
+
+Services import this module at module level and send tasks on commit; each task imports the
+service it calls inside its body. Tasks are named ``<entity>_<action>_task``.
+"""
 
 from __future__ import annotations
 
@@ -6,20 +10,22 @@ from typing import Any
 
 from celery import shared_task
 
-from sandbox import sending
-from sandbox.webhooks import MAX_ATTEMPTS, webhook_deliver
+# Deliveries of one webhook before it is given up (the first try included).
+WEBHOOK_MAX_ATTEMPTS = 6
 
 
-@shared_task(bind=True, max_retries=MAX_ATTEMPTS, acks_late=True)
-def deliver_webhook(self: Any, webhook_id: int) -> None:
+@shared_task(bind=True, max_retries=WEBHOOK_MAX_ATTEMPTS, acks_late=True)
+def webhook_deliver_task(self: Any, webhook_id: int) -> None:
     """POST one webhook; failed attempts come back with a doubling countdown."""
+    from sandbox.webhooks import webhook_deliver
+
     retry_in = webhook_deliver(webhook_id=webhook_id)
     if retry_in is not None:
         raise self.retry(countdown=retry_in)
 
 
 @shared_task(acks_late=True)
-def connect_instance(instance_id: int) -> None:
+def instance_connect_task(instance_id: int) -> None:
     from sandbox.models import SandboxInstance
     from sandbox.services import instance_connect
 
@@ -29,33 +35,29 @@ def connect_instance(instance_id: int) -> None:
 
 
 @shared_task(acks_late=True)
-def queue_tick(instance_id: int) -> None:
-    sending.queue_tick(instance_id=instance_id)
+def queue_tick_task(instance_id: int) -> None:
+    from sandbox.sending import queue_tick
+
+    queue_tick(instance_id=instance_id)
 
 
 @shared_task(acks_late=True)
-def message_status(message_id: int, status: str, then: list[str]) -> None:
-    sending.message_status_report(message_id=message_id, status=status, then=then)
+def message_status_task(message_id: int, status: str, then: list[str]) -> None:
+    from sandbox.sending import message_status_report
+
+    message_status_report(message_id=message_id, status=status, then=then)
 
 
 @shared_task
-def queue_sweep() -> int:
+def queue_sweep_task() -> int:
     """Restart tick chains lost with a killed worker (beat, every few seconds)."""
-    from sandbox.models import SandboxInstance, SandboxMessage
+    from sandbox.sending import queue_sweep
 
-    kicked = 0
-    ids = (
-        SandboxMessage.objects.filter(state=SandboxMessage.State.QUEUED)
-        .values_list("instance_id", flat=True)
-        .distinct()
-    )
-    for instance in SandboxInstance.objects.filter(pk__in=list(ids)):
-        kicked += sending.queue_kick(instance=instance)
-    return kicked
+    return queue_sweep()
 
 
 @shared_task
-def demo_chatter() -> int:
-    from sandbox.demo import demo_chatter as chatter
+def demo_chatter_task() -> int:
+    from sandbox.demo import demo_chatter
 
-    return chatter()
+    return demo_chatter()

@@ -20,12 +20,12 @@ from django.db import transaction
 from django.utils import timezone
 
 from sandbox.models import SandboxInstance, SandboxWebhook
+from sandbox.tasks import WEBHOOK_MAX_ATTEMPTS, webhook_deliver_task
 from zapi.events import kinds_for_event
 
 logger = logging.getLogger("sandbox.webhooks")
 
 WEBHOOK_TIMEOUT = httpx.Timeout(5.0)
-MAX_ATTEMPTS = 6
 
 
 def now_ms() -> int:
@@ -195,10 +195,8 @@ def webhook_emit(
 
 
 def _send_after_commit(webhook_id: int, countdown: float) -> None:
-    from sandbox.tasks import deliver_webhook
-
     transaction.on_commit(
-        lambda: deliver_webhook.apply_async((webhook_id,), countdown=max(countdown, 0))
+        lambda: webhook_deliver_task.apply_async((webhook_id,), countdown=max(countdown, 0))
     )
 
 
@@ -225,7 +223,9 @@ def webhook_deliver(*, webhook_id: int) -> float | None:
     if status is not None and status < 300:
         row.state = SandboxWebhook.State.DELIVERED
         row.delivered_at = timezone.now()
-    elif (status is None or status >= 500 or status in (408, 429)) and row.attempts < MAX_ATTEMPTS:
+    elif (
+        status is None or status >= 500 or status in (408, 429)
+    ) and row.attempts < WEBHOOK_MAX_ATTEMPTS:
         retry = retry_base * 2 ** (row.attempts - 1)
     else:
         row.state = SandboxWebhook.State.FAILED

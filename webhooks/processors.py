@@ -15,8 +15,8 @@ from typing import Any
 from django.db import IntegrityError, transaction
 from django.db.models import Q
 
-from instances.connection import instance_connection_apply
 from instances.models import Instance
+from instances.services import instance_connection_apply
 from messaging.inbound import (
     inbound_message_consent,
     inbound_message_record,

@@ -21,10 +21,11 @@ from django.db import IntegrityError, transaction
 from django.db.models import F, Q
 from django.utils import timezone
 
-from instances.connection import instance_event_seen
+from instances.services import instance_event_seen
 from webhooks.keys import dedupe_key
 from webhooks.models import CLAIMABLE, EventState, WebhookEvent, WebhookReject
 from webhooks.processors import PROCESSORS
+from webhooks.tasks import webhook_event_process_task
 from zapi.events import InvalidEventError, parse_event
 
 logger = logging.getLogger(__name__)
@@ -71,8 +72,6 @@ def webhook_reject_record(
 def webhook_event_dispatch(*, event_id: int) -> bool:
     """Send the processing task; False when the broker is unreachable (the event is stored
     and the sweeper will process it, so this never fails the webhook's answer)."""
-    from webhooks.tasks import webhook_event_process_task
-
     try:
         webhook_event_process_task.apply_async(
             args=(event_id,), retry=True, retry_policy=PUBLISH_RETRY_POLICY

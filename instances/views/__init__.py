@@ -2,16 +2,16 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from typing import Any
 
 from django.urls import URLPattern, path
 
+from core.admin import Route, admin_routes
 from instances.business.views import ROUTES as BUSINESS_ROUTES
 from instances.views import detail, health, mobile, pairing, queue
 
 # (route under /<pk>/, view, url name suffix): names are "admin:instances_instance_<suffix>".
-ROUTES: list[tuple[str, Callable[..., Any], str]] = [
+ROUTES: list[Route] = [
     ("overview/", detail.overview, "overview"),
     ("refresh/", detail.refresh, "refresh"),
     ("rename/", detail.rename, "rename"),
@@ -38,15 +38,9 @@ ROUTES: list[tuple[str, Callable[..., Any], str]] = [
 
 def urls(model_admin: Any) -> list[URLPattern]:
     wrap = model_admin.admin_site.admin_view
-    patterns = []
-    for route, view, name in ROUTES:
-
-        def bound(request: Any, object_id: int, _view: Callable[..., Any] = view) -> Any:
-            return _view(request, object_id, model_admin)
-
-        patterns.append(
-            path(f"<int:object_id>/{route}", wrap(bound), name=f"instances_instance_{name}")
-        )
+    patterns = admin_routes(
+        model_admin, ROUTES, prefix="<int:object_id>/", name_prefix="instances_instance_"
+    )
     patterns.append(
         path(
             "notices/<int:notice_id>/dismiss/",

@@ -5,16 +5,12 @@ from __future__ import annotations
 from typing import Any
 
 from django.contrib import messages
-from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest
-from django.shortcuts import get_object_or_404
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from instances.models import Instance
 from instances.outcome import Outcome
-from partners.roles import Capability
-from partners.scoping import user_can
 
 TABS: list[tuple[str, Any]] = [
     ("overview", _("Overview")),
@@ -34,22 +30,6 @@ TABS: list[tuple[str, Any]] = [
 BUSINESS_TABS = frozenset({"labels", "catalog", "company"})
 # Tabs served by other apps' pages, by URL name.
 TAB_URL_NAMES = {"edit": "admin:instances_instance_change", "compose": "admin:messaging_compose"}
-
-
-def instance_for(
-    request: HttpRequest, object_id: int, capability: Capability = Capability.VIEW
-) -> Instance:
-    """The instance if the user sees it (else 404) and may do ``capability`` (else 403)."""
-    instance = get_object_or_404(
-        Instance.objects.for_user(request.user).select_related("partner"), pk=object_id
-    )
-    if not user_can(request.user, capability, instance.partner):
-        raise PermissionDenied
-    return instance
-
-
-def may(request: HttpRequest, instance: Instance, capability: Capability) -> bool:
-    return user_can(request.user, capability, instance.partner)
 
 
 def instance_tabs(instance: Instance, active: str) -> list[dict[str, Any]]:

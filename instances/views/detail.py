@@ -22,7 +22,8 @@ from instances.services import (
     instance_settings_update,
     instance_webhooks_point_here,
 )
-from instances.views.common import instance_for, may, page_context, show, show_all
+from instances.shortcuts import instance_may, scoped_instance
+from instances.views.common import page_context, show, show_all
 from partners.roles import Capability
 from zapi.events import WEBHOOK_KINDS
 
@@ -32,7 +33,7 @@ def _back(object_id: int, name: str = "overview") -> HttpResponse:
 
 
 def overview(request: HttpRequest, object_id: int, model_admin: Any) -> HttpResponse:
-    instance = instance_for(request, object_id)
+    instance = scoped_instance(request, object_id)
     snapshot = instance.settings_snapshot or {}
     key, css = connection_badge(instance)
     context = page_context(request, model_admin, instance, title=_("Instance"), tab="overview")
@@ -45,21 +46,21 @@ def overview(request: HttpRequest, object_id: int, model_admin: Any) -> HttpResp
         device_error=snapshot.get("device_error", ""),
         fetched_at=snapshot.get("fetched_at"),
         rename_form=RenameForm(initial={"name": instance.name}),
-        can_operate=may(request, instance, Capability.OPERATE),
+        can_operate=instance_may(request, instance, Capability.OPERATE),
     )
     return TemplateResponse(request, "instances/overview.html", context)
 
 
 @require_POST
 def refresh(request: HttpRequest, object_id: int, model_admin: Any) -> HttpResponse:
-    instance = instance_for(request, object_id, Capability.OPERATE)
+    instance = scoped_instance(request, object_id, Capability.OPERATE)
     show(request, instance_details_refresh(instance=instance))
     return _back(object_id)
 
 
 @require_POST
 def rename(request: HttpRequest, object_id: int, model_admin: Any) -> HttpResponse:
-    instance = instance_for(request, object_id, Capability.OPERATE)
+    instance = scoped_instance(request, object_id, Capability.OPERATE)
     form = RenameForm(request.POST)
     if form.is_valid():
         show(request, instance_rename(instance=instance, name=form.cleaned_data["name"]))
@@ -67,7 +68,7 @@ def rename(request: HttpRequest, object_id: int, model_admin: Any) -> HttpRespon
 
 
 def settings_page(request: HttpRequest, object_id: int, model_admin: Any) -> HttpResponse:
-    instance = instance_for(request, object_id, Capability.OPERATE)
+    instance = scoped_instance(request, object_id, Capability.OPERATE)
     me = (instance.settings_snapshot or {}).get("me", {})
     if request.method == "POST":
         form = SettingsForm(request.POST)
@@ -93,7 +94,7 @@ def _settings_initial(me: dict[str, Any]) -> dict[str, Any]:
 
 @require_POST
 def profile(request: HttpRequest, object_id: int, model_admin: Any) -> HttpResponse:
-    instance = instance_for(request, object_id, Capability.OPERATE)
+    instance = scoped_instance(request, object_id, Capability.OPERATE)
     form = ProfileForm(request.POST)
     if form.is_valid():
         show_all(request, instance_profile_update(instance=instance, **form.cleaned_data))
@@ -101,7 +102,7 @@ def profile(request: HttpRequest, object_id: int, model_admin: Any) -> HttpRespo
 
 
 def webhooks(request: HttpRequest, object_id: int, model_admin: Any) -> HttpResponse:
-    instance = instance_for(request, object_id, Capability.OPERATE)
+    instance = scoped_instance(request, object_id, Capability.OPERATE)
     if request.method == "POST":
         form = WebhooksForm(request.POST)
         if form.is_valid():
@@ -141,7 +142,7 @@ def _confirm(
     title: Any,
     warning: Any,
 ) -> HttpResponse:
-    instance = instance_for(request, object_id, Capability.OPERATE)
+    instance = scoped_instance(request, object_id, Capability.OPERATE)
     if request.method == "POST":
         show(request, action(instance=instance))
         return _back(object_id)

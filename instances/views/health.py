@@ -7,24 +7,24 @@ from typing import Any
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
-from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_POST
 
-from instances.health import instance_probe, uptime_by_instance
 from instances.models import InstanceNotice
 from instances.outcome import Outcome, zapi_error_text
-from instances.selectors import instance_probes
+from instances.selectors import instance_probes, uptime_by_instance
+from instances.services import instance_notices_dismiss, instance_probe
+from instances.shortcuts import scoped_instance
 from instances.svg import uptime_strip
-from instances.views.common import instance_for, page_context, show
+from instances.views.common import page_context, show
 from partners.roles import Capability
 from partners.scoping import user_can
 from zapi.errors import ZapiError
 
 
 def page(request: HttpRequest, object_id: int, model_admin: Any) -> HttpResponse:
-    instance = instance_for(request, object_id)
+    instance = scoped_instance(request, object_id)
     context = page_context(request, model_admin, instance, title=_("Health"), tab="health")
     hours = uptime_by_instance(instance_ids=[instance.pk])[instance.pk]
     context.update(
@@ -37,7 +37,7 @@ def page(request: HttpRequest, object_id: int, model_admin: Any) -> HttpResponse
 
 @require_POST
 def probe_now(request: HttpRequest, object_id: int, model_admin: Any) -> HttpResponse:
-    instance = instance_for(request, object_id, Capability.OPERATE)
+    instance = scoped_instance(request, object_id, Capability.OPERATE)
     try:
         outcome = instance_probe(instance=instance)
     except ZapiError as exc:
@@ -53,9 +53,7 @@ def dismiss_notice(request: HttpRequest, notice_id: int) -> HttpResponse:
         pk=notice_id,
     )
     if user_can(request.user, Capability.OPERATE, notice.instance.partner):
-        InstanceNotice.objects.filter(pk=notice.pk, dismissed_at__isnull=True).update(
-            dismissed_at=timezone.now()
-        )
+        instance_notices_dismiss(notices=InstanceNotice.objects.filter(pk=notice.pk))
     back = request.POST.get("next", "")
     if not url_has_allowed_host_and_scheme(back, allowed_hosts={request.get_host()}):
         back = "admin:instances_instance_changelist"

@@ -10,8 +10,8 @@ from django.shortcuts import redirect
 from django.template.response import TemplateResponse
 from django.utils.translation import gettext_lazy as _
 
-from instances.mobile import (
-    METHODS,
+from instances.models import Instance
+from instances.services import (
     Wizard,
     mobile_availability,
     mobile_captcha,
@@ -20,9 +20,10 @@ from instances.mobile import (
     mobile_request_code,
     mobile_request_unbanning,
 )
-from instances.models import Instance
-from instances.views.common import instance_for, page_context, show
+from instances.shortcuts import scoped_instance
+from instances.views.common import page_context, show
 from partners.roles import Capability
+from zapi.clients.instance import REGISTRATION_METHODS
 
 METHOD_LABELS = {"sms": _("SMS"), "voice": _("Voice call"), "wa_old": _("Pop-up in the app")}
 
@@ -32,7 +33,7 @@ def _key(instance: Instance) -> str:
 
 
 def page(request: HttpRequest, object_id: int, model_admin: Any) -> HttpResponse:
-    instance = instance_for(request, object_id, Capability.OPERATE)
+    instance = scoped_instance(request, object_id, Capability.OPERATE)
     wizard = Wizard.load(request.session.get(_key(instance)))
     if request.method == "POST":
         wizard = _step(request, instance, wizard)
@@ -48,7 +49,7 @@ def page(request: HttpRequest, object_id: int, model_admin: Any) -> HttpResponse
             "wait": wizard.waits.get(m, 0),
             "disabled": m == "wa_old" and not wizard.wa_old_eligible,
         }
-        for m in METHODS
+        for m in REGISTRATION_METHODS
     ]
     context.update(wizard=wizard, methods=methods, retry_after=wizard.retry_after())
     return TemplateResponse(request, "instances/mobile.html", context)

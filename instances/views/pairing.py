@@ -16,13 +16,22 @@ from django.shortcuts import redirect
 from django.template.response import TemplateResponse
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_POST
+from django_htmx.http import reswap, retarget
 
+from core.htmx import HtmxHttpRequest
 from instances.forms import PhoneCodeForm
-from instances.health import instance_probe
 from instances.models import Instance
-from instances.pairing import instance_pairable, pairing_phone_code, pairing_qr
-from instances.remote_queue import zapi_queue_clear, zapi_queue_count, zapi_queue_page
-from instances.views.common import instance_for, page_context, show
+from instances.services import (
+    instance_pairable,
+    instance_probe,
+    pairing_phone_code,
+    pairing_qr,
+    zapi_queue_clear,
+    zapi_queue_count,
+    zapi_queue_page,
+)
+from instances.shortcuts import scoped_instance
+from instances.views.common import page_context, show
 from partners.roles import Capability
 from zapi.errors import ZapiError
 
@@ -39,7 +48,7 @@ def _queue_decided(request: HttpRequest, instance: Instance) -> bool:
 
 
 def page(request: HttpRequest, object_id: int, model_admin: Any) -> HttpResponse:
-    instance = instance_for(request, object_id, Capability.OPERATE)
+    instance = scoped_instance(request, object_id, Capability.OPERATE)
     context = page_context(request, model_admin, instance, title=_("Pairing"), tab="pairing")
     context.update(_timing())
     if not instance_pairable(instance=instance):
@@ -66,7 +75,7 @@ def _timing() -> dict[str, Any]:
 
 @require_POST
 def queue_decision(request: HttpRequest, object_id: int, model_admin: Any) -> HttpResponse:
-    instance = instance_for(request, object_id, Capability.OPERATE)
+    instance = scoped_instance(request, object_id, Capability.OPERATE)
     if request.POST.get("choice") == "delete":
         outcome = zapi_queue_clear(instance=instance)
         show(request, outcome)
@@ -81,15 +90,13 @@ def _connected(request: HttpRequest, instance: Instance) -> HttpResponse:
         request, "instances/_pairing_connected.html", {"instance": instance}
     )
     # Replace the whole pairing panel, whichever element asked.
-    response["HX-Retarget"] = "#pairing-panel"
-    response["HX-Reswap"] = "outerHTML"
-    return response
+    return reswap(retarget(response, "#pairing-panel"), "outerHTML")
 
 
 def qr(request: HttpRequest, object_id: int, model_admin: Any) -> HttpResponse:
     """One QR refresh: ``n`` counts the QR codes shown; past the maximum, stop and offer a
     button instead of calling Z-API again (spec 002 "stop the flow after 3 calls")."""
-    instance = instance_for(request, object_id, Capability.OPERATE)
+    instance = scoped_instance(request, object_id, Capability.OPERATE)
     if not instance_pairable(instance=instance):
         return _connected(request, instance)
     try:
@@ -112,21 +119,21 @@ def qr(request: HttpRequest, object_id: int, model_admin: Any) -> HttpResponse:
 
 def state(request: HttpRequest, object_id: int, model_admin: Any) -> HttpResponse:
     """Polled by the pairing page: 204 (nothing to swap) until our row says connected."""
-    instance = instance_for(request, object_id, Capability.OPERATE)
+    instance = scoped_instance(request, object_id, Capability.OPERATE)
     if instance_pairable(instance=instance):
         return HttpResponse(status=204)
     return _connected(request, instance)
 
 
 @require_POST
-def phone_code(request: HttpRequest, object_id: int, model_admin: Any) -> HttpResponse:
-    instance = instance_for(request, object_id, Capability.OPERATE)
+def phone_code(request: HtmxHttpRequest, object_id: int, model_admin: Any) -> HttpResponse:
+    instance = scoped_instance(request, object_id, Capability.OPERATE)
     form = PhoneCodeForm(request.POST)
     outcome = None
     if form.is_valid():
         outcome = pairing_phone_code(instance=instance, phone=form.cleaned_data["phone"])
     context = {"instance": instance, "phone_form": form, "outcome": outcome}
-    if not request.headers.get("HX-Request"):
+    if not request.htmx:
         if outcome is not None:
             show(request, outcome)
         return redirect("admin:instances_instance_pairing", object_id)

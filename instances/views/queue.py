@@ -7,7 +7,6 @@ from typing import Any
 from urllib.parse import urlencode
 
 from django.conf import settings
-from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect
 from django.template.response import TemplateResponse
@@ -16,27 +15,18 @@ from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_POST
 
 from instances.models import Instance
-from instances.remote_queue import (
+from instances.services import (
     zapi_queue_after,
     zapi_queue_clear,
     zapi_queue_count,
     zapi_queue_delete,
     zapi_queue_page,
 )
-from instances.views.common import instance_for, may, page_context, show
-from partners.roles import Capability
+from instances.shortcuts import scoped_instance
+from instances.views.common import page_context, show
+from partners.roles import QUEUE_FIXERS
 
 PAGE_SIZES = (10, 20, 50, 100)
-
-
-def _support_instance(request: HttpRequest, object_id: int) -> Instance:
-    """Support staff inspect and clean queues; operators may too."""
-    instance = instance_for(request, object_id)
-    if not (
-        may(request, instance, Capability.SUPPORT) or may(request, instance, Capability.OPERATE)
-    ):
-        raise PermissionDenied
-    return instance
 
 
 def _paging(request: HttpRequest) -> dict[str, Any]:
@@ -89,7 +79,7 @@ def _listing_context(instance: Instance, paging: dict[str, Any]) -> dict[str, An
 
 
 def page(request: HttpRequest, object_id: int, model_admin: Any) -> HttpResponse:
-    instance = _support_instance(request, object_id)
+    instance = scoped_instance(request, object_id, QUEUE_FIXERS)
     context = page_context(request, model_admin, instance, title=_("Z-API queue"), tab="queue")
     context.update(_listing_context(instance, _paging(request)))
     return TemplateResponse(request, "instances/queue.html", context)
@@ -97,7 +87,7 @@ def page(request: HttpRequest, object_id: int, model_admin: Any) -> HttpResponse
 
 def rows(request: HttpRequest, object_id: int, model_admin: Any) -> HttpResponse:
     """The live part of the page, polled by htmx."""
-    instance = _support_instance(request, object_id)
+    instance = scoped_instance(request, object_id, QUEUE_FIXERS)
     context = _listing_context(instance, _paging(request))
     return TemplateResponse(request, "instances/_queue_rows.html", context)
 
@@ -109,7 +99,7 @@ def _back(instance: Instance, request: HttpRequest) -> HttpResponse:
 
 @require_POST
 def delete_one(request: HttpRequest, object_id: int, model_admin: Any) -> HttpResponse:
-    instance = _support_instance(request, object_id)
+    instance = scoped_instance(request, object_id, QUEUE_FIXERS)
     zaap_id = request.POST.get("zaap_id", "").strip()
     if zaap_id:
         show(request, zapi_queue_delete(instance=instance, zaap_id=zaap_id))
@@ -117,7 +107,7 @@ def delete_one(request: HttpRequest, object_id: int, model_admin: Any) -> HttpRe
 
 
 def clear(request: HttpRequest, object_id: int, model_admin: Any) -> HttpResponse:
-    instance = _support_instance(request, object_id)
+    instance = scoped_instance(request, object_id, QUEUE_FIXERS)
     if request.method == "POST" and request.POST.get("confirm") == "yes":
         show(request, zapi_queue_clear(instance=instance))
         return _back(instance, request)

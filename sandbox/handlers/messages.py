@@ -7,6 +7,7 @@ from typing import Any
 from sandbox import sending
 from sandbox.api import INVALID_REQUEST, Answer, ApiError, Call
 from sandbox.handlers import handles
+from zapi.clients.instance import QUEUE_CURSOR_MAX_PAGE_SIZE
 
 # The fields each send needs besides ``phone`` (the request bodies of the spec).
 SEND_FIELDS: dict[str, tuple[str, ...]] = {
@@ -115,7 +116,7 @@ def queue_cursor(call: Call) -> Answer:
         messages, cursor = sending.queue_cursor_page(
             instance=call.inst,
             paging_state=state or None,
-            page_size=min(size, sending.CURSOR_MAX_PAGE_SIZE),
+            page_size=min(size, QUEUE_CURSOR_MAX_PAGE_SIZE),
         )
     except ValueError:
         raise ApiError(400, INVALID_REQUEST, field="pagingState") from None

@@ -23,8 +23,8 @@ from sandbox.api import INVALID_REQUEST, Answer, ApiError, Call
 from sandbox.handlers import handles
 from sandbox.models import SandboxInstance
 from sandbox.qr import qr_png_base64
+from zapi.clients.instance import REGISTRATION_METHODS
 
-METHODS = ("sms", "voice", "wa_old")
 DEMO_PIN = "123456"
 
 
@@ -91,7 +91,7 @@ def request_code(call: Call) -> Answer:
     instance = call.inst
     number = _number(call)
     method = call.data().get("method")
-    if method not in METHODS:
+    if method not in REGISTRATION_METHODS:
         raise ApiError(400, INVALID_REQUEST, field="method")
     state = _state(instance)
     if not state.get("checked") or state.get("number") != number:

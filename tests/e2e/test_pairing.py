@@ -102,8 +102,8 @@ def test_operator_finds_an_instance_in_the_fleet_list_and_opens_its_pairing(
 
     from django.utils import timezone
 
-    from instances.connection import instance_connection_apply
     from instances.models import HealthProbe
+    from instances.services import instance_connection_apply
     from tests.factories import InstanceFactory
 
     now = timezone.now()

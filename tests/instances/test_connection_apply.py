@@ -8,9 +8,8 @@ import pytest
 from django.core import mail
 from django.utils import timezone
 
-from instances.connection import instance_connection_apply
 from instances.models import ConnectionState, HealthProbe, InstanceNotice, NoticeKind
-from instances.notify import instance_disconnected_email_send
+from instances.services import instance_connection_apply, instance_disconnected_email_send
 from partners.roles import Role
 from tests.factories import InstanceFactory, MembershipFactory
 
@@ -110,7 +109,7 @@ def test_disconnect_email_goes_to_the_partners_operators_only(partner):
 
 
 def test_webhooks_bump_the_last_event_never_backwards(instance):
-    from instances.connection import instance_event_seen
+    from instances.services import instance_event_seen
 
     now = timezone.now()
     apply(instance, True, now)

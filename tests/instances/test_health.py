@@ -9,9 +9,10 @@ import httpx
 import pytest
 from django.utils import timezone
 
-from instances.health import instance_probe, probe_offsets, uptime_by_instance
 from instances.models import ConnectionState, HealthProbe
-from instances.tasks import instance_probe_fleet
+from instances.selectors import uptime_by_instance
+from instances.services import instance_probe, probe_offsets
+from instances.tasks import fleet_probe_task
 from tests.factories import InstanceFactory
 
 pytestmark = pytest.mark.django_db
@@ -60,7 +61,7 @@ def test_fleet_task_schedules_one_probe_per_instance_with_countdowns(partner, mo
         tasks.instance_probe_task, "apply_async", lambda args, **kw: sent.append((args, kw))
     )
     InstanceFactory.create_batch(4, partner=partner)
-    assert instance_probe_fleet.run() == 4
+    assert fleet_probe_task.run() == 4
     assert [kw["countdown"] for _a, kw in sent] == [0, 75, 150, 225]
     assert all(kw["expires"] == 300 for _a, kw in sent)
 
@@ -83,7 +84,7 @@ def test_beat_schedules_the_fleet_probe():
     from config.celery import beat_schedule
 
     entry = beat_schedule()["instances-probe-fleet"]
-    assert entry["task"] == "instances.tasks.instance_probe_fleet"
+    assert entry["task"] == "instances.tasks.fleet_probe_task"
     assert entry["schedule"] == 300.0
 
 

@@ -8,7 +8,7 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
-from instances.connection import instance_connection_apply
+from instances.services import instance_connection_apply
 from tests.instances.fakes import queue_message
 
 pytestmark = pytest.mark.django_db

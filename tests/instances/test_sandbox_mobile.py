@@ -6,7 +6,7 @@ from __future__ import annotations
 import httpx
 import pytest
 
-from instances.mobile import (
+from instances.services import (
     mobile_availability,
     mobile_captcha,
     mobile_confirm_code,

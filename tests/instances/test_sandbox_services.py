@@ -4,23 +4,22 @@ from __future__ import annotations
 
 import pytest
 
-from instances.connection import instance_connection_apply
-from instances.health import instance_probe
 from instances.models import ConnectionState, HealthProbe
-from instances.pairing import pairing_phone_code, pairing_qr
-from instances.remote_queue import (
-    zapi_queue_clear,
-    zapi_queue_count,
-    zapi_queue_delete,
-    zapi_queue_page,
-)
 from instances.services import (
+    instance_connection_apply,
     instance_details_refresh,
     instance_disconnect,
+    instance_probe,
     instance_rename,
     instance_restart,
     instance_settings_update,
     instance_webhooks_point_here,
+    pairing_phone_code,
+    pairing_qr,
+    zapi_queue_clear,
+    zapi_queue_count,
+    zapi_queue_delete,
+    zapi_queue_page,
 )
 from instances.zapi import instance_client
 from tests.instances.conftest import make_pair

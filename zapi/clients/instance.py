@@ -30,6 +30,12 @@ from zapi.models import (
     ValueResult,
 )
 
+# Ways to receive the code of a mobile registration (spec 000).
+RegistrationMethod = Literal["sms", "voice", "wa_old"]
+REGISTRATION_METHODS: tuple[RegistrationMethod, ...] = ("sms", "voice", "wa_old")
+# POST /queue (by cursor) takes at most this many a page.
+QUEUE_CURSOR_MAX_PAGE_SIZE = 30
+
 
 class InstanceClient(
     SendsMixin, ContactsMixin, ChatsMixin, TagsMixin, CatalogMixin, CompanyProfileMixin
@@ -155,7 +161,7 @@ class InstanceClient(
     ) -> QueueCursorPage:
         """One page of the queue by cursor: pass the ``pagingState`` of the previous page.
         Z-API takes at most 30 a page."""
-        body: dict[str, Any] = {"pageSize": min(page_size, 30)}
+        body: dict[str, Any] = {"pageSize": min(page_size, QUEUE_CURSOR_MAX_PAGE_SIZE)}
         if paging_state:
             body["pagingState"] = paging_state
         return self._model(QueueCursorPage, "queue_page", json=body)
@@ -180,7 +186,7 @@ class InstanceClient(
         return self._model(RegistrationAvailability, "mobile_registration_available", json=body)
 
     def mobile_request_registration_code(
-        self, ddi: str, phone: str, method: Literal["sms", "voice", "wa_old"]
+        self, ddi: str, phone: str, method: RegistrationMethod
     ) -> RegistrationCodeResponse:
         body = {"ddi": ddi, "phone": phone, "method": method}
         return self._model(RegistrationCodeResponse, "mobile_request_registration_code", json=body)

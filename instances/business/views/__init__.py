@@ -2,13 +2,11 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
-from typing import Any
-
+from core.admin import Route
 from instances.business.views import catalog, company, labels
 
 # (route under /<pk>/, view, url name suffix), joined to ``instances.views.ROUTES``.
-ROUTES: list[tuple[str, Callable[..., Any], str]] = [
+ROUTES: list[Route] = [
     ("labels/", labels.page, "labels"),
     ("labels/sync/", labels.sync, "labels_sync"),
     ("labels/create/", labels.create, "labels_create"),

@@ -15,14 +15,15 @@ from django.views.decorators.http import require_POST
 
 from instances.business.selectors import BusinessStatus, business_status
 from instances.models import Instance
-from instances.views.common import instance_for, may, page_context
+from instances.shortcuts import instance_may, scoped_instance
+from instances.views.common import page_context
 from partners.roles import Capability
 
 
 def business_instance(
     request: HttpRequest, object_id: int, capability: Capability = Capability.VIEW
 ) -> tuple[Instance, BusinessStatus]:
-    instance = instance_for(request, object_id, capability)
+    instance = scoped_instance(request, object_id, capability)
     return instance, business_status(instance)
 
 
@@ -49,7 +50,7 @@ def business_context(
     tab: str,
 ) -> dict[str, Any]:
     context = page_context(request, model_admin, instance, title=title, tab=tab)
-    context.update(status=status, can_operate=may(request, instance, Capability.OPERATE))
+    context.update(status=status, can_operate=instance_may(request, instance, Capability.OPERATE))
     return context
 
 

@@ -19,10 +19,9 @@ from django.utils.translation import gettext as _
 from instances.models import Instance
 from instances.outcome import Outcome, zapi_outcome
 from instances.zapi import instance_client
+from zapi.clients.instance import REGISTRATION_METHODS, RegistrationMethod
 
 Step = Literal["start", "method", "captcha", "code", "pin", "banned", "done"]
-Method = Literal["sms", "voice", "wa_old"]
-METHODS: tuple[Method, ...] = ("sms", "voice", "wa_old")
 
 
 @dataclass
@@ -98,10 +97,10 @@ def _waits(answer: dict[str, Any]) -> dict[str, int]:
 
 
 def mobile_request_code(
-    *, instance: Instance, wizard: Wizard, method: Method, now: float | None = None
+    *, instance: Instance, wizard: Wizard, method: RegistrationMethod, now: float | None = None
 ) -> Outcome[Any]:
     now = now or time.time()
-    if method not in METHODS:
+    if method not in REGISTRATION_METHODS:
         return Outcome(ok=False, action=_("Request code"), text=_("Unknown method."))
     if wizard.retry_after(now):
         return Outcome(

@@ -24,6 +24,8 @@ from instances.models import (
     NoticeKind,
     ProbeSource,
 )
+from instances.services.notices import instance_notice_create, instance_notices_dismiss
+from instances.tasks import instance_disconnected_email_task
 
 NEVER_PAIRED = ConnectionState.NEVER_PAIRED
 
@@ -108,9 +110,11 @@ def instance_connection_apply(
         if was_connected and not connected:
             _notify_disconnected(instance_id=instance_id, at=at, source=source, error=error)
         elif connected:
-            InstanceNotice.objects.filter(
-                instance_id=instance_id, kind=NoticeKind.DISCONNECTED, dismissed_at__isnull=True
-            ).update(dismissed_at=timezone.now())
+            instance_notices_dismiss(
+                notices=InstanceNotice.objects.filter(
+                    instance_id=instance_id, kind=NoticeKind.DISCONNECTED
+                )
+            )
     return True
 
 
@@ -122,8 +126,6 @@ def instance_event_seen(*, instance_id: int, at: datetime) -> None:
 
 
 def _notify_disconnected(*, instance_id: int, at: datetime, source: str, error: str) -> None:
-    from instances.tasks import instance_disconnected_email
-
     name = Instance.objects.filter(pk=instance_id).values_list("name", flat=True).first()
     if source == ProbeSource.PROBE:
         text = _("%(name)s is disconnected (found by a status probe at %(at)s).")
@@ -132,7 +134,7 @@ def _notify_disconnected(*, instance_id: int, at: datetime, source: str, error: 
     text = text % {"name": name, "at": timezone.localtime(at).strftime("%Y-%m-%d %H:%M:%S")}
     if error:
         text = f"{text} {error}"
-    InstanceNotice.objects.create(
-        instance_id=instance_id, kind=NoticeKind.DISCONNECTED, text=text[:255]
+    notice = instance_notice_create(
+        instance_id=instance_id, kind=NoticeKind.DISCONNECTED, text=text
     )
-    transaction.on_commit(lambda: instance_disconnected_email.delay(instance_id, text[:255]))
+    transaction.on_commit(lambda: instance_disconnected_email_task.delay(instance_id, notice.text))

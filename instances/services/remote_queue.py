@@ -16,6 +16,7 @@ from django.utils.translation import gettext as _
 from instances.models import Instance
 from instances.outcome import Outcome, zapi_outcome
 from instances.zapi import instance_client
+from zapi.clients.instance import QUEUE_CURSOR_MAX_PAGE_SIZE
 from zapi.models import QueueMessage
 
 
@@ -40,12 +41,9 @@ def zapi_queue_page(*, instance: Instance, page: int, page_size: int) -> Outcome
     return Outcome(ok=True, action=outcome.action, text="", value=view)
 
 
-CURSOR_MAX_PAGE_SIZE = 30  # POST /queue takes at most 30 a page
-
-
 def zapi_queue_after(*, instance: Instance, cursor: str, page_size: int) -> Outcome[QueueView]:
     """The page after ``cursor`` (Z-API's ``pagingState``; empty for the first page)."""
-    page_size = min(max(page_size, 1), CURSOR_MAX_PAGE_SIZE)
+    page_size = min(max(page_size, 1), QUEUE_CURSOR_MAX_PAGE_SIZE)
     outcome = zapi_outcome(
         _("Queue"),
         lambda: instance_client(instance).queue_page(

@@ -1,14 +1,46 @@
-"""Telling people about an instance: emails to the partner's operators."""
+"""Telling people about an instance: the dashboard's notices and the operators' emails.
+
+Every notice is written here (``instance_notice_create``, ``instance_notices_dismiss``), so
+the rules (length, who sees it) live in one place.
+"""
 
 from __future__ import annotations
+
+from typing import Any
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.core.mail import send_mail
+from django.db.models import QuerySet
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from instances.models import Instance
+from instances.models import Instance, InstanceNotice, NoticeKind
 from partners.roles import CAPABILITIES, Capability
+
+NOTICE_TEXT_MAX = 255
+
+
+def instance_notice_create(*, instance_id: int, kind: NoticeKind, text: str) -> InstanceNotice:
+    return InstanceNotice.objects.create(
+        instance_id=instance_id, kind=kind, text=text[:NOTICE_TEXT_MAX]
+    )
+
+
+def instance_notices_dismiss(*, notices: QuerySet[InstanceNotice]) -> int:
+    """Dismiss the open ones among ``notices``; how many were open."""
+    return notices.filter(dismissed_at__isnull=True).update(dismissed_at=timezone.now())
+
+
+def instance_action_failed_notice(*, instance: Instance, outcome: Any) -> None:
+    """A background action that failed becomes a notice on the fleet list, so the operator
+    still sees what Z-API answered."""
+    if not outcome.ok:
+        instance_notice_create(
+            instance_id=instance.pk,
+            kind=NoticeKind.ACTION_FAILED,
+            text=f"{instance.name}: {outcome}",
+        )
 
 
 def instance_operator_emails(*, instance: Instance) -> list[str]:

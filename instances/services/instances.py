@@ -9,9 +9,9 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from instances.connection import instance_connection_apply
 from instances.models import Instance, ProbeSource
 from instances.outcome import Outcome, zapi_outcome
+from instances.services.connection import instance_connection_apply
 from instances.zapi import instance_client
 from partners.models import Partner
 from zapi.times import epoch_time

@@ -1,22 +1,18 @@
-"""Health: ``/status`` probes of every instance (spec 001 l.837), spread over the interval,
-kept as ``HealthProbe`` history and drawn as 24-hour uptime strips."""
+"""Health probes: ``/status`` of every instance (spec 001 l.837), spread over the interval
+and kept as ``HealthProbe`` history (read back by ``instances.selectors.uptime_by_instance``)."""
 
 from __future__ import annotations
 
 import time
 from collections.abc import Iterable
-from dataclasses import dataclass
-from datetime import datetime, timedelta
 
 from django.conf import settings
-from django.db.models import Count, Q
-from django.db.models.functions import TruncHour
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from instances.connection import instance_connection_apply
 from instances.models import HealthProbe, Instance, ProbeSource
 from instances.outcome import Outcome, zapi_error_text
+from instances.services.connection import instance_connection_apply
 from instances.zapi import instance_client
 from zapi.errors import AuthError, TransportError, ZapiError
 from zapi.models import Status
@@ -81,37 +77,3 @@ def probe_offsets(instance_ids: list[int], interval: float) -> Iterable[tuple[in
 
 def probe_interval() -> float:
     return float(settings.HEALTH_PROBE_INTERVAL_SECONDS)
-
-
-@dataclass(frozen=True)
-class UptimeHour:
-    start: datetime
-    total: int
-    up: int
-
-    @property
-    def ratio(self) -> float | None:
-        return self.up / self.total if self.total else None
-
-
-def uptime_by_instance(
-    *, instance_ids: list[int], now: datetime | None = None, hours: int = 24
-) -> dict[int, list[UptimeHour]]:
-    """Hour buckets of probe results for many instances in ONE query (the fleet list)."""
-    now = now or timezone.now()
-    end = now.replace(minute=0, second=0, microsecond=0) + timedelta(hours=1)
-    start = end - timedelta(hours=hours)
-    rows = (
-        HealthProbe.objects.filter(instance_id__in=instance_ids, at__gte=start, at__lt=end)
-        .annotate(hour=TruncHour("at"))
-        .values("instance_id", "hour")
-        .annotate(total=Count("pk"), up=Count("pk", filter=Q(connected=True)))
-    )
-    found: dict[tuple[int, datetime], tuple[int, int]] = {
-        (row["instance_id"], row["hour"]): (row["total"], row["up"]) for row in rows
-    }
-    starts = [start + timedelta(hours=n) for n in range(hours)]  # once, not once per row
-    return {
-        instance_id: [UptimeHour(hour, *found.get((instance_id, hour), (0, 0))) for hour in starts]
-        for instance_id in instance_ids
-    }
