@@ -10,4 +10,9 @@ SCHEDULE = {
         "task": "instances.tasks.fleet_probe_task",
         "schedule": float(settings.HEALTH_PROBE_INTERVAL_SECONDS),
     },
+    # Re-read the labels of the WhatsApp Business numbers (Z-API is the truth).
+    "instances-business-labels-sync": {
+        "task": "instances.business.tasks.fleet_labels_sync_task",
+        "schedule": float(settings.BUSINESS_LABELS_SYNC_SECONDS),
+    },
 }

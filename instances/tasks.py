@@ -86,3 +86,11 @@ def instance_webhooks_point_task(
     logger.info("webhooks of instance %s: %s", instance_id, outcome.text)
     instance_action_failed_notice(instance=instance, outcome=outcome)
     return str(outcome)
+
+
+# The WhatsApp Business tasks live beside their services; importing registers them.
+from instances.business.tasks import (  # noqa: E402, F401
+    business_copy_task,
+    business_labels_sync_task,
+    fleet_labels_sync_task,
+)

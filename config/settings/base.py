@@ -205,6 +205,13 @@ MESSAGING_LEASE_SECONDS = env.float("MESSAGING_LEASE_SECONDS", default=90.0)
 MESSAGING_RECONCILE_AFTER_SECONDS = env.float("MESSAGING_RECONCILE_AFTER_SECONDS", default=60.0)
 MESSAGING_MAX_SERVER_ERRORS = env.int("MESSAGING_MAX_SERVER_ERRORS", default=5)
 
+# --- instances: copying WhatsApp Business labels/catalog/profile to other numbers -------------
+# Seconds between two target numbers of a copy (instances/business/copy.py): a fleet of
+# numbers all changing their profile in the same second looks like one bot.
+BUSINESS_COPY_PACE_SECONDS = env.float("BUSINESS_COPY_PACE_SECONDS", default=3.0)
+# How often the labels of business numbers are re-read from Z-API (beat).
+BUSINESS_LABELS_SYNC_SECONDS = env.float("BUSINESS_LABELS_SYNC_SECONDS", default=1800.0)
+
 # --- instances: pairing, health probes, queue page -------------------------------------------
 # Spec 002: WhatsApp invalidates the QR every 20 s; refresh every 10-20 s, stop after 3.
 PAIRING_QR_REFRESH_SECONDS = env.float("PAIRING_QR_REFRESH_SECONDS", default=15.0)

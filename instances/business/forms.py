@@ -283,3 +283,21 @@ class CompanyProfileForm(forms.Form):
             initial[f"{day['dayOfWeek']}_open"] = day.get("openTime")
             initial[f"{day['dayOfWeek']}_close"] = day.get("closeTime")
         return initial
+
+
+class BusinessCopyForm(forms.Form):
+    parts = forms.MultipleChoiceField(
+        label=_("Copy"), widget=forms.CheckboxSelectMultiple, choices=()
+    )
+    targets: forms.ModelMultipleChoiceField[Any] = forms.ModelMultipleChoiceField(
+        label=_("To these numbers"), widget=forms.CheckboxSelectMultiple, queryset=None
+    )
+
+    def __init__(self, *args: Any, source: Any, **kwargs: Any) -> None:
+        from instances.business.models import CopyPart
+        from instances.models import Instance
+
+        super().__init__(*args, **kwargs)
+        cast(forms.ChoiceField, self.fields["parts"]).choices = CopyPart.choices
+        others = Instance.objects.filter(partner_id=source.partner_id).exclude(pk=source.pk)
+        cast(forms.ModelMultipleChoiceField, self.fields["targets"]).queryset = others

@@ -139,3 +139,52 @@ def test_company_profile_page_search_a_category_save_and_see_the_checklist(
     # photo is the one item left: it comes from the phone (Settings, then a refresh)
     assert page.locator(".checklist li[data-done='0']").count() == 1
     screenshot(page, "business-company")
+
+
+def test_copy_profile_and_labels_to_three_numbers_with_live_progress(
+    page, live_url, partner, operator, celery_workers, monkeypatch
+):
+    from instances.business.labels import label_create
+    from instances.business.profile import CompanyProfile, company_profile_save
+    from sandbox.services import instance_tune
+
+    monkeypatch.setenv("BUSINESS_COPY_PACE_SECONDS", "0.5")
+    celery_workers.start(1)
+    source, _ = make_pair(partner, connected=True)
+    source.name = "Main shop"
+    source.save()
+    label_create(instance=source, name="New lead", color=2)
+    label_create(instance=source, name="Paid", color=5)
+    company_profile_save(instance=source, profile=CompanyProfile(
+        description="Coffee and cake", email="hi@example.com", address="", websites=[],
+        hours={}, categories=[{"id": "restaurant", "displayName": "Restaurant"}]))  # fmt: skip
+    targets = []
+    for n in range(4):
+        ours, box = make_pair(partner, connected=True)
+        ours.name = f"Branch {n + 1}"
+        ours.save()
+        targets.append((ours, box))
+    instance_tune(instance=targets[3][1], faults={"error_share": 1.0})
+    plain, _ = make_pair(partner, connected=True)
+    plain.name = "Personal phone"
+    plain.settings_snapshot = {"device": {"isBusiness": False}}
+    plain.save()
+
+    login(page, live_url, operator)
+    page.goto(f"{live_url}/instances/instance/{source.pk}/labels/")
+    page.click("a:has-text('Copy to other numbers')")
+    assert page.is_checked("input[name=parts][value=labels]")
+    page.check("input[name=parts][value=profile]")
+    assert page.is_disabled(f"input[name=targets][value='{plain.pk}']")
+    for ours, _box in targets:
+        page.check(f"input[name=targets][value='{ours.pk}']")
+    page.click("button:has-text('Start the copy')")
+    page.wait_for_selector("#copy-progress[data-state=done]", timeout=90_000)
+    assert page.locator(".copy-report tr[data-ok='1']").count() == 3
+    assert page.locator(".copy-report tr[data-ok='0']").count() == 1
+    assert "500" in page.inner_text(f".copy-report tr[data-target='{targets[3][0].pk}']")
+    for _ours, box in targets[:3]:
+        assert sorted(SandboxTag.objects.filter(instance=box).values_list("name", flat=True)) == [
+            "New lead", "Paid"
+        ]  # fmt: skip
+    screenshot(page, "business-copy")

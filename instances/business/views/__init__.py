@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from core.admin import Route
-from instances.business.views import catalog, company, labels
+from instances.business.views import catalog, company, copy, labels
 
 # (route under /<pk>/, view, url name suffix), joined to ``instances.views.ROUTES``.
 ROUTES: list[Route] = [
@@ -24,4 +24,6 @@ ROUTES: list[Route] = [
     ("catalog/collection/products/", catalog.collection_products, "catalog_collection_products"),
     ("company/", company.page, "company"),
     ("company/categories/", company.categories, "company_categories"),
+    ("business/copy/", copy.page, "business_copy"),
+    ("business/copy/progress/", copy.progress, "business_copy_progress"),
 ]

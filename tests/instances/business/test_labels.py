@@ -235,3 +235,14 @@ def test_conversation_page_shows_the_chat_labels(paired, operator_client):
     assert 'id="chat-labels"' in html
     assert "Waiting" in html and "Remove Waiting" in html
     assert '<option value="' in html and "Other" in html
+
+
+def test_the_sync_task_reads_labels_of_a_number(paired):
+    from instances.business.tasks import business_labels_sync_task
+
+    ours, box = paired
+    SandboxTag.objects.create(instance=box, name="From the phone", color=4)
+    result = business_labels_sync_task.run(ours.pk)
+    assert "1 label read" in result
+    assert Label.objects.get(instance=ours).name == "From the phone"
+    assert business_labels_sync_task.run(10**9) == "gone"
