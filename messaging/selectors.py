@@ -38,12 +38,18 @@ def conversation_messages(*, user: Any, instance: Instance, chat_id: str) -> Que
     )
 
 
-def chats_recent(*, user: Any, instance: Instance, limit: int = 30) -> list[dict[str, Any]]:
-    """The instance's chats with their last activity, newest first."""
+def chats_recent(
+    *, user: Any, instance: Instance, label_id: int | None = None, limit: int = 30
+) -> list[dict[str, Any]]:
+    """The instance's chats with their last activity, newest first; only those carrying
+    the WhatsApp Business label ``label_id`` when given."""
+    from instances.business.selectors import label_chat_ids
+
+    messages = Message.objects.for_user(user).filter(instance=instance)
+    if label_id is not None:
+        messages = messages.filter(chat_id__in=label_chat_ids(label_ids=[label_id]))
     return list(
-        Message.objects.for_user(user)
-        .filter(instance=instance)
-        .values("chat_id")
+        messages.values("chat_id")
         .annotate(last=Max("created_at"), count=Count("pk"))
         .order_by("-last")[:limit]
     )

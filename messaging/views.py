@@ -32,6 +32,7 @@ from django.views.decorators.http import require_POST
 
 from core.admin import Route
 from core.htmx import HtmxHttpRequest
+from instances.business.selectors import labels_of_instance
 from instances.models import Instance
 from instances.shortcuts import instance_may, scoped_instance
 from messaging.dispatcher import instance_ready
@@ -74,6 +75,10 @@ def compose(
     form = ComposeForm(
         request.POST or None, request.FILES or None, initial=initial, instance=instance
     )
+    # Recent chats filtered by a WhatsApp Business label of this number (?label=<pk>).
+    labels = list(labels_of_instance(instance=instance))
+    wanted = request.GET.get("label", "")
+    label_id = next((lb.pk for lb in labels if str(lb.pk) == wanted), None)
     if request.method == "POST" and form.is_valid():
         try:
             message = message_enqueue(
@@ -97,7 +102,9 @@ def compose(
         form=form,
         chat_id=chat_id,
         kind_fields_json=KIND_FIELDS_JSON,
-        chats=chats_recent(user=request.user, instance=instance),
+        chats=chats_recent(user=request.user, instance=instance, label_id=label_id),
+        labels=labels,
+        label_id=label_id,
         ready=instance_ready(instance, pacer_get(instance_id=instance.pk)),
     )
     return TemplateResponse(request, "messaging/compose.html", context)

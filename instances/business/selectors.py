@@ -57,6 +57,10 @@ def labels_with_counts(*, instance: Instance) -> QuerySet[Label]:
     return Label.objects.filter(instance=instance).annotate(chat_count=Count("chats"))
 
 
+def labels_of_instance(*, instance: Instance) -> QuerySet[Label]:
+    return Label.objects.filter(instance=instance)
+
+
 def label_colors(*, instance: Instance) -> dict[str, str]:
     account = BusinessAccount.objects.filter(instance=instance).first()
     return dict(account.label_colors) if account else {}

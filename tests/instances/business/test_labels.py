@@ -16,7 +16,7 @@ from instances.business.labels import (
 )
 from instances.business.models import BusinessAccount, ChatLabel, Label
 from instances.business.selectors import contacts_with_label, label_chat_ids, labels_with_counts
-from messaging.models import Contact
+from messaging.models import Contact, Message
 from partners.roles import Role
 from sandbox.models import SandboxChat, SandboxTag
 from tests.factories import InstanceFactory, MembershipFactory
@@ -246,3 +246,20 @@ def test_the_sync_task_reads_labels_of_a_number(paired):
     assert "1 label read" in result
     assert Label.objects.get(instance=ours).name == "From the phone"
     assert business_labels_sync_task.run(10**9) == "gone"
+
+
+def test_compose_filters_recent_chats_by_label(paired, operator_client):
+    from messaging.models import Direction
+
+    ours, _box = paired
+    label = label_create(instance=ours, name="Paid", color=5).value
+    chat_label_set(label=label, chat_id=CUSTOMER, on=True)
+    for chat in (CUSTOMER, "5511977776666"):
+        Message.objects.create(instance=ours, direction=Direction.INBOUND, chat_id=chat, text="hi")
+    url = reverse("admin:messaging_compose", args=[ours.pk])
+    everything = operator_client.get(url).content.decode()
+    assert CUSTOMER in everything and "5511977776666" in everything
+    filtered = operator_client.get(url + f"?label={label.pk}").content.decode()
+    assert CUSTOMER in filtered and "5511977776666" not in filtered
+    # a label of another number is ignored, not an error
+    assert operator_client.get(url + "?label=999999").status_code == 200
