@@ -35,6 +35,31 @@ CONTACTS = (
     ("5521912340003", "Carla Dias"),
 )
 QUEUED_WHILE_AWAY = 5
+# WhatsApp Business on the first connected number: labels on the contacts' chats, products.
+DEMO_LABELS = (("New lead", 1), ("Paid", 5), ("Waiting for payment", 2))
+DEMO_PRODUCTS = (
+    ("MUG-1", "Ceramic mug", "4500", "Hand made, 300 ml"),
+    ("TEE-1", "T-shirt", "7900", "Cotton, sizes S to XL"),
+)
+
+
+def _business_demo(instance: SandboxInstance) -> None:
+    from sandbox.models import SandboxChat, SandboxProduct, SandboxTag
+
+    tags = [SandboxTag.objects.create(instance=instance, name=n, color=c) for n, c in DEMO_LABELS]
+    for n, (phone, who) in enumerate(CONTACTS):
+        SandboxChat.objects.get_or_create(
+            instance=instance,
+            phone=phone,
+            defaults={"name": who, "tags": [str(tags[n % len(tags)].pk)]},
+        )
+    for retailer_id, name, price, description in DEMO_PRODUCTS:
+        SandboxProduct.objects.create(
+            instance=instance,
+            product_id=f"DEMO{retailer_id}",
+            data={"name": name, "price": price, "retailerId": retailer_id,
+                  "description": description},
+        )  # fmt: skip
 
 
 def _sandbox_instance(account: SandboxAccount, name: str, phone: str, kind: str) -> SandboxInstance:
@@ -46,6 +71,8 @@ def _sandbox_instance(account: SandboxAccount, name: str, phone: str, kind: str)
     )
     instance.data["demo"] = True
     instance.save(update_fields=["data"])
+    if name == FLEET[0][0]:
+        _business_demo(instance)
     if kind == "disconnected":
         instance = services.instance_disconnect(instance=instance)
         for n in range(QUEUED_WHILE_AWAY):

@@ -65,6 +65,10 @@ def test_demo_fleet_twice_creates_nothing_new():
     demo_fleet(partner)
     assert SandboxInstance.objects.count() == 4
     assert Instance.objects.count() == 4
+    # WhatsApp Business seed on the first number: labels on the contacts' chats, products.
+    sales = SandboxInstance.objects.get(name="Sales São Paulo")
+    assert sales.tags.count() == 3 and sales.products.count() == 2
+    assert all(chat.tags for chat in sales.chats.all())
 
 
 def test_demo_chatter_writes_only_to_connected_demo_instances(monkeypatch):
