@@ -45,7 +45,7 @@ def uptime_strip(hours: list[UptimeHour]) -> SafeString:
     )
     return format_html(
         '<svg class="uptime" role="img" aria-label="{}" width="{}" height="{}" '
-        'viewBox="0 0 {} {}" xmlns="http://www.w3.org/2000/svg">{}</svg>',
+        'viewBox="0 0 {} {}" preserveAspectRatio="none" xmlns="http://www.w3.org/2000/svg">{}</svg>',
         label,
         width,
         HEIGHT,

@@ -144,7 +144,9 @@ class ComposeForm(forms.Form):
     def clean(self) -> dict[str, Any]:
         data = super().clean() or {}
         kind = data.get("kind")
-        if kind in MEDIA_KINDS and not data.get("url") and not data.get("upload"):
+        # A refused upload already says why (too large...): do not also ask for a file.
+        refused = "upload" in self.errors
+        if kind in MEDIA_KINDS and not data.get("url") and not data.get("upload") and not refused:
             self.add_error("url", _("Give a media URL or upload a file."))
         return data
 

@@ -119,6 +119,7 @@ def process_connected(event: WebhookEvent, parsed: ConnectedCallback) -> str:
         connected=connected,
         at=_at(event, parsed),
         source="webhook",
+        phone=(parsed.phone or "") if connected else "",
     )
     return f"{'connected' if connected else 'disconnected'}{'' if applied else ' (older news)'}"
 

@@ -39,8 +39,11 @@ def instance_connection_apply(
     smartphone_connected: bool | None = None,
     error: str = "",
     latency_ms: int | None = None,
+    phone: str = "",
 ) -> bool:
     """Record an observation and apply it if it is the newest; True when it was applied.
+
+    ``phone``: the connected number, when the observation tells it (a ConnectedCallback).
 
     When a connected instance becomes disconnected, operators are told: a persistent notice
     in the dashboard and an email to the partner's operators (sent after commit).
@@ -87,6 +90,8 @@ def instance_connection_apply(
             changes["smartphone_connected"] = smartphone_connected if connected else None
         if source == ProbeSource.PROBE:
             changes["last_probe_at"] = at
+        if connected and phone.strip():
+            changes["phone"] = phone.strip()[: Instance._meta.get_field("phone").max_length]
         was_connected = row["connection_state"] == ConnectionState.CONNECTED
         if source == ProbeSource.PROBE and not connected and was_connected:
             if row["connection_source"] == ProbeSource.WEBHOOK:

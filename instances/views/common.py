@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.apps import apps
 from django.contrib import messages
 from django.http import HttpRequest
 from django.urls import reverse
@@ -63,7 +64,17 @@ def page_context(
         "subtitle": instance.name,
         "tabs": instance_tabs(instance, tab),
         "media": model_admin.media,
+        "delivery_problem": _sandbox_delivery_problem(instance),
     }
+
+
+def _sandbox_delivery_problem(instance: Instance) -> Any:
+    """When the built-in sandbox plays Z-API, why its webhooks do not reach us (if so)."""
+    if not apps.is_installed("sandbox"):
+        return None
+    from sandbox.selectors import webhook_delivery_problem
+
+    return webhook_delivery_problem(zapi_id=instance.zapi_id)
 
 
 def show(request: HttpRequest, outcome: Outcome[Any]) -> None:

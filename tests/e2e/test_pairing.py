@@ -163,3 +163,19 @@ def test_operator_reads_device_points_webhooks_here_and_probes(page, live_url, o
     page.click("text=Check availability")
     page.wait_for_selector(".mobile-wizard")
     screenshot(page, "instance-mobile")
+
+
+def test_the_qr_countdown_counts_down(page, live_url, operator, partner, settings):
+    settings.PAIRING_QR_REFRESH_SECONDS = 6
+    ours, _box = make_pair(partner, connected=False)
+    login(page, live_url, operator)
+    page.goto(f"{live_url}/instances/instance/{ours.pk}/pairing/")
+    page.wait_for_selector("#qr[data-n='1'] .qr-countdown")
+    first = int(page.inner_text(".qr-countdown"))
+    assert first <= 6
+    page.wait_for_function(
+        f"document.querySelector('.qr-countdown').textContent < {first}", timeout=5_000
+    )
+    later = int(page.inner_text(".qr-countdown"))
+    assert 0 <= later < first
+    screenshot(page, "pairing-countdown")

@@ -115,7 +115,9 @@ def test_an_oversize_upload_is_refused_with_a_clear_error(operator_client, conne
         compose_url(connected), {"chat_id": "5511999990001", "kind": "document", "upload": upload}
     )
     assert response.status_code == 200
-    assert "the largest upload accepted is 10" in response.content.decode()
+    body = response.content.decode()
+    assert "the largest upload accepted is 10" in body
+    assert "Give a media URL or upload a file" not in body  # only the error that applies
     assert not Message.objects.exists()
 
 

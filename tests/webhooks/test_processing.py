@@ -243,3 +243,16 @@ def test_purge_removes_old_processed_events_and_keeps_unprocessed_ones(instance,
 def test_every_event_model_of_the_webhook_kinds_has_a_processor():
     assert set(processors.PROCESSORS) == set(event_models())
     assert {model for kind in WEBHOOK_KINDS for model in kind.events} <= set(processors.PROCESSORS)
+
+
+def test_connected_callback_records_the_paired_phone(instance):
+    assert instance.phone == ""
+    receive_and_process(
+        instance,
+        {"type": "ConnectedCallback", "connected": True, "phone": "5544999999999", "momment": 1},
+    )
+    instance.refresh_from_db()
+    assert (instance.connection_state, instance.phone) == (
+        ConnectionState.CONNECTED,
+        "5544999999999",
+    )

@@ -17,6 +17,7 @@ from typing import Any
 from django.conf import settings
 from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandParser
+from django.test import override_settings
 
 from core.demo import demo_load
 
@@ -31,14 +32,19 @@ class Command(BaseCommand):
 
     def handle(self, *args: Any, **options: Any) -> None:
         host, port = options["host"], options["port"]
-        call_command("migrate", interactive=False, verbosity=0)
-        logins = [] if options["no_demo"] else demo_load()
-
         env = dict(os.environ)
         env.setdefault("DJANGO_SETTINGS_MODULE", os.environ["DJANGO_SETTINGS_MODULE"])
-        # Z-API (the sandbox, by default) must call back the address we really listen on.
+        # Z-API (the sandbox, by default) must call back the address we really listen on:
+        # the web, the worker and beat get it in their environment, and the demo data loaded
+        # here (the sandbox instances' webhook URLs) is written with it too.
         if "PUBLIC_BASE_URL" not in os.environ:
             env["PUBLIC_BASE_URL"] = f"http://{host}:{port}"
+        urls = {"PUBLIC_BASE_URL": env["PUBLIC_BASE_URL"]}
+        if "ZAPI_BASE_URL" not in os.environ:
+            urls["ZAPI_BASE_URL"] = f"{env['PUBLIC_BASE_URL']}/sandbox"
+        call_command("migrate", interactive=False, verbosity=0)
+        with override_settings(**urls):
+            logins = [] if options["no_demo"] else demo_load()
         python = sys.executable
         commands = {
             "web": [python, "manage.py", "runserver", f"{host}:{port}", "--noreload"],

@@ -1,0 +1,61 @@
+"""The embedded defaults share one SQLite file between web, worker and beat: WAL, a busy
+timeout and IMMEDIATE transactions, so a writer waits for another instead of failing with
+"database is locked" (the worker's queue tick did, a minute after ``manage.py up``)."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+import textwrap
+from pathlib import Path
+
+SCRIPT = textwrap.dedent(
+    """
+    import threading, time
+    import django
+    django.setup()
+    from django.db import connection, connections, transaction
+
+    with connection.cursor() as c:
+        print("journal", c.execute("PRAGMA journal_mode").fetchone()[0])
+        print("busy", c.execute("PRAGMA busy_timeout").fetchone()[0])
+        c.execute("CREATE TABLE IF NOT EXISTS t (x integer)")
+    errors = []
+
+    def writer(read_first_wait, hold):
+        try:
+            with transaction.atomic():
+                with connection.cursor() as c:
+                    c.execute("SELECT count(*) FROM t")  # a read, then the write
+                    time.sleep(read_first_wait)
+                    c.execute("INSERT INTO t VALUES (1)")
+                    time.sleep(hold)
+        except Exception as exc:
+            errors.append(repr(exc))
+        finally:
+            connections.close_all()
+
+    threads = [threading.Thread(target=writer, args=(0.0, 0.6)),
+               threading.Thread(target=writer, args=(0.2, 0.0))]
+    for t in threads:
+        t.start()
+        time.sleep(0.05)
+    for t in threads:
+        t.join()
+    print("errors", errors)
+    """
+)
+
+
+def test_two_writers_on_the_embedded_sqlite_wait_for_each_other(tmp_path: Path):
+    env = {k: v for k, v in os.environ.items() if k not in ("DATABASE_URL", "REDIS_URL", "VAR_DIR")}
+    env.update(VAR_DIR=str(tmp_path), DJANGO_SETTINGS_MODULE="config.settings.dev")
+    out = subprocess.run(
+        [sys.executable, "-c", SCRIPT], env=env, capture_output=True, text=True, timeout=120
+    )
+    assert out.returncode == 0, out.stderr
+    lines = dict(line.split(" ", 1) for line in out.stdout.strip().splitlines())
+    assert lines["journal"] == "wal"
+    assert int(lines["busy"]) >= 5000
+    assert lines["errors"] == "[]"
