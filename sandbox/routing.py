@@ -1,5 +1,5 @@
 """The sandbox's URL table, built from ``zapi.endpoints.ENDPOINTS`` so the client and the
-emulator cannot drift apart (DESIGN.md).
+emulator cannot drift apart (docs/architecture.md).
 
 Every route template becomes one ``re_path``; the view gets the ``{method: Endpoint}`` of
 that template, so a known path with the wrong method is a 405 (spec 001 l.527).

@@ -1,4 +1,4 @@
-"""The webhook receiver (DESIGN.md "Inbound"; STYLE.md rule 4).
+"""The webhook receiver (docs/architecture.md, "Inbound").
 
 Check the secret, bound the body, store the raw event, answer at once; Celery processes it.
 Z-API retries nothing it is not told to, so the only answers that may drop an event are the

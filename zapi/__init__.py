@@ -1,5 +1,5 @@
 """Plain-Python Z-API client: endpoints as data, typed clients, one error tree, webhook
-events. No Django here (DESIGN.md: ``zapi`` knows nothing of Django)."""
+events. No Django here: ``zapi`` knows nothing of Django (docs/architecture.md)."""
 
 from zapi.clients import InstanceClient, NumberRegistrationClient, PartnerClient
 from zapi.endpoints import (
