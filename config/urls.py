@@ -1,7 +1,6 @@
 from django.conf import settings
 from django.contrib import admin
 from django.urls import include, path
-from drf_spectacular.views import SpectacularAPIView
 
 from core import views as core_views
 
@@ -9,8 +8,7 @@ urlpatterns = [
     path("healthz", core_views.healthz, name="healthz"),
     path("webhooks/", include("webhooks.urls")),
     path("sandbox/", include("sandbox.urls")),
-    path("api/", include("config.api_urls")),
-    path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),
+    path("api/", include("api.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("", admin.site.urls),
 ]

@@ -18,13 +18,13 @@ if TYPE_CHECKING:
 
 class PartnerQuerySet(models.QuerySet["Partner"]):
     def for_user(self, user: AbstractUser | AnonymousUser) -> PartnerQuerySet:
-        from partners.scoping import sees_every_partner
+        from partners.scoping import partner_ids_for, sees_every_partner
 
         if sees_every_partner(user):
             return self.all()
         if not user.is_authenticated:
             return self.none()
-        return self.filter(memberships__user_id=int(user.pk)).distinct()
+        return self.filter(pk__in=partner_ids_for(user))
 
 
 class Partner(models.Model):

@@ -19,6 +19,7 @@ class Capability(models.TextChoices):
     SUPPORT = "support", _("Inspect and fix queues and events (replay, cancel, retry)")
     PROVISION = "provision", _("Create, subscribe and cancel instances; register numbers")
     MANAGE_MEMBERS = "manage_members", _("Manage the partner's members")
+    MANAGE_API_KEYS = "manage_api_keys", _("Create and revoke the partner's API keys")
 
 
 # Who may fix a number's queues (cancel, retry, pace; Z-API's queue): either capability.

@@ -28,8 +28,12 @@ def sees_every_partner(user: AnyUser) -> bool:
 
 
 def partner_ids_for(user: AnyUser) -> Any:
-    """A subquery of the partner ids the user belongs to."""
+    """A subquery of the partner ids the user belongs to (a partner's API key: its own)."""
     from partners.models import Membership
+
+    scoped = getattr(user, "api_partner_ids", None)
+    if scoped is not None:
+        return list(scoped)
 
     return Membership.objects.filter(user_id=user.pk or 0).values("partner_id")
 

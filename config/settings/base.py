@@ -46,7 +46,11 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "django.contrib.humanize",
     "rest_framework",
+    "rest_framework_api_key",
+    "django_filters",
+    "drf_standardized_errors",
     "drf_spectacular",
+    "drf_spectacular_sidecar",
     "django_htmx",
     "core",
     "partners",
@@ -54,6 +58,7 @@ INSTALLED_APPS = [
     "messaging",
     "webhooks",
     "sandbox",
+    "api",
 ]
 
 MIDDLEWARE = [
@@ -142,23 +147,83 @@ CELERY_BEAT_SCHEDULE: dict[str, dict[str, object]] = {}
 # rotate, put a new key first and run ``manage.py rotate_encryption_keys``.
 FIELD_ENCRYPTION_KEYS: list[str] = []
 
-# --- REST API -----------------------------------------------------------------------------
+# --- REST API (api/) -----------------------------------------------------------------------
+# An API key first: its 401 answers carry ``WWW-Authenticate`` (DRF takes the header of the
+# first class), so a missing or bad key or password is a 401, never a 403.
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [
-        "rest_framework.authentication.SessionAuthentication",
+        "api.authentication.ApiKeyAuthentication",
         "rest_framework.authentication.BasicAuthentication",
+        "rest_framework.authentication.SessionAuthentication",
     ],
-    "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
-    "DEFAULT_PAGINATION_CLASS": "rest_framework.pagination.PageNumberPagination",
+    "DEFAULT_PERMISSION_CLASSES": [
+        "rest_framework.permissions.IsAuthenticated",
+        "api.permissions.HasCapability",
+    ],
+    "DEFAULT_THROTTLE_CLASSES": ["api.throttling.ApiKeyRateThrottle"],
+    "DEFAULT_PAGINATION_CLASS": "api.pagination.NewestFirstCursorPagination",
     "PAGE_SIZE": 50,
-    "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+    "DEFAULT_FILTER_BACKENDS": [
+        "django_filters.rest_framework.DjangoFilterBackend",
+        "rest_framework.filters.OrderingFilter",
+    ],
+    # JSON in, JSON out: one contract (the docs page is where people try calls by hand).
+    "DEFAULT_PARSER_CLASSES": ["rest_framework.parsers.JSONParser"],
+    "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
+    "TEST_REQUEST_DEFAULT_FORMAT": "json",
+    "DEFAULT_SCHEMA_CLASS": "api.schema.ApiAutoSchema",
+    "EXCEPTION_HANDLER": "drf_standardized_errors.handler.exception_handler",
 }
+DRF_STANDARDIZED_ERRORS = {"EXCEPTION_HANDLER_CLASS": "api.errors.ExceptionHandler"}
+# Requests per API key (or per person), counted in the shared cache: "600/min", "20/s".
+API_RATE_PER_KEY = env.str("API_RATE_PER_KEY", default="600/min")
 SPECTACULAR_SETTINGS = {
     "TITLE": "Z-API Fleet",
-    "DESCRIPTION": "The REST API of the Z-API Fleet dashboard.",
-    "VERSION": "0.1.0",
+    "DESCRIPTION": (
+        "The REST API of the Z-API Fleet dashboard: what a page can do, an API key can do, "
+        "through the same services. Authenticate with `Authorization: Bearer <key>` (keys "
+        "are created on the dashboard's API keys page). Lists are cursor-paginated (follow "
+        "`next`); every error has one shape: `{type, errors: [{code, detail, attr}]}`."
+    ),
+    "VERSION": "1.0.0",
     "SERVE_INCLUDE_SCHEMA": False,
+    "SERVE_PERMISSIONS": ["rest_framework.permissions.IsAuthenticated"],
+    "SERVE_AUTHENTICATION": [
+        "api.authentication.ApiKeyAuthentication",
+        "rest_framework.authentication.SessionAuthentication",
+    ],
+    "SWAGGER_UI_DIST": "SIDECAR",
+    "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
+    "REDOC_DIST": "SIDECAR",
+    "COMPONENT_SPLIT_REQUEST": True,
+    "ENUM_NAME_OVERRIDES": {
+        "MessageStateEnum": "messaging.states.MessageState",
+        "WebhookEventStateEnum": "webhooks.models.EventState",
+        "FleetStateEnum": "api.resources.instances.FLEET_STATE_CHOICES",
+        **{
+            f"{name}Enum": f"drf_standardized_errors.openapi_serializers.{name}Enum.choices"
+            for name in (
+                "ValidationError",
+                "ClientError",
+                "ServerError",
+                "ErrorCode401",
+                "ErrorCode403",
+                "ErrorCode404",
+                "ErrorCode405",
+                "ErrorCode406",
+                "ErrorCode415",
+                "ErrorCode429",
+                "ErrorCode500",
+            )
+        },
+    },
+    "POSTPROCESSING_HOOKS": [
+        "drf_standardized_errors.openapi_hooks.postprocess_schema_enums",
+        "api.schema.filters_need_a_value",
+    ],
 }
+# How long a stored answer to an ``Idempotency-Key`` is replayed (then the key may be reused).
+API_IDEMPOTENCY_HOURS = env.int("API_IDEMPOTENCY_HOURS", default=24)
 
 EMAIL_BACKEND = env.str("EMAIL_BACKEND", default="django.core.mail.backends.console.EmailBackend")
 DEFAULT_FROM_EMAIL = env.str("DEFAULT_FROM_EMAIL", default="fleet@localhost")

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import base64
 import binascii
+import io
 import json
 from dataclasses import dataclass
 
@@ -24,6 +25,18 @@ class QrPicture:
     svg: str = ""
     image_data_url: str = ""
     already_connected: bool = False
+    # What the QR code encodes, when Z-API sent the payload rather than an image.
+    payload: str = ""
+
+    def png(self) -> bytes:
+        """The QR code as a PNG (the API's ``qr-code``), drawn here or Z-API's own."""
+        if self.payload:
+            buffer = io.BytesIO()
+            segno.make(self.payload, error="m").save(buffer, kind="png", scale=5, border=2)
+            return buffer.getvalue()
+        if self.image_data_url.startswith("data:image/png;base64,"):
+            return base64.b64decode(self.image_data_url.split(",", 1)[1])
+        return b""
 
 
 def instance_pairable(*, instance: Instance) -> bool:
@@ -57,7 +70,7 @@ def _picture_from_bytes(content: bytes) -> QrPicture:
             return QrPicture(image_data_url=f"data:image/png;base64,{text}")
         except binascii.Error:
             pass
-    return QrPicture(svg=qr_svg(text)) if text else QrPicture()
+    return QrPicture(svg=qr_svg(text), payload=text) if text else QrPicture()
 
 
 def pairing_qr(*, instance: Instance) -> Outcome[QrPicture]:

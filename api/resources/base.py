@@ -1,0 +1,38 @@
+"""What every resource shares: the tenant door, the capability per action, the helpers."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.db.models import Model, QuerySet
+from rest_framework import viewsets
+from rest_framework.request import Request
+
+from partners.roles import Capability
+from partners.scoping import partners_where
+
+
+class ScopedViewSet(viewsets.GenericViewSet):
+    """``queryset_for(user)`` is the resource's ``Model.objects.for_user(user)``; another
+    tenant's object is simply not there (404)."""
+
+    capabilities: dict[str, Capability | None] = {}
+    ordering: tuple[str, ...] = ("-pk",)
+    # Our ids are integers: anything else never reaches a view (the API's JSON 404).
+    lookup_value_regex = "[0-9]+"
+
+    def queryset_for(self, user: Any) -> QuerySet[Any]:
+        raise NotImplementedError
+
+    def get_queryset(self) -> QuerySet[Any]:
+        if getattr(self, "swagger_fake_view", False):  # schema generation: no user
+            return self.queryset_for_schema()
+        return self.queryset_for(self.request.user)
+
+    def queryset_for_schema(self) -> QuerySet[Any]:
+        model: type[Model] = self.get_serializer_class().Meta.model
+        return model._default_manager.none()
+
+
+def operable_partners(request: Request) -> set[int] | None:
+    return partners_where(request.user, Capability.OPERATE)

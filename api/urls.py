@@ -1,0 +1,74 @@
+"""``/api/``: the router of every resource, the schema and its docs (behind login)."""
+
+from __future__ import annotations
+
+from django.contrib.auth.decorators import login_required
+from django.urls import include, path, re_path
+from drf_spectacular.utils import extend_schema
+from drf_spectacular.views import SpectacularAPIView, SpectacularRedocView, SpectacularSwaggerView
+from rest_framework.decorators import (
+    api_view,
+    authentication_classes,
+    permission_classes,
+    throttle_classes,
+)
+from rest_framework.exceptions import NotFound
+from rest_framework.permissions import AllowAny
+from rest_framework.request import Request
+from rest_framework.response import Response
+from rest_framework.routers import DefaultRouter
+
+from api.resources.events import WebhookEventViewSet
+from api.resources.instances import InstanceViewSet
+from api.resources.messages import (
+    ConversationTimelineViewSet,
+    ConversationViewSet,
+    MessageViewSet,
+)
+
+
+@extend_schema(exclude=True)
+@api_view(["GET", "POST", "PUT", "PATCH", "DELETE", "HEAD", "OPTIONS"])
+@permission_classes([AllowAny])
+@authentication_classes([])
+@throttle_classes([])
+def api_not_found(request: Request) -> Response:
+    raise NotFound
+
+
+router = DefaultRouter()
+router.include_root_view = False
+router.register("instances", InstanceViewSet, basename="instance")
+router.register("messages", MessageViewSet, basename="message")
+router.register("webhook-events", WebhookEventViewSet, basename="webhook-event")
+
+conversations = ConversationViewSet.as_view({"get": "list"})
+conversation = ConversationTimelineViewSet.as_view({"get": "list"})
+
+urlpatterns = [
+    path("schema/", SpectacularAPIView.as_view(), name="api-schema"),
+    # The docs are pages for people: behind the dashboard's login (the schema takes a key).
+    path(
+        "docs/",
+        login_required(SpectacularSwaggerView.as_view(url_name="api-schema")),
+        name="api-docs",
+    ),
+    path(
+        "redoc/",
+        login_required(SpectacularRedocView.as_view(url_name="api-schema")),
+        name="api-redoc",
+    ),
+    path(
+        "instances/<int:instance_pk>/conversations/",
+        conversations,
+        name="instance-conversations",
+    ),
+    path(
+        "instances/<int:instance_pk>/conversations/<str:chat_id>/",
+        conversation,
+        name="instance-conversation",
+    ),
+    path("", include(router.urls)),
+    # Anything else under /api/ is the API's own 404, not the dashboard's HTML.
+    re_path(r"^[\s\S]*$", api_not_found),
+]

@@ -1,0 +1,84 @@
+"""Every /api/ route refuses another partner's key: each operation of the schema is called
+with a key of Globex (a partner admin: it may do everything at home) on Acme's objects."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+from drf_spectacular.generators import SchemaGenerator
+
+from messaging.models import Message
+from tests.webhooks.factories import OutboundMessageFactory, WebhookEventFactory
+
+pytestmark = pytest.mark.django_db
+
+
+def operations() -> list[tuple[str, str]]:
+    schema = SchemaGenerator().get_schema(request=None, public=True)
+    return [
+        (method.upper(), path)
+        for path, item in schema["paths"].items()
+        for method in item
+        if method in ("get", "post", "put", "patch", "delete")
+    ]
+
+
+@pytest.fixture
+def acme(instance):
+    message = OutboundMessageFactory(instance=instance, chat_id="5511911110000")
+    event = WebhookEventFactory(instance=instance)
+    return {
+        "instances": instance.pk,
+        "messages": message.pk,
+        "webhook-events": event.pk,
+        "chat_id": message.chat_id,
+        "instance": instance,
+    }
+
+
+def fill(path: str, acme: dict) -> str:
+    resource = re.match(r"/api/([^/]+)/", path).group(1)
+
+    def value(match: re.Match[str]) -> str:
+        name = match.group(1)
+        if name == "instance_pk":
+            return str(acme["instances"])
+        if name == "chat_id":
+            return acme["chat_id"]
+        return str(acme[resource])
+
+    return re.sub(r"\{(\w+)\}", value, path)
+
+
+BODIES = {
+    ("POST", "/api/messages/"): lambda acme: {
+        "instance": acme["instances"], "chat_id": "5511999998888", "kind": "text",
+        "message": "hi",
+    },
+    ("POST", "/api/instances/{id}/phone-code/"): lambda acme: {"phone": "5511999998888"},
+    ("PUT", "/api/instances/{id}/settings/"): lambda acme: {
+        "auto_read_message": True, "auto_read_status": True, "call_reject_auto": False,
+    },
+}  # fmt: skip
+
+
+def test_the_schema_lists_every_resource():
+    paths = {path for _method, path in operations()}
+    assert {"/api/instances/{id}/", "/api/messages/{id}/", "/api/webhook-events/{id}/"} <= paths
+
+
+@pytest.mark.parametrize(("method", "path"), operations())
+def test_every_route_refuses_another_partners_key(method, path, acme, other_api):
+    url = fill(path, acme)
+    body = BODIES.get((method, path), lambda acme: {})(acme)
+    response = getattr(other_api, method.lower())(url, body or None, format="json")
+    if "{" in path or body.get("instance"):
+        assert response.status_code == 404, (method, url, response.content)
+        assert response.json()["errors"][0]["code"] == "not_found"
+    else:
+        # A collection: answered, with none of Acme's rows.
+        assert response.status_code == 200, (method, url, response.content)
+        rows = response.json()["results"]
+        assert rows == [], (method, url, rows)
+    assert Message.objects.filter(instance=acme["instance"]).count() == 1  # nothing was sent
