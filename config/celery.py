@@ -15,7 +15,16 @@ from celery import Celery
 
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings.dev")
 
-APPS_WITH_SCHEDULES = ("core", "partners", "instances", "messaging", "webhooks", "sandbox")
+APPS_WITH_SCHEDULES = (
+    "core",
+    "partners",
+    "instances",
+    "messaging",
+    "webhooks",
+    "sandbox",
+    "api",
+    "hooks",
+)
 
 app = Celery("zapi_fleet")
 app.config_from_object("django.conf:settings", namespace="CELERY")

@@ -15,6 +15,7 @@ from django.db import IntegrityError, transaction
 from django.db.models import Q
 from django.utils import timezone
 
+from hooks.emitters import message_received_emit
 from messaging.consent import inbound_consent
 from messaging.models import Contact, Direction, Message, MessageKind
 from messaging.phones import RecipientKind, recipient_normalize
@@ -155,6 +156,8 @@ def inbound_message_record(
     except IntegrityError:
         # The same message recorded concurrently (its fromMe copy racing our dispatcher).
         return Message.objects.get(instance_id=instance_id, message_id=message_id), False
+    if not outbound:
+        message_received_emit(partner_id=partner_id, message=message)  # partners' webhooks
     return message, True
 
 

@@ -12,6 +12,7 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from hooks.emitters import message_status_emit, status_hooks_wanted
 from instances.models import Instance
 from messaging.compose import send_request_build
 from messaging.consent import recipient_refusal
@@ -40,6 +41,8 @@ def message_transition(
     updated = Message.objects.filter(pk=pk, state__in=sources_of(to)).update(
         state=to, **{STATE_TIME_FIELD[MessageState(to)]: at}, **fields
     )
+    if updated == 1:
+        message_status_emit(message_ids=[pk])  # partners' own webhooks (hooks app)
     return updated == 1
 
 
@@ -54,11 +57,16 @@ def messages_advance(
     to ``to`` (a ``MessageStatusCallback``'s ``ids``). Returns how many moved."""
     at = at or timezone.now()
     ids = list(message_ids)
-    return Message.objects.filter(
+    matching = Message.objects.filter(
         Q(message_id__in=ids) | Q(zaap_id__in=ids),
         instance_id=instance_id,
         state__in=sources_of(to),
-    ).update(state=to, **{STATE_TIME_FIELD[MessageState(to)]: at})
+    )
+    if status_hooks_wanted():
+        # Someone's webhook wants each move: move them one by one to know which moved.
+        pks = list(matching.values_list("pk", flat=True))
+        return sum(message_transition(pk=pk, to=to, at=at) for pk in pks)
+    return matching.update(state=to, **{STATE_TIME_FIELD[MessageState(to)]: at})
 
 
 # -- outbound ------------------------------------------------------------------------------

@@ -35,6 +35,12 @@ def operator(partner):
 
 
 @pytest.fixture
+def partner_admin(partner):
+    """A user with the partner admin role at ``partner`` (every capability there)."""
+    return MembershipFactory(partner=partner, role=Role.PARTNER_ADMIN, user__username="pat").user
+
+
+@pytest.fixture
 def staff_user(db):
     return UserFactory(username="staff", is_staff=True)
 

@@ -34,8 +34,9 @@ from api.services import IdempotencyMismatch, idempotent, request_fingerprint
 from instances.models import Instance
 from messaging.compose import COMPOSABLE_KINDS, DELAY_MAX, DELAY_MIN
 from messaging.models import Direction, Message, MessageKind
+from messaging.phones import chat_id_normalize
 from messaging.selectors import chats_recent, conversation_messages
-from messaging.services import chat_id_normalize, message_cancel, message_enqueue, message_retry
+from messaging.services import message_cancel, message_enqueue, message_retry
 from messaging.states import STATE_TIME_FIELD, MessageState
 from partners.roles import Capability
 from partners.scoping import user_can

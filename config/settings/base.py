@@ -59,6 +59,7 @@ INSTALLED_APPS = [
     "webhooks",
     "sandbox",
     "api",
+    "hooks",
 ]
 
 MIDDLEWARE = [
@@ -222,6 +223,8 @@ SPECTACULAR_SETTINGS = {
         "api.schema.filters_need_a_value",
     ],
 }
+# Outbound webhooks (hooks/): how long one POST to a partner's URL may take.
+HOOKS_TIMEOUT_SECONDS = env.float("HOOKS_TIMEOUT_SECONDS", default=10.0)
 # How long a stored answer to an ``Idempotency-Key`` is replayed (then the key may be reused).
 API_IDEMPOTENCY_HOURS = env.int("API_IDEMPOTENCY_HOURS", default=24)
 

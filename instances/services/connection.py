@@ -112,6 +112,8 @@ def instance_connection_apply(
                     Q(last_probe_at__isnull=True) | Q(last_probe_at__lt=at)
                 ).update(last_probe_at=at)
             return False
+        if new_state != row["connection_state"]:
+            _connection_emit(instance_id=instance_id, state=new_state, at=at, source=source)
         if was_connected and not connected:
             _notify_disconnected(instance_id=instance_id, at=at, source=source, error=error)
         elif connected:
@@ -128,6 +130,16 @@ def instance_event_seen(*, instance_id: int, at: datetime) -> None:
     Instance.objects.filter(pk=instance_id).filter(
         Q(last_event_at__isnull=True) | Q(last_event_at__lt=at)
     ).update(last_event_at=at)
+
+
+def _connection_emit(*, instance_id: int, state: str, at: datetime, source: str) -> None:
+    """``instance.connection`` to the partner's own systems (hooks app)."""
+    from hooks.emitters import instance_connection_emit
+
+    partner_id = Instance.objects.filter(pk=instance_id).values_list("partner_id", flat=True)[0]
+    instance_connection_emit(
+        partner_id=partner_id, instance_id=instance_id, state=state, at=at, source=source
+    )
 
 
 def _notify_disconnected(*, instance_id: int, at: datetime, source: str, error: str) -> None:

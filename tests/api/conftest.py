@@ -11,11 +11,6 @@ from tests.factories import InstanceFactory, MembershipFactory
 
 
 @pytest.fixture
-def partner_admin(partner):
-    return MembershipFactory(partner=partner, role=Role.PARTNER_ADMIN, user__username="pat").user
-
-
-@pytest.fixture
 def other_admin(other_partner):
     return MembershipFactory(
         partner=other_partner, role=Role.PARTNER_ADMIN, user__username="gus"
