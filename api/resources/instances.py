@@ -19,15 +19,17 @@ from rest_framework.response import Response
 from api.errors import CONFLICT, ZAPI_ERRORS, Conflict, OutcomeSerializer, outcome_body
 from api.filters import StrictFilterSet
 from api.resources.base import ScopedViewSet, operable_partners
-from instances.health import instance_probe
 from instances.models import ConnectionState, Instance, SubscriptionState
-from instances.pairing import instance_pairable, pairing_phone_code, pairing_qr
 from instances.selectors import FLEET_STATES, connection_badge, fleet_queryset, fleet_state_q
 from instances.services import (
     instance_disconnect,
+    instance_pairable,
+    instance_probe,
     instance_restart,
     instance_settings_update,
     instance_webhooks_point_here,
+    pairing_phone_code,
+    pairing_qr,
 )
 from partners.roles import Capability
 from zapi.errors import ZapiError

@@ -8,7 +8,6 @@ from typing import Any
 
 import django_filters
 from django.db.models import Q, QuerySet
-from django.shortcuts import get_object_or_404
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy as _lazy
 from drf_spectacular.types import OpenApiTypes
@@ -32,6 +31,7 @@ from api.pagination import OldestFirstCursorPagination
 from api.resources.base import ScopedViewSet
 from api.services import IdempotencyMismatch, idempotent, request_fingerprint
 from instances.models import Instance
+from instances.shortcuts import scoped_instance
 from messaging.compose import COMPOSABLE_KINDS, DELAY_MAX, DELAY_MIN
 from messaging.models import Direction, Message, MessageKind
 from messaging.phones import chat_id_normalize
@@ -286,12 +286,7 @@ class MessageViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, ScopedVie
     def create(self, request: Request) -> Response:
         body = SendSerializer(data=request.data)
         body.is_valid(raise_exception=True)
-        instance = get_object_or_404(
-            Instance.objects.for_user(request.user).select_related("partner"),
-            pk=body.validated_data["instance"],
-        )
-        if not user_can(request.user, Capability.OPERATE, instance.partner):
-            self.permission_denied(request)
+        instance = scoped_instance(request, body.validated_data["instance"], Capability.OPERATE)
 
         def send() -> tuple[int, dict[str, Any]]:
             message = message_enqueue(
@@ -407,7 +402,7 @@ class ConversationViewSet(ScopedViewSet):
 
 
 def instance_in_scope(request: Request, instance_pk: str) -> Instance:
-    return get_object_or_404(Instance.objects.for_user(request.user), pk=int(instance_pk))
+    return scoped_instance(request, int(instance_pk), Capability.VIEW)
 
 
 class ConversationTimelineViewSet(mixins.ListModelMixin, ScopedViewSet):
