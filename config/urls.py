@@ -4,6 +4,8 @@ from django.urls import include, path
 
 from core import views as core_views
 
+handler403 = "core.views.permission_denied"
+
 urlpatterns = [
     path("healthz", core_views.healthz, name="healthz"),
     path("webhooks/", include("webhooks.urls")),

@@ -11,12 +11,63 @@ from django.db.models import Model, QuerySet
 from django.http import HttpRequest
 from django.urls import URLPattern, path
 
+from core.fields import encrypted_fields
 from core.secrets import mask
 from partners.roles import Capability
 from partners.scoping import partners_where, user_can
 
 
-class ScopedAdmin(admin.ModelAdmin):
+def _masked_display(name: str, label: Any) -> Any:
+    def display(obj: Model) -> str:
+        return mask(getattr(obj, name, "")) or "—"
+
+    display.short_description = label  # type: ignore[attr-defined]
+    return display
+
+
+class SecretsMaskedAdmin(admin.ModelAdmin):
+    """Encrypted fields are masked whatever their mode. An editable secret is a
+    ``SecretField`` (never rendered); a read-only one (a view-only role, or a name in
+    ``readonly_names``) is swapped for ``<name>_masked``, a display of its last characters,
+    because Django renders a read-only model field's value as it is.
+
+    Subclasses say which fields are read-only through ``readonly_names`` (not
+    ``get_readonly_fields``, which applies the swap)."""
+
+    def __init__(self, model: type[Model], admin_site: Any) -> None:
+        super().__init__(model, admin_site)
+        self.secret_names = {field.name for field in encrypted_fields(model)}
+        for field in encrypted_fields(model):
+            if not hasattr(self, f"{field.name}_masked"):
+                display = _masked_display(field.name, field.verbose_name)
+                setattr(self, f"{field.name}_masked", display)
+
+    def _masked(self, name: Any) -> Any:
+        return f"{name}_masked" if name in self.secret_names else name
+
+    def readonly_names(self, request: HttpRequest, obj: Model | None = None) -> Any:
+        return self.readonly_fields
+
+    def get_readonly_fields(self, request: HttpRequest, obj: Model | None = None) -> Any:
+        return [self._masked(name) for name in self.readonly_names(request, obj)]
+
+    def get_fieldsets(self, request: HttpRequest, obj: Model | None = None) -> Any:
+        view_only = obj is not None and not self.has_change_permission(request, obj)
+        readonly = set(self.get_readonly_fields(request, obj))
+
+        def swap(name: Any) -> Any:
+            if isinstance(name, list | tuple):
+                return type(name)(swap(n) for n in name)
+            masked = self._masked(name)
+            return masked if view_only or masked in readonly else name
+
+        return [
+            (title, {**options, "fields": list(dict.fromkeys(swap(n) for n in options["fields"]))})
+            for title, options in super().get_fieldsets(request, obj)
+        ]
+
+
+class ScopedAdmin(SecretsMaskedAdmin):
     """Rows come from ``Model.objects.for_user``; a foreign row is a 404.
 
     ``view_capability`` lets a role see the changelist; ``change_capability`` lets it add,

@@ -236,7 +236,8 @@ class InstanceAdmin(ScopedAdmin):
     ) -> Any:
         kw["form"] = InstanceChangeForm if obj is not None else InstanceAddForm
         form = super().get_form(request, obj, change=change, **kw)
-        form.base_fields["partner"].queryset = self.partner_choices(request)  # type: ignore[attr-defined]
+        if "partner" in form.base_fields:  # absent for a view-only role: nothing is editable
+            form.base_fields["partner"].queryset = self.partner_choices(request)  # type: ignore[attr-defined]
         return form
 
     def get_fields(self, request: HttpRequest, obj: Any = None) -> Any:
@@ -244,7 +245,7 @@ class InstanceAdmin(ScopedAdmin):
             return list(InstanceAddForm.Meta.fields)
         return [*InstanceChangeForm.Meta.fields, *self.readonly_fields]
 
-    def get_readonly_fields(self, request: HttpRequest, obj: Any = None) -> Any:
+    def readonly_names(self, request: HttpRequest, obj: Any = None) -> Any:
         return self.readonly_fields if obj is not None else []
 
     def change_view(
@@ -292,8 +293,8 @@ class InstanceAdmin(ScopedAdmin):
 
     @admin.display(description=_("webhook URL"))
     def webhook_url(self, obj: Instance) -> str:
-        # The path holds the secret: show it whole only to people who may change the row.
-        return obj.webhook_url
+        # The path holds the secret: the Webhooks tab (operators) points Z-API at it.
+        return obj.webhook_url.replace(str(obj.webhook_secret), mask(str(obj.webhook_secret)))
 
 
 def _after_commit(task: Any, *args: Any) -> Any:

@@ -8,7 +8,7 @@ from typing import Any
 from django.contrib import admin
 from django.db.models import QuerySet
 from django.http import HttpRequest
-from django.urls import URLPattern, path, reverse
+from django.urls import URLPattern, path
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
@@ -16,7 +16,9 @@ from core.admin import ScopedAdmin, admin_routes
 from messaging import views
 from messaging.models import Message
 from messaging.services import message_cancel, message_retry
+from messaging.templatetags.messaging_tags import conversation_url
 from partners.roles import Capability
+from partners.scoping import user_can
 
 
 @admin.register(Message)
@@ -38,21 +40,33 @@ class MessageAdmin(ScopedAdmin):
 
     @admin.display(description=_("chat"), ordering="chat_id")
     def chat_link(self, obj: Message) -> str:
-        url = reverse("admin:messaging_conversation", args=[obj.instance_id, obj.chat_id])
-        return format_html('<a href="{}">{}</a>', url, obj.chat_id)
+        url = conversation_url(obj.instance_id, obj.chat_id)
+        return format_html('<a href="{}">{}</a>', url, obj.chat_id) if url else obj.chat_id
 
     @admin.display(description=_("text"))
     def short(self, obj: Message) -> str:
         return (obj.text or "")[:60]
 
-    @admin.action(description=_("Cancel the selected messages (if still waiting)"))
+    # Who may cancel or retry: the same capabilities as the single-message views.
+    fix_capabilities = (Capability.SUPPORT, Capability.OPERATE)
+
+    def has_fix_permission(self, request: HttpRequest) -> bool:
+        return any(user_can(request.user, c) for c in self.fix_capabilities)
+
+    def _fixable(self, request: HttpRequest, queryset: QuerySet[Message]) -> QuerySet[Message]:
+        allowed = Message.objects.where_user_can(request.user, *self.fix_capabilities)
+        return queryset.filter(pk__in=allowed.values("pk"))
+
+    @admin.action(
+        description=_("Cancel the selected messages (if still waiting)"), permissions=["fix"]
+    )
     def cancel_selected(self, request: HttpRequest, queryset: QuerySet[Message]) -> None:
-        done = sum(message_cancel(message=m) for m in queryset)
+        done = sum(message_cancel(message=m) for m in self._fixable(request, queryset))
         self.message_user(request, _("%(n)d cancelled.") % {"n": done})
 
-    @admin.action(description=_("Retry the selected failed messages"))
+    @admin.action(description=_("Retry the selected failed messages"), permissions=["fix"])
     def retry_selected(self, request: HttpRequest, queryset: QuerySet[Message]) -> None:
-        done = sum(message_retry(message=m) for m in queryset)
+        done = sum(message_retry(message=m) for m in self._fixable(request, queryset))
         self.message_user(request, _("%(n)d queued again.") % {"n": done})
 
     def get_urls(self) -> list[URLPattern]:

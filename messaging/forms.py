@@ -8,6 +8,7 @@ from typing import Any
 
 from django import forms
 from django.conf import settings
+from django.core import signing
 from django.core.files.storage import default_storage
 from django.core.files.uploadedfile import UploadedFile
 from django.template.defaultfilters import filesizeformat
@@ -25,13 +26,18 @@ UPLOAD_FOLDER = "outbound"
 
 
 def upload_save(upload: UploadedFile) -> str:
-    """Keep an upload under MEDIA_ROOT and return the public URL Z-API will fetch it from
-    (an unguessable path under PUBLIC_BASE_URL; see ``MessageAdmin.media_view``)."""
+    """Keep an upload under MEDIA_ROOT and return the public URL Z-API will fetch it from:
+    an unguessable path under PUBLIC_BASE_URL, signed, valid MEDIA_LINK_MAX_AGE_SECONDS
+    (see ``messaging.views.media``)."""
     key = uuid.uuid4().hex
     name = get_valid_filename(Path(upload.name or "file").name) or "file"
-    stored = default_storage.save(f"{UPLOAD_FOLDER}/{key}/{name}", upload)
-    path = reverse("admin:messaging_media", kwargs={"key": key, "name": Path(stored).name})
-    return f"{settings.PUBLIC_BASE_URL}{path}"
+    stored = Path(default_storage.save(f"{UPLOAD_FOLDER}/{key}/{name}", upload)).name
+    path = reverse("admin:messaging_media", kwargs={"key": key, "name": stored})
+    return f"{settings.PUBLIC_BASE_URL}{path}?s={media_signer().sign(f'{key}/{stored}')}"
+
+
+def media_signer() -> signing.TimestampSigner:
+    return signing.TimestampSigner(salt="messaging.media")
 
 
 class ComposeForm(forms.Form):

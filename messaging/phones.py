@@ -171,6 +171,17 @@ def chat_id_clean(value: str) -> str:
     return recipient.chat_id
 
 
+# What any stored chat id looks like (a phone, a group, an @lid, a channel...): letters,
+# digits and these few marks, never a "/" (it would end the conversation URL's segment),
+# spaces or markup. Typed input is held to ``recipient_normalize``, which is stricter.
+_STORABLE_CHAT_ID = re.compile(r"[0-9A-Za-z][0-9A-Za-z@._+-]{0,99}")
+
+
+def chat_id_valid(chat_id: str) -> bool:
+    """May ``chat_id`` (from a webhook, a stored row) be stored and put in a URL?"""
+    return bool(_STORABLE_CHAT_ID.fullmatch(chat_id or ""))
+
+
 def chat_id_normalize(chat_id: str) -> str:
     """A chat id as WhatsApp or Z-API gave it (a webhook's ``phone``, ``/chats``), kept as
     WhatsApp knows it: digits only for phones (an old 8-digit id stays 8 digits, so it still

@@ -8,12 +8,13 @@ another partner's number or message is a 404.
 from __future__ import annotations
 
 import json
-import mimetypes
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
+from django.conf import settings
 from django.contrib import messages
+from django.core import signing
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.storage import default_storage
 from django.http import (
@@ -36,7 +37,7 @@ from instances.business.selectors import labels_of_instance
 from instances.models import Instance
 from instances.shortcuts import instance_may, scoped_instance
 from messaging.dispatcher import instance_ready
-from messaging.forms import UPLOAD_FOLDER, ComposeForm, PaceForm
+from messaging.forms import UPLOAD_FOLDER, ComposeForm, PaceForm, media_signer
 from messaging.models import Message, MessageKind
 from messaging.pacer import pacer_get
 from messaging.phones import chat_id_normalize
@@ -148,7 +149,10 @@ def queue(request: HtmxHttpRequest, model_admin: Any) -> HttpResponse:
         waiting=list(queue_messages(user=request.user, instance_id=instance.pk))
         if instance
         else [],
-        pace_form=_pace_form(instance) if instance else None,
+        # The pace and the daily cap keep a number alive: an operator's decision.
+        pace_form=_pace_form(instance)
+        if instance and instance_may(request, instance, Capability.OPERATE)
+        else None,
         may_fix=instance is not None and instance_may(request, instance, QUEUE_FIXERS),
     )
     template = "messaging/_queue_body.html" if request.htmx else "messaging/queue.html"
@@ -207,7 +211,8 @@ def _message_action(
 
 @require_POST
 def pace(request: HttpRequest, instance_id: int, model_admin: Any) -> HttpResponse:
-    instance = scoped_instance(request, instance_id, QUEUE_FIXERS)
+    # The pace and the daily cap keep a number alive: an operator's decision, not support's.
+    instance = scoped_instance(request, instance_id, Capability.OPERATE)
     form = PaceForm(request.POST)
     if form.is_valid():
         pacer_configure(instance=instance, **form.cleaned_data)
@@ -217,15 +222,40 @@ def pace(request: HttpRequest, instance_id: int, model_admin: Any) -> HttpRespon
     return HttpResponseRedirect(reverse("admin:messaging_queue") + f"?instance={instance.pk}")
 
 
+# Uploads keep these types (Z-API and the phone need them); anything else, HTML and SVG
+# included, is served as opaque bytes. Every upload is an attachment in a sandbox.
+MEDIA_TYPES = {
+    ".png": "image/png", ".jpg": "image/jpeg", ".jpeg": "image/jpeg", ".gif": "image/gif",
+    ".webp": "image/webp", ".mp3": "audio/mpeg", ".ogg": "audio/ogg", ".opus": "audio/ogg",
+    ".m4a": "audio/mp4", ".aac": "audio/aac", ".wav": "audio/wav", ".mp4": "video/mp4",
+    ".3gp": "video/3gpp", ".mov": "video/quicktime", ".webm": "video/webm",
+    ".pdf": "application/pdf",
+}  # fmt: skip
+
+
 def media(request: HttpRequest, key: str, name: str) -> FileResponse:
-    """An uploaded file, for Z-API to fetch: public but under an unguessable key."""
+    """An uploaded file, for Z-API to fetch: no login, but only through the signed link
+    ``upload_save`` made, and only until it expires."""
     if not key.isalnum() or Path(name).name != name:
         raise Http404
+    try:
+        signed = media_signer().unsign(
+            request.GET.get("s", ""), max_age=settings.MEDIA_LINK_MAX_AGE_SECONDS
+        )
+    except signing.BadSignature:  # SignatureExpired included
+        raise Http404 from None
     path = f"{UPLOAD_FOLDER}/{key}/{name}"
-    if not default_storage.exists(path):
+    if signed != f"{key}/{name}" or not default_storage.exists(path):
         raise Http404
-    content_type = mimetypes.guess_type(name)[0] or "application/octet-stream"
-    return FileResponse(default_storage.open(path, "rb"), content_type=content_type)
+    content_type = MEDIA_TYPES.get(Path(name).suffix.lower(), "application/octet-stream")
+    response = FileResponse(
+        default_storage.open(path, "rb"), as_attachment=True, filename=name,
+        content_type=content_type,
+    )  # fmt: skip
+    response["X-Content-Type-Options"] = "nosniff"
+    response["Content-Security-Policy"] = "sandbox; default-src 'none'"
+    response["Cache-Control"] = "private, no-store"
+    return response
 
 
 # (route, view, url name suffix): names are "admin:messaging_<suffix>". ``media`` is not here:

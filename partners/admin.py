@@ -33,6 +33,8 @@ class PartnerAdmin(ScopedAdmin):
         "instance_price",
         "auto_subscribe",
     ]
+    # What the partner may not decide for itself: its limits and its Z-API credentials.
+    staff_only_fields = ["integrator_token", "first_token", "max_instances"]
 
     def get_queryset(self, request: HttpRequest) -> QuerySet[Any]:
         from django.db.models import Count
@@ -43,10 +45,16 @@ class PartnerAdmin(ScopedAdmin):
         self, request: HttpRequest, obj: Any = None, change: bool = False, **kw: Any
     ) -> Any:
         form = super().get_form(request, obj, change=change, **kw)
-        form.base_fields["integrator_token"] = SecretField(
-            label=_("Z-API integrator token"), required=False
-        )
+        if "integrator_token" in form.base_fields:
+            form.base_fields["integrator_token"] = SecretField(
+                label=_("Z-API integrator token"), required=False
+            )
         return form
+
+    def readonly_names(self, request: HttpRequest, obj: Any = None) -> Any:
+        if request.user.is_staff:
+            return list(self.readonly_fields)
+        return [*self.readonly_fields, *self.staff_only_fields]
 
     def save_model(self, request: HttpRequest, obj: Partner, form: Any, change: bool) -> None:
         if change and not form.cleaned_data.get("integrator_token"):

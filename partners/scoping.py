@@ -51,6 +51,17 @@ class TenantQuerySet(models.QuerySet[_M]):
             return self.none()
         return self.filter(**{f"{self.tenant_path}__in": partner_ids_for(user)})
 
+    def where_user_can(self, user: AnyUser, *capabilities: Capability) -> TenantQuerySet[_M]:
+        """The rows whose partner lets ``user`` do one of ``capabilities``: what a bulk
+        action may touch (a user may hold different roles at different partners)."""
+        ids: set[int] = set()
+        for capability in capabilities:
+            where = partners_where(user, capability)
+            if where is None:
+                return self.for_user(user)
+            ids |= where
+        return self.for_user(user).filter(**{f"{self.tenant_path}__in": ids})
+
 
 def memberships_of(user: AnyUser) -> dict[int, set[Role]]:
     """The user's roles by partner id, read once per user object (so once per request: a

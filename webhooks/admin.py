@@ -8,6 +8,7 @@ from datetime import datetime
 from typing import Any
 
 from django.contrib import admin, messages
+from django.core.exceptions import PermissionDenied
 from django.db.models import Q, QuerySet
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import get_object_or_404
@@ -151,7 +152,7 @@ class WebhookEventAdmin(ReadOnlyScopedAdmin):
     def replay_one_view(self, request: HttpRequest, pk: int) -> HttpResponse:
         event = get_object_or_404(self.get_queryset(request).select_related("instance"), pk=pk)
         if not self.has_replay_permission(request, event):
-            return HttpResponse(status=403)
+            raise PermissionDenied
         webhook_events_replay(event_ids=[event.pk])
         self.message_user(request, _("The event will be processed again."), messages.SUCCESS)
         # The event log's page: a replayed dead letter is no longer one.

@@ -23,6 +23,7 @@ from messaging.inbound import (
     messages_mark_read_by_me,
 )
 from messaging.models import Direction, Message
+from messaging.phones import chat_id_valid
 from messaging.services import message_transition, messages_advance
 from messaging.states import MessageState
 from webhooks.keys import momment_time
@@ -95,6 +96,8 @@ def process_status(event: WebhookEvent, parsed: MessageStatusCallback) -> str:
 
 
 def process_received(event: WebhookEvent, parsed: ReceivedCallback) -> str:
+    if not chat_id_valid(parsed.phone or ""):
+        return "not recorded: no valid phone or chat id"
     message, created = inbound_message_record(
         instance_id=event.instance_id,
         # Not ``event.instance``: loading it would decrypt secrets processing never needs.

@@ -71,6 +71,8 @@ MIDDLEWARE = [
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    # Before any view (and CSRF's) reads the body; after auth, so its page has the layout.
+    "core.middleware.RequestBodyLimitMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
 ]
@@ -123,6 +125,11 @@ MEDIA_ROOT = Path(env.str("MEDIA_ROOT", default=str(VAR_DIR / "media")))
 # Uploads larger than this are refused with a clear error (media sent by URL is unaffected).
 DATA_UPLOAD_MAX_MEMORY_SIZE = env.int("DATA_UPLOAD_MAX_MEMORY_SIZE", default=2_621_440)
 FILE_UPLOAD_MAX_SIZE = env.int("FILE_UPLOAD_MAX_SIZE", default=16 * 1024 * 1024)
+# A body larger than both (an upload and its form) is refused with a 413 before it is read
+# (core.middleware.RequestBodyLimitMiddleware): Django checks a file's size only once read.
+# How long the signed link of an upload works (Z-API fetches it when the message goes out,
+# which the pacer may delay by hours).
+MEDIA_LINK_MAX_AGE_SECONDS = env.int("MEDIA_LINK_MAX_AGE_SECONDS", default=7 * 24 * 3600)
 
 # --- Celery -------------------------------------------------------------------------------
 CELERY_BROKER_URL, CELERY_BROKER_TRANSPORT_OPTIONS = parts.celery_broker(env, VAR_DIR)
