@@ -7,8 +7,9 @@ from typing import Any
 
 from django import forms
 from django.contrib import admin
+from django.contrib.admin.utils import unquote
 from django.db.models import Model, QuerySet
-from django.http import HttpRequest
+from django.http import Http404, HttpRequest
 from django.urls import URLPattern, path
 
 from core.fields import encrypted_fields
@@ -79,6 +80,17 @@ class ScopedAdmin(SecretsMaskedAdmin):
 
     def get_queryset(self, request: HttpRequest) -> QuerySet[Any]:
         return self.model._default_manager.for_user(request.user)
+
+    def _get_obj_does_not_exist_redirect(self, request: HttpRequest, opts: Any, object_id: str):
+        # The stock admin redirects with "doesn't exist. Perhaps it was deleted?": another
+        # tenant's object is a 404, like a missing one, on every page (change, history...).
+        raise Http404
+
+    def delete_view(self, request: HttpRequest, object_id: str, extra_context: Any = None) -> Any:
+        # The stock view checks the permission before the lookup: 404 first, then 403.
+        if self.get_object(request, unquote(object_id)) is None:
+            raise Http404
+        return super().delete_view(request, object_id, extra_context)
 
     def has_module_permission(self, request: HttpRequest) -> bool:
         return user_can(request.user, self.view_capability)

@@ -5,7 +5,8 @@ from __future__ import annotations
 from django import forms
 from django.contrib import admin
 from django.contrib.admin.forms import AdminAuthenticationForm
-from django.http import HttpRequest
+from django.http import Http404, HttpRequest, HttpResponse
+from django.urls import URLPattern, URLResolver, path
 from django.utils.translation import gettext_lazy as _
 
 from partners.scoping import roles_of, sees_every_partner
@@ -37,3 +38,18 @@ class FleetAdminSite(admin.AdminSite):
 
     def has_permission(self, request: HttpRequest) -> bool:
         return may_enter(request.user)
+
+    def get_urls(self) -> list[URLPattern | URLResolver]:
+        # No model has a page outside the admin, and the stock "view on site" shortcut
+        # tells (in DEBUG) whether another tenant's object exists: always a 404.
+        urls = super().get_urls()
+        return [
+            path("r/<path:rest>", _no_view_on_site, name="view_on_site")
+            if getattr(url, "name", "") == "view_on_site"
+            else url
+            for url in urls
+        ]
+
+
+def _no_view_on_site(request: HttpRequest, rest: str) -> HttpResponse:
+    raise Http404

@@ -13,3 +13,6 @@ class CoreConfig(AppConfig):
     default = True
     name = "core"
     verbose_name = "Core"
+
+    def ready(self) -> None:
+        from core import checks  # noqa: F401  (registers the deploy checks)

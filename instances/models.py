@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 import secrets
+from typing import Any
 
 from django.conf import settings
 from django.db import models
@@ -140,6 +141,23 @@ class Instance(models.Model):
             "webhooks:receive", kwargs={"instance_id": self.pk, "secret": self.webhook_secret}
         )
         return f"{settings.PUBLIC_BASE_URL}{path}"
+
+    def own_urls_redacted(self, answer: Any) -> Any:
+        """Z-API's answer with every value that holds our webhook secret (the
+        ``*CallbackUrl`` fields of ``/me``) replaced by ``POINTS_HERE``: stored and shown
+        so, the secret stays only in its encrypted field."""
+        secret = str(self.webhook_secret)
+        if isinstance(answer, dict):
+            return {key: self.own_urls_redacted(value) for key, value in answer.items()}
+        if isinstance(answer, list):
+            return [self.own_urls_redacted(value) for value in answer]
+        if isinstance(answer, str) and secret and secret in answer:
+            return POINTS_HERE
+        return answer
+
+
+# Stored instead of one of our webhook URLs in a snapshot of Z-API's answers.
+POINTS_HERE = "(points here)"
 
 
 class ProbeSource(models.TextChoices):

@@ -24,7 +24,9 @@ from partners.scoping import user_can
 @admin.register(Message)
 class MessageAdmin(ScopedAdmin):
     list_display = ["created_at", "instance", "direction", "kind", "chat_link", "state", "short"]
-    list_filter = ["state", "direction", "kind", "instance__partner"]
+    list_filter = [
+        "state", "direction", "kind", ("instance__partner", admin.RelatedOnlyFieldListFilter)
+    ]  # fmt: skip
     search_fields = ["chat_id", "text", "zaap_id", "message_id"]
     list_select_related = ["instance"]
     date_hierarchy = "created_at"

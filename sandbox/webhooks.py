@@ -11,11 +11,13 @@ import ipaddress
 import logging
 import random
 import secrets
+import socket
 import time
 from typing import Any
 from urllib.parse import urlsplit
 
 import httpx
+from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
 
@@ -52,6 +54,14 @@ def is_local_host(url: str) -> bool:
     return address.is_loopback or address.is_private
 
 
+def _never_reachable(address: ipaddress.IPv4Address | ipaddress.IPv6Address) -> bool:
+    # Link-local holds the cloud metadata service (169.254.169.254): never a webhook.
+    return (
+        address.is_link_local or address.is_unspecified or address.is_multicast
+        or address.is_reserved
+    )  # fmt: skip
+
+
 def webhook_url_error(url: str) -> str | None:
     """Why ``url`` cannot be a webhook URL, or None. An empty URL switches the kind off."""
     if not url:
@@ -59,8 +69,39 @@ def webhook_url_error(url: str) -> str | None:
     parts = urlsplit(url)
     if parts.scheme not in ("http", "https") or not parts.netloc:
         return "Invalid webhook URL"
-    if parts.scheme == "http" and not is_local_host(url):
+    try:
+        address = ipaddress.ip_address((parts.hostname or "").strip("[]"))
+    except ValueError:
+        address = None
+    if address is not None and _never_reachable(address):
+        return "Webhook URLs may not point at link-local or reserved addresses"
+    local = is_local_host(url)
+    if local and not settings.SANDBOX_WEBHOOK_ALLOW_PRIVATE:
+        return "Webhook URLs may not point at private addresses here"
+    if parts.scheme == "http" and not local:
         return "Z-API does not accept non-HTTPS webhooks"
+    return None
+
+
+def webhook_delivery_error(url: str) -> str | None:
+    """``webhook_url_error`` again at delivery, for every address the host resolves to (a
+    public name may resolve to a private or metadata address)."""
+    error = webhook_url_error(url)
+    if error:
+        return error
+    host = urlsplit(url).hostname or ""
+    try:
+        infos = socket.getaddrinfo(host, None)
+    except OSError:
+        return None  # the POST will fail and say so
+    for info in infos:
+        address = ipaddress.ip_address(str(info[4][0]).split("%", 1)[0])
+        if _never_reachable(address):
+            return "Webhook host resolves to a link-local or reserved address"
+        if (address.is_private or address.is_loopback) and (
+            not settings.SANDBOX_WEBHOOK_ALLOW_PRIVATE
+        ):
+            return "Webhook host resolves to a private address"
     return None
 
 
@@ -208,6 +249,11 @@ def webhook_deliver(*, webhook_id: int) -> float | None:
         return None
     row.attempts += 1
     retry_base = row.instance.timing("webhook_retry")
+    refused = webhook_delivery_error(row.url)
+    if refused:
+        row.state, row.last_status, row.last_error = SandboxWebhook.State.FAILED, None, refused
+        row.save(update_fields=["attempts", "state", "last_status", "last_error"])
+        return None
     try:
         with httpx.Client(timeout=WEBHOOK_TIMEOUT, follow_redirects=False) as http:
             response = http.post(row.url, json=row.payload)

@@ -50,8 +50,9 @@ class InstanceFilter(admin.SimpleListFilter):
         return [(pk, name) for pk, name in rows]
 
     def queryset(self, request: HttpRequest, queryset: QuerySet[Any]) -> QuerySet[Any]:
-        value = self.value()
-        return queryset.filter(instance_id=value) if value and value.isdigit() else queryset
+        # A str from the query string, the lookup itself (an int) when counting facets.
+        value = str(self.value() or "")
+        return queryset.filter(instance_id=value) if value.isdigit() else queryset
 
 
 class EventTypeFilter(admin.SimpleListFilter):

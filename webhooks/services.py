@@ -43,18 +43,23 @@ def webhook_event_receive(
     duplicate. Processing is sent to Celery after the row is committed."""
     received_at = received_at or timezone.now()
     kind = data.get("type")
+    key = dedupe_key(data, received_at=received_at)
     try:
         with transaction.atomic():
             event = WebhookEvent.objects.create(
                 instance_id=instance_id,
                 event_type=kind[:64] if isinstance(kind, str) else "",
-                dedupe_key=dedupe_key(data, received_at=received_at),
+                dedupe_key=key,
                 payload=dict(data),
                 received_at=received_at,
             )
             transaction.on_commit(partial(webhook_event_dispatch, event_id=event.pk))
     except IntegrityError:
-        return None, False
+        # A duplicate only if the row with this key is there; any other integrity error is
+        # not one, and must not be answered as if the event were stored.
+        if WebhookEvent.objects.filter(instance_id=instance_id, dedupe_key=key).exists():
+            return None, False
+        raise
     return event, True
 
 

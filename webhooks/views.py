@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import json
 import logging
+import math
 
 from django.conf import settings
 from django.db import DatabaseError
@@ -42,6 +43,44 @@ def _read_body(request: HttpRequest, limit: int) -> bytes | None:
     return None if len(body) > limit else body
 
 
+# Deeper than any Z-API payload (a few levels): deeper bodies are refused, not parsed on.
+MAX_JSON_DEPTH = 32
+
+
+def _refuse_constant(name: str) -> float:
+    # NaN and Infinity are not JSON (RFC 8259) and PostgreSQL's jsonb refuses them.
+    raise ValueError(f"{name} is not a JSON number")
+
+
+def _finite_float(text: str) -> float:
+    value = float(text)
+    if math.isinf(value):
+        raise ValueError(f"{text[:20]} is out of range")
+    return value
+
+
+def _unstorable(data: object) -> str:
+    """Why a parsed body cannot be stored and processed ("" when it can): nested deeper
+    than MAX_JSON_DEPTH, or a string with a lone surrogate (``"\\ud800"``), which is not
+    text and breaks the event's page. Walked without recursion."""
+    stack: list[tuple[object, int]] = [(data, 1)]
+    while stack:
+        value, depth = stack.pop()
+        if depth > MAX_JSON_DEPTH:
+            return f"nested deeper than {MAX_JSON_DEPTH} levels"
+        if isinstance(value, dict):
+            stack.extend((k, depth) for k in value)
+            stack.extend((v, depth + 1) for v in value.values())
+        elif isinstance(value, list):
+            stack.extend((v, depth + 1) for v in value)
+        elif isinstance(value, str):
+            try:
+                value.encode("utf-8")
+            except UnicodeEncodeError:
+                return "a string that is not valid Unicode (a lone surrogate)"
+    return ""
+
+
 @csrf_exempt
 @require_POST
 def receive(request: HttpRequest, instance_id: int, secret: str, kind: str = "") -> HttpResponse:
@@ -71,9 +110,14 @@ def _receive(request: HttpRequest, instance_id: int, secret: str) -> HttpRespons
     if _is_form(content_type):
         return reject(415, "JSON only", "form body, not JSON")
     try:
-        data = json.loads(body)
+        data = json.loads(body, parse_constant=_refuse_constant, parse_float=_finite_float)
+    except RecursionError:
+        return reject(400, "JSON nested too deeply", "nested too deeply to parse")
     except ValueError as exc:
         return reject(400, "malformed JSON", f"malformed JSON: {exc}")
+    problem = _unstorable(data)
+    if problem:
+        return reject(400, "JSON we cannot store", problem)
     if not isinstance(data, dict):
         return reject(400, "a JSON object is required", f"not a JSON object: {type(data).__name__}")
     _event, created = webhook_event_receive(instance_id=instance_id, data=data)

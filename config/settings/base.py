@@ -332,3 +332,6 @@ WEBHOOK_MAX_ATTEMPTS = env.int("WEBHOOK_MAX_ATTEMPTS", default=3)
 # The built-in Z-API emulator at /sandbox/ (and its console). Switch it off where the
 # product talks to the real Z-API and nobody needs the emulator.
 SANDBOX_ENABLED = env.bool("SANDBOX_ENABLED", default=True)
+# May the sandbox post webhooks to loopback and private addresses (this server, in a demo)?
+# Link-local and metadata addresses are refused whatever this says.
+SANDBOX_WEBHOOK_ALLOW_PRIVATE = env.bool("SANDBOX_WEBHOOK_ALLOW_PRIVATE", default=True)

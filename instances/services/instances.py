@@ -70,7 +70,10 @@ def instance_details_refresh(*, instance: Instance) -> Outcome[dict[str, Any]]:
     me = zapi_outcome(_("Instance data"), client.me)
     if not me.ok:
         return cast(Outcome[dict[str, Any]], me)
-    snapshot: dict[str, Any] = {"me": me.answer, "fetched_at": timezone.now().isoformat()}
+    snapshot: dict[str, Any] = {
+        "me": instance.own_urls_redacted(me.answer),
+        "fetched_at": timezone.now().isoformat(),
+    }
     # /device only answers for a connected phone; its error is part of the picture.
     device = zapi_outcome(_("Phone data"), client.device)
     snapshot["device"] = device.answer if device.ok else {}

@@ -12,6 +12,7 @@ from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_POST
 
 from instances.forms import ProfileForm, RenameForm, SettingsForm, WebhooksForm
+from instances.models import POINTS_HERE
 from instances.selectors import billing_of, connection_badge
 from instances.services import (
     instance_details_refresh,
@@ -41,7 +42,7 @@ def overview(request: HttpRequest, object_id: int, model_admin: Any) -> HttpResp
         badge_key=key,
         badge_css=css,
         billing=billing_of(instance),
-        me=snapshot.get("me", {}),
+        me=instance.own_urls_redacted(snapshot.get("me", {})),
         device=snapshot.get("device", {}),
         device_error=snapshot.get("device_error", ""),
         fetched_at=snapshot.get("fetched_at"),
@@ -111,14 +112,14 @@ def webhooks(request: HttpRequest, object_id: int, model_admin: Any) -> HttpResp
             )
             show(request, outcome)
             return _back(object_id, "webhooks")
-    me = (instance.settings_snapshot or {}).get("me", {})
+    me = instance.own_urls_redacted((instance.settings_snapshot or {}).get("me", {}))
     form = WebhooksForm(initial={"notify_sent_by_me": bool(me.get("receiveCallbackSentByMe"))})
     ours = instance.webhook_url
     rows = [
         {
             "label": gettext(kind.label),
             "url": me.get(kind.callback_field) or "",
-            "ours": (me.get(kind.callback_field) or "") == ours,
+            "ours": me.get(kind.callback_field) == POINTS_HERE,
         }
         for kind in WEBHOOK_KINDS
     ]

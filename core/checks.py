@@ -1,0 +1,48 @@
+"""System checks of a production configuration (``manage.py check --deploy``)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.conf import settings
+from django.core.checks import Error, Tags, register
+
+
+@register(Tags.security, deploy=True)
+def production_urls_and_sandbox(app_configs: Any = None, **kwargs: Any) -> list[Error]:
+    errors = []
+    if not settings.PUBLIC_BASE_URL.startswith("https://"):
+        errors.append(
+            Error(
+                "PUBLIC_BASE_URL is not an https:// URL.",
+                hint="Z-API sends webhooks (with their secret in the path) to this address.",
+                id="fleet.E001",
+            )
+        )
+    for name in ("ZAPI_BASE_URL", "ZAPI_PARTNER_BASE_URL", "NUMBER_REGISTRATION_BASE_URL"):
+        if not getattr(settings, name).startswith("https://"):
+            errors.append(
+                Error(
+                    f"{name} is not an https:// URL.",
+                    hint="Instance and integrator tokens travel in these requests.",
+                    id="fleet.E002",
+                )
+            )
+    if settings.SANDBOX_ENABLED:
+        errors.append(
+            Error(
+                "The sandbox (Z-API emulator) is enabled.",
+                hint="Anyone with a sandbox token can make this server post to URLs of their "
+                "choice; set SANDBOX_ENABLED=false (silence fleet.E003 only for a demo).",
+                id="fleet.E003",
+            )
+        )
+    if settings.ZAPI_BASE_URL.startswith(f"{settings.PUBLIC_BASE_URL}/sandbox"):
+        errors.append(
+            Error(
+                "ZAPI_BASE_URL points at this server's own sandbox.",
+                hint="Set ZAPI_BASE_URL to Z-API's address (https://api.z-api.io).",
+                id="fleet.E004",
+            )
+        )
+    return errors
