@@ -25,5 +25,5 @@ def redact(apps, schema_editor):
 
 
 class Migration(migrations.Migration):
-    dependencies = [("instances", "0003_notice_action_failed")]
+    dependencies = [("instances", "0005_business")]
     operations = [migrations.RunPython(redact, migrations.RunPython.noop)]
