@@ -1,10 +1,13 @@
 from __future__ import annotations
 
+from functools import partial
 from typing import Any
 
 from django.contrib import admin
 from django.db.models import QuerySet
 from django.http import HttpRequest
+from django.urls import path, reverse
+from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
 from core.admin import ScopedAdmin, SecretField
@@ -14,14 +17,24 @@ from partners.roles import Capability
 
 
 class MembershipInline(admin.TabularInline):
+    """Staff's view of the members; partner admins use the members page (``members``),
+    which never lists logins of other partners."""
+
     model = Membership
     extra = 0
     autocomplete_fields = ["user"]
 
+    def has_view_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return bool(request.user.is_active and request.user.is_staff)
+
+    has_change_permission = has_add_permission = has_delete_permission = has_view_permission
+
 
 @admin.register(Partner)
 class PartnerAdmin(ScopedAdmin):
-    list_display = ["name", "instance_count", "max_instances", "integrator_token_masked"]
+    list_display = [
+        "name", "instance_count", "max_instances", "integrator_token_masked", "members_link"
+    ]  # fmt: skip
     search_fields = ["name"]
     change_capability = Capability.MANAGE_MEMBERS
     inlines = [MembershipInline]
@@ -35,6 +48,28 @@ class PartnerAdmin(ScopedAdmin):
     ]
     # What the partner may not decide for itself: its limits and its Z-API credentials.
     staff_only_fields = ["integrator_token", "first_token", "max_instances"]
+
+    def get_urls(self) -> list[Any]:
+        from partners import views
+
+        def wrap(view: Any, **kwargs: Any) -> Any:
+            return self.admin_site.admin_view(partial(view, model_admin=self, **kwargs))
+
+        return [
+            path("<int:partner_id>/members/", wrap(views.members),
+                 name="partners_partner_members"),
+            path("<int:partner_id>/members/<int:membership_id>/role/",
+                 wrap(views.member_action, action="role"), name="partners_partner_member_role"),
+            path("<int:partner_id>/members/<int:membership_id>/remove/",
+                 wrap(views.member_action, action="remove"),
+                 name="partners_partner_member_remove"),
+            *super().get_urls(),
+        ]  # fmt: skip
+
+    @admin.display(description=_("members"))
+    def members_link(self, obj: Partner) -> str:
+        url = reverse("admin:partners_partner_members", args=[obj.pk])
+        return format_html('<a href="{}">{}</a>', url, _("Members"))
 
     def get_queryset(self, request: HttpRequest) -> QuerySet[Any]:
         from django.db.models import Count

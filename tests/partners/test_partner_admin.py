@@ -47,6 +47,7 @@ def _post(client: Client, partner: Partner, **data: object):
         "name": partner.name,
         "integrator_token": "",
         "max_instances": "",
+        "instance_price": "0.00",
         "memberships-TOTAL_FORMS": "0",
         "memberships-INITIAL_FORMS": "0",
         **data,
