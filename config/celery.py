@@ -24,6 +24,7 @@ APPS_WITH_SCHEDULES = (
     "sandbox",
     "api",
     "hooks",
+    "audit",
 )
 
 app = Celery("zapi_fleet")

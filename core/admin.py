@@ -120,6 +120,20 @@ class ScopedAdmin(SecretsMaskedAdmin):
         return Partner.objects.all() if ids is None else Partner.objects.filter(pk__in=ids)
 
 
+class ReadOnlyScopedAdmin(ScopedAdmin):
+    """Rows written by the product only (events, the audit log): shown, never added,
+    edited or deleted by hand."""
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return False
+
+    def has_change_permission(self, request: HttpRequest, obj: Model | None = None) -> bool:
+        return False
+
+    def has_delete_permission(self, request: HttpRequest, obj: Model | None = None) -> bool:
+        return False
+
+
 class SecretInput(forms.PasswordInput):
     """Never renders the stored secret; shows its masked tail as a placeholder."""
 

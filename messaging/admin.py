@@ -12,6 +12,8 @@ from django.urls import URLPattern, path
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
+from audit.models import AuditAction
+from audit.services import audit_record, request_ip
 from core.admin import ScopedAdmin, admin_routes
 from messaging import views
 from messaging.models import Message
@@ -57,19 +59,21 @@ class MessageAdmin(ScopedAdmin):
 
     def _fixable(self, request: HttpRequest, queryset: QuerySet[Message]) -> QuerySet[Message]:
         allowed = Message.objects.where_user_can(request.user, *self.fix_capabilities)
-        return queryset.filter(pk__in=allowed.values("pk"))
+        return queryset.filter(pk__in=allowed.values("pk")).select_related("instance__partner")
 
     @admin.action(
         description=_("Cancel the selected messages (if still waiting)"), permissions=["fix"]
     )
     def cancel_selected(self, request: HttpRequest, queryset: QuerySet[Message]) -> None:
-        done = sum(message_cancel(message=m) for m in self._fixable(request, queryset))
-        self.message_user(request, _("%(n)d cancelled.") % {"n": done})
+        done = [m for m in self._fixable(request, queryset) if message_cancel(message=m)]
+        _audit(request, AuditAction.MESSAGE_CANCEL, done)
+        self.message_user(request, _("%(n)d cancelled.") % {"n": len(done)})
 
     @admin.action(description=_("Retry the selected failed messages"), permissions=["fix"])
     def retry_selected(self, request: HttpRequest, queryset: QuerySet[Message]) -> None:
-        done = sum(message_retry(message=m) for m in self._fixable(request, queryset))
-        self.message_user(request, _("%(n)d queued again.") % {"n": done})
+        done = [m for m in self._fixable(request, queryset) if message_retry(message=m)]
+        _audit(request, AuditAction.MESSAGE_RETRY, done)
+        self.message_user(request, _("%(n)d queued again.") % {"n": len(done)})
 
     def get_urls(self) -> list[URLPattern]:
         return [
@@ -78,3 +82,11 @@ class MessageAdmin(ScopedAdmin):
             path("media/<str:key>/<str:name>", views.media, name="messaging_media"),
             *super().get_urls(),
         ]
+
+
+def _audit(request: HttpRequest, action: AuditAction, done: list[Message]) -> None:
+    for message in done:
+        audit_record(
+            actor=request.user, partner=message.instance.partner, instance=message.instance,
+            action=action, target=f"message {message.pk}", ip=request_ip(request),
+        )  # fmt: skip

@@ -31,6 +31,8 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from audit.models import AuditAction
+from audit.services import audit_record, request_ip
 from core.admin import Route
 from core.htmx import HtmxHttpRequest
 from instances.business.selectors import labels_of_instance
@@ -198,6 +200,13 @@ def _message_action(
         raise PermissionDenied
     done = action(message=message)
     if done:
+        audit_record(
+            actor=request.user, partner=message.instance.partner, instance=message.instance,
+            action=AuditAction.MESSAGE_CANCEL
+            if action is message_cancel
+            else AuditAction.MESSAGE_RETRY,
+            target=f"message {message.pk}", ip=request_ip(request),
+        )  # fmt: skip
         messages.success(request, _("Message %(id)s: done.") % {"id": message.pk})
     else:
         messages.warning(
@@ -216,6 +225,10 @@ def pace(request: HttpRequest, instance_id: int, model_admin: Any) -> HttpRespon
     form = PaceForm(request.POST)
     if form.is_valid():
         pacer_configure(instance=instance, **form.cleaned_data)
+        audit_record(
+            actor=request.user, partner=instance.partner, instance=instance,
+            action=AuditAction.PACE_CHANGE, ip=request_ip(request), details=form.cleaned_data,
+        )  # fmt: skip
         messages.success(request, _("Pace of %(name)s saved.") % {"name": instance.name})
     else:
         messages.error(request, _("Pace not saved: %(errors)s") % {"errors": form.errors.as_text()})

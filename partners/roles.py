@@ -20,6 +20,7 @@ class Capability(models.TextChoices):
     PROVISION = "provision", _("Create, subscribe and cancel instances; register numbers")
     MANAGE_MEMBERS = "manage_members", _("Manage the partner's members")
     MANAGE_API_KEYS = "manage_api_keys", _("Create and revoke the partner's API keys")
+    AUDIT = "audit", _("Read the partner's audit log")
 
 
 # Who may fix a number's queues (cancel, retry, pace; Z-API's queue): either capability.
@@ -27,7 +28,7 @@ QUEUE_FIXERS: tuple[Capability, ...] = (Capability.SUPPORT, Capability.OPERATE)
 
 CAPABILITIES: dict[Role, frozenset[Capability]] = {
     Role.OPERATOR: frozenset({Capability.VIEW, Capability.OPERATE}),
-    Role.SUPPORT: frozenset({Capability.VIEW, Capability.SUPPORT}),
+    Role.SUPPORT: frozenset({Capability.VIEW, Capability.SUPPORT, Capability.AUDIT}),
     Role.PARTNER_ADMIN: frozenset(Capability),
     Role.PARTNER_MEMBER: frozenset({Capability.VIEW, Capability.PROVISION}),
 }

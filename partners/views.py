@@ -17,6 +17,8 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from audit.models import AuditAction
+from audit.services import audit_record, request_ip
 from partners.models import Membership, Partner
 from partners.roles import CAPABILITIES, Capability, Role
 from partners.scoping import user_can
@@ -52,6 +54,7 @@ def members(request: HttpRequest, partner_id: int, model_admin: Any) -> HttpResp
         except ValidationError as exc:
             invite.add_error(None, exc)
         else:
+            _audit(request, AuditAction.MEMBER_INVITE, member)
             messages.success(
                 request,
                 _("%(email)s invited: an email is on its way.") % {"email": member.user.email},
@@ -87,14 +90,27 @@ def member_action(
     try:
         if action == "remove":
             member_remove(membership=membership)
+            _audit(request, AuditAction.MEMBER_REMOVE, membership)
             messages.success(request, _("%(user)s removed.") % {"user": membership.user})
         else:
             form = RoleForm(request.POST, prefix=str(membership.pk))
             if form.is_valid():
-                member_role_change(membership=membership, role=Role(form.cleaned_data["role"]))
+                before = str(membership.get_role_display())
+                changed = member_role_change(
+                    membership=membership, role=Role(form.cleaned_data["role"])
+                )
+                _audit(request, AuditAction.MEMBER_ROLE, changed, before=before)
                 messages.success(
                     request, _("Role of %(user)s changed.") % {"user": membership.user}
                 )
     except ValidationError as exc:
         messages.error(request, " ".join(exc.messages))
     return HttpResponseRedirect(reverse("admin:partners_partner_members", args=[partner.pk]))
+
+
+def _audit(request: HttpRequest, action: AuditAction, member: Membership, **details: str) -> None:
+    audit_record(
+        actor=request.user, partner=member.partner, action=action,
+        target=member.user.get_username(), ip=request_ip(request),
+        details={"role": str(member.get_role_display()), **details},
+    )  # fmt: skip

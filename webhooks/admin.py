@@ -20,7 +20,9 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
 
-from core.admin import ScopedAdmin
+from audit.models import AuditAction
+from audit.services import audit_record, request_ip
+from core import admin as core_admin
 from instances.models import Instance
 from partners.roles import Capability
 from partners.scoping import user_can
@@ -73,17 +75,8 @@ class EventTypeFilter(admin.SimpleListFilter):
         return queryset if value is None else queryset.filter(event_type=value)
 
 
-class ReadOnlyScopedAdmin(ScopedAdmin):
-    """Rows written by the receiver only: shown, never added or edited by hand."""
-
-    def has_add_permission(self, request: HttpRequest) -> bool:
-        return False
-
-    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return False
-
-    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return False
+class ReadOnlyScopedAdmin(core_admin.ReadOnlyScopedAdmin):
+    """Rows written by the receiver only; their partner is their instance's."""
 
     def _partner_of(self, obj: Any) -> Any:
         return obj.instance.partner if obj is not None else None
@@ -131,6 +124,7 @@ class WebhookEventAdmin(ReadOnlyScopedAdmin):
         allowed = [e.pk for e in queryset.select_related("instance__partner")
                    if self.has_replay_permission(request, e)]  # fmt: skip
         count = webhook_events_replay(event_ids=allowed)
+        _audit_replay(request, queryset.filter(pk__in=allowed))
         self.message_user(
             request,
             ngettext(
@@ -155,6 +149,7 @@ class WebhookEventAdmin(ReadOnlyScopedAdmin):
         if not self.has_replay_permission(request, event):
             raise PermissionDenied
         webhook_events_replay(event_ids=[event.pk])
+        _audit_replay(request, [event])
         self.message_user(request, _("The event will be processed again."), messages.SUCCESS)
         # The event log's page: a replayed dead letter is no longer one.
         return HttpResponseRedirect(reverse("admin:webhooks_webhookevent_change", args=[pk]))
@@ -240,3 +235,12 @@ class ChatPresenceAdmin(ReadOnlyScopedAdmin):
 def _pretty_json(value: Any) -> SafeString:
     text = json.dumps(value, indent=2, ensure_ascii=False, sort_keys=True)
     return SafeString(render_to_string("webhooks/payload.html", {"payload": text}))
+
+
+def _audit_replay(request: HttpRequest, events: Any) -> None:
+    for event in events:
+        audit_record(
+            actor=request.user, partner=event.instance.partner, instance=event.instance,
+            action=AuditAction.WEBHOOK_REPLAY, target=f"event {event.pk} ({event.event_type})",
+            ip=request_ip(request),
+        )  # fmt: skip

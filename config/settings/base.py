@@ -60,6 +60,7 @@ INSTALLED_APPS = [
     "sandbox",
     "api",
     "hooks",
+    "audit",
 ]
 
 MIDDLEWARE = [
@@ -327,6 +328,10 @@ WEBHOOK_RETENTION_DAYS = env.int("WEBHOOK_RETENTION_DAYS", default=30)
 WEBHOOK_SWEEP_AFTER_SECONDS = env.int("WEBHOOK_SWEEP_AFTER_SECONDS", default=60)
 # Failures before an event becomes a dead letter.
 WEBHOOK_MAX_ATTEMPTS = env.int("WEBHOOK_MAX_ATTEMPTS", default=3)
+
+# --- audit log ----------------------------------------------------------------------------
+# Entries older than this are deleted by beat (audit.tasks.audit_purge_task).
+AUDIT_RETENTION_DAYS = env.int("AUDIT_RETENTION_DAYS", default=365)
 
 # --- sandbox ------------------------------------------------------------------------------
 # The built-in Z-API emulator at /sandbox/ (and its console). Switch it off where the
