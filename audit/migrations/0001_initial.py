@@ -11,8 +11,8 @@ class Migration(migrations.Migration):
     initial = True
 
     dependencies = [
-        ('instances', '0006_snapshot_own_urls_redacted'),
-        ('partners', '0002_billing_and_customers'),
+        ('instances', '0001_initial'),
+        ('partners', '0001_initial'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
