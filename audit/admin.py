@@ -2,11 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Any
-
 from django.contrib import admin
-from django.db.models import QuerySet
-from django.http import HttpRequest
 
 from audit.models import AuditEntry
 from core.admin import ReadOnlyScopedAdmin
@@ -32,7 +28,3 @@ class AuditEntryAdmin(ReadOnlyScopedAdmin):
     fields = readonly_fields = (
         "at", "partner", "actor_name", "action", "instance", "target", "ip", "details",
     )  # fmt: skip
-
-    def get_queryset(self, request: HttpRequest) -> QuerySet[Any]:
-        # Only partners where the person may read the log (not every partner they see).
-        return AuditEntry.objects.where_user_can(request.user, Capability.AUDIT)

@@ -69,17 +69,24 @@ class SecretsMaskedAdmin(admin.ModelAdmin):
 
 
 class ScopedAdmin(SecretsMaskedAdmin):
-    """Rows come from ``Model.objects.for_user``; a foreign row is a 404.
+    """Rows come from the partners where the user may see them (``where_user_can``); a
+    foreign row is a 404.
 
-    ``view_capability`` lets a role see the changelist; ``change_capability`` lets it add,
-    change and delete. Staff operators and superusers may do everything.
+    ``view_capability`` (one, or a tuple of which any will do) lets a role see the
+    changelist, at the partners where it holds it; ``change_capability`` lets it add, change
+    and delete. Staff operators and superusers may do everything. Both read the capability
+    table (``partners.roles``), like the navigation and the tabs.
     """
 
-    view_capability = Capability.VIEW
+    view_capability: Capability | tuple[Capability, ...] = Capability.VIEW
     change_capability = Capability.OPERATE
 
+    def view_capabilities(self) -> tuple[Capability, ...]:
+        caps = self.view_capability
+        return caps if isinstance(caps, tuple) else (caps,)
+
     def get_queryset(self, request: HttpRequest) -> QuerySet[Any]:
-        return self.model._default_manager.for_user(request.user)
+        return self.model._default_manager.where_user_can(request.user, *self.view_capabilities())
 
     def _get_obj_does_not_exist_redirect(self, request: HttpRequest, opts: Any, object_id: str):
         # The stock admin redirects with "doesn't exist. Perhaps it was deleted?": another
@@ -93,12 +100,10 @@ class ScopedAdmin(SecretsMaskedAdmin):
         return super().delete_view(request, object_id, extra_context)
 
     def has_module_permission(self, request: HttpRequest) -> bool:
-        return user_can(request.user, self.view_capability)
+        return any(user_can(request.user, c) for c in self.view_capabilities())
 
     def has_view_permission(self, request: HttpRequest, obj: Model | None = None) -> bool:
-        return user_can(request.user, self.view_capability) or self.has_change_permission(
-            request, obj
-        )
+        return self.has_module_permission(request) or self.has_change_permission(request, obj)
 
     def has_change_permission(self, request: HttpRequest, obj: Model | None = None) -> bool:
         return user_can(request.user, self.change_capability, self._partner_of(obj))

@@ -38,20 +38,30 @@ def _user(username: str, *, staff: bool, superuser: bool) -> Login:
     return Login(username, password, "")
 
 
+# One login per role at the demo partner (username, role, what it is for).
+DEMO_ROLES: list[tuple[str, Role, str]] = [
+    ("operator", Role.OPERATOR, "pairs, configures and sends"),
+    ("support", Role.SUPPORT, "inspects and fixes queues and events"),
+    ("partneradmin", Role.PARTNER_ADMIN, "everything at the partner, members included"),
+    ("partnermember", Role.PARTNER_MEMBER, "provisioning and billing"),
+]
+
+
 @transaction.atomic
 def demo_load() -> list[Login]:
     partner: Partner = partner_get_or_create(name=DEMO_PARTNER)
     admin = _user("admin", staff=True, superuser=True)
-    operator = _user("operator", staff=False, superuser=False)
     user_model = get_user_model()
-    membership_grant(
-        user=user_model.objects.get(username="operator"), partner=partner, role=Role.OPERATOR
-    )
+    logins = []
+    for username, role, what in DEMO_ROLES:
+        login = _user(username, staff=False, superuser=False)
+        membership_grant(user=user_model.objects.get(username=username), partner=partner, role=role)
+        logins.append(Login(username, login.password, f"{role.label} of {DEMO_PARTNER}: {what}"))
     for hook in DEMO_HOOKS:
         hook(partner)
     return [
-        Login(operator.username, operator.password, f"operator of {DEMO_PARTNER}"),
-        Login(admin.username, admin.password, "superuser: every partner, the sandbox console"),
+        *logins,
+        Login(admin.username, admin.password, "staff admin: every partner, the sandbox console"),
     ]
 
 

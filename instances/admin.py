@@ -39,7 +39,7 @@ from instances.svg import uptime_strip
 from instances.tasks import instance_probe_task, instance_restart_task, instance_webhooks_point_task
 from instances.views import urls as instance_urls
 from partners.roles import Capability
-from partners.scoping import partners_where
+from partners.scoping import partners_where, user_can
 
 
 def _subscription_states(request: HttpRequest, model_admin: Any) -> list[str]:
@@ -207,17 +207,20 @@ class InstanceAdmin(ScopedAdmin):
             send(pk)
         return len(ids)
 
-    @admin.action(description=_("Refresh status from Z-API"))
+    def has_operate_permission(self, request: HttpRequest) -> bool:
+        return user_can(request.user, Capability.OPERATE)
+
+    @admin.action(description=_("Refresh status from Z-API"), permissions=["operate"])
     def refresh_status(self, request: HttpRequest, queryset: QuerySet[Any]) -> None:
         n = self._enqueue(request, queryset, _after_commit(instance_probe_task))
         self.message_user(request, _queued(n, _("status refresh")), messages.INFO)
 
-    @admin.action(description=_("Restart at Z-API"))
+    @admin.action(description=_("Restart at Z-API"), permissions=["operate"])
     def restart(self, request: HttpRequest, queryset: QuerySet[Any]) -> None:
         n = self._enqueue(request, queryset, _after_commit(instance_restart_task))
         self.message_user(request, _queued(n, _("restart")), messages.INFO)
 
-    @admin.action(description=_("Point every webhook here"))
+    @admin.action(description=_("Point every webhook here"), permissions=["operate"])
     def point_webhooks_here(self, request: HttpRequest, queryset: QuerySet[Any]) -> None:
         send = _after_commit(instance_webhooks_point_task, None)
         n = self._enqueue(request, queryset, send)
@@ -264,7 +267,7 @@ class InstanceAdmin(ScopedAdmin):
         if isinstance(response, TemplateResponse) and response.context_data:
             original = response.context_data.get("original")
             if original is not None:
-                response.context_data["tabs"] = instance_tabs(original, "edit")
+                response.context_data["tabs"] = instance_tabs(original, "edit", request.user)
         return response
 
     def save_model(self, request: HttpRequest, obj: Instance, form: Any, change: bool) -> None:

@@ -34,6 +34,8 @@ class MessageAdmin(ScopedAdmin):
     date_hierarchy = "created_at"
     actions = ["cancel_selected", "retry_selected"]
     readonly_fields = [f.name for f in Message._meta.fields]
+    # Operators and support work with messages; partner members provision, they do not.
+    view_capability = (Capability.OPERATE, Capability.SUPPORT)
     change_capability = Capability.SUPPORT
 
     def has_add_permission(self, request: HttpRequest) -> bool:

@@ -139,6 +139,8 @@ def conversation(
 
 def queue(request: HtmxHttpRequest, model_admin: Any) -> HttpResponse:
     """Our queue: what waits on our side per number and why; cancel, retry, pace."""
+    if not any(user_can(request.user, c) for c in (Capability.OPERATE, Capability.SUPPORT)):
+        raise PermissionDenied
     selected = request.GET.get("instance")
     instance = scoped_instance(request, selected) if selected and selected.isdigit() else None
     rows = queue_overview(user=request.user, instance_id=instance.pk if instance else None)

@@ -76,7 +76,10 @@ class EventTypeFilter(admin.SimpleListFilter):
 
 
 class ReadOnlyScopedAdmin(core_admin.ReadOnlyScopedAdmin):
-    """Rows written by the receiver only; their partner is their instance's."""
+    """Rows written by the receiver only; their partner is their instance's. Operators and
+    support read them; partner members (provisioning, billing) do not."""
+
+    view_capability = (Capability.OPERATE, Capability.SUPPORT)
 
     def _partner_of(self, obj: Any) -> Any:
         return obj.instance.partner if obj is not None else None

@@ -12,20 +12,26 @@ from django.utils.translation import gettext_lazy as _
 
 from instances.models import Instance
 from instances.outcome import Outcome
+from partners.roles import Capability
+from partners.scoping import user_can
 
-TABS: list[tuple[str, Any]] = [
-    ("overview", _("Overview")),
-    ("pairing", _("Pairing")),
-    ("settings", _("Settings")),
-    ("webhooks", _("Webhooks")),
-    ("queue", _("Z-API queue")),
-    ("health", _("Health")),
-    ("mobile", _("Mobile registration")),
-    ("labels", _("Labels")),
-    ("catalog", _("Catalog")),
-    ("company", _("Company profile")),
-    ("compose", _("Send a message")),
-    ("edit", _("Edit")),
+_OPERATE = (Capability.OPERATE,)
+# Each tab with the capabilities (any of them, at the instance's partner) its page needs: a
+# person sees only the tabs they can use. tests/core/test_navigation_by_role.py holds each
+# page to this table.
+TABS: list[tuple[str, Any, tuple[Capability, ...]]] = [
+    ("overview", _("Overview"), (Capability.VIEW,)),
+    ("pairing", _("Pairing"), _OPERATE),
+    ("settings", _("Settings"), _OPERATE),
+    ("webhooks", _("Webhooks"), _OPERATE),
+    ("queue", _("Z-API queue"), (Capability.SUPPORT, Capability.OPERATE)),
+    ("health", _("Health"), (Capability.VIEW,)),
+    ("mobile", _("Mobile registration"), _OPERATE),
+    ("labels", _("Labels"), (Capability.VIEW,)),
+    ("catalog", _("Catalog"), (Capability.VIEW,)),
+    ("company", _("Company profile"), (Capability.VIEW,)),
+    ("compose", _("Send a message"), _OPERATE),
+    ("edit", _("Edit"), _OPERATE),
 ]
 # The WhatsApp Business tabs: disabled, with the reason, on a number that is not business.
 BUSINESS_TABS = frozenset({"labels", "catalog", "company"})
@@ -33,12 +39,14 @@ BUSINESS_TABS = frozenset({"labels", "catalog", "company"})
 TAB_URL_NAMES = {"edit": "admin:instances_instance_change", "compose": "admin:messaging_compose"}
 
 
-def instance_tabs(instance: Instance, active: str) -> list[dict[str, Any]]:
+def instance_tabs(instance: Instance, active: str, user: Any) -> list[dict[str, Any]]:
     from instances.business.selectors import business_status
 
     business = business_status(instance)
     tabs = []
-    for key, label in TABS:
+    for key, label, needs in TABS:
+        if not any(user_can(user, c, instance.partner) for c in needs):
+            continue
         name = TAB_URL_NAMES.get(key, f"admin:instances_instance_{key}")
         off = key in BUSINESS_TABS and not business.enabled
         tabs.append(
@@ -62,7 +70,7 @@ def page_context(
         "instance": instance,
         "title": title,
         "subtitle": instance.name,
-        "tabs": instance_tabs(instance, tab),
+        "tabs": instance_tabs(instance, tab, request.user),
         "media": model_admin.media,
         "delivery_problem": _sandbox_delivery_problem(instance),
     }

@@ -1,0 +1,78 @@
+"""The main navigation: one row per entry, each with the capabilities that show it (any of
+them, at any partner). Read by the ``navigation`` context processor; an app adds its page
+with one row here."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from django.http import HttpRequest
+from django.urls import NoReverseMatch, reverse
+from django.utils.translation import gettext_lazy as _
+
+from partners.roles import Capability
+from partners.scoping import partners_where, sees_every_partner, user_can
+
+
+@dataclass(frozen=True)
+class NavItem:
+    key: str
+    label: Any
+    url_name: str
+    needs: tuple[Capability, ...] = ()
+    staff_only: bool = False
+
+
+NAV: list[NavItem] = [
+    NavItem("fleet", _("Fleet"), "admin:instances_instance_changelist", (Capability.VIEW,)),
+    NavItem("queue", _("Our queue"), "admin:messaging_queue",
+            (Capability.OPERATE, Capability.SUPPORT)),
+    NavItem("events", _("Event log"), "admin:webhooks_webhookevent_changelist",
+            (Capability.OPERATE, Capability.SUPPORT)),
+    NavItem("partners", _("Partners"), "admin:partners_partner_changelist",
+            (Capability.PROVISION, Capability.MANAGE_MEMBERS)),
+    NavItem("members", _("Members"), "admin:partners_partner_members",
+            (Capability.MANAGE_MEMBERS,)),
+    NavItem("audit", _("Audit log"), "admin:audit_auditentry_changelist", (Capability.AUDIT,)),
+    NavItem("api", _("API"), "api-docs", (Capability.VIEW,)),
+    NavItem("sandbox", _("Sandbox"), "admin:sandbox_sandboxinstance_changelist",
+            staff_only=True),
+]  # fmt: skip
+
+
+def nav_items(request: HttpRequest) -> list[dict[str, Any]]:
+    user = request.user
+    items = []
+    for item in NAV:
+        if item.staff_only and not user.is_staff:
+            continue
+        if item.needs and not any(user_can(user, c) for c in item.needs):
+            continue
+        url = _url(item, request)
+        if url:
+            items.append({"key": item.key, "label": item.label, "url": url,
+                          "active": request.path.startswith(url)})  # fmt: skip
+    return items
+
+
+def _url(item: NavItem, request: HttpRequest) -> str:
+    if item.key == "members":
+        # The members page of the one partner the person manages; staff and people who
+        # manage several go through the partner list.
+        if sees_every_partner(request.user):
+            return ""
+        ids = partners_where(request.user, Capability.MANAGE_MEMBERS) or set()
+        return reverse(item.url_name, args=[next(iter(ids))]) if len(ids) == 1 else ""
+    try:
+        return reverse(item.url_name)
+    except NoReverseMatch:
+        return ""
+
+
+def navigation(request: HttpRequest) -> dict[str, Any]:
+    """Context processor: ``fleet_nav`` for templates/admin/base_site.html."""
+    user = getattr(request, "user", None)
+    if user is None or not user.is_authenticated:
+        return {"fleet_nav": []}
+    return {"fleet_nav": nav_items(request)}
