@@ -56,6 +56,7 @@ from messaging.services import (
     pacer_configure,
 )
 from partners.roles import QUEUE_FIXERS, Capability
+from partners.scoping import user_can
 
 KIND_FIELDS_JSON = json.dumps({str(k): v for k, v in ComposeForm.KIND_FIELDS.items()})
 
@@ -139,7 +140,7 @@ def conversation(
 
 def queue(request: HtmxHttpRequest, model_admin: Any) -> HttpResponse:
     """Our queue: what waits on our side per number and why; cancel, retry, pace."""
-    if not any(user_can(request.user, c) for c in (Capability.OPERATE, Capability.SUPPORT)):
+    if not any(user_can(request.user, c) for c in QUEUE_FIXERS):
         raise PermissionDenied
     selected = request.GET.get("instance")
     instance = scoped_instance(request, selected) if selected and selected.isdigit() else None

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from instances.models import ConnectionState, HealthProbe
+from instances.models import POINTS_HERE, ConnectionState, HealthProbe
 from instances.services import (
     instance_connection_apply,
     instance_details_refresh,
@@ -69,8 +69,8 @@ def test_details_rename_settings_and_webhooks(paired):
     outcome = instance_webhooks_point_here(instance=ours, notify_sent_by_me=True)
     assert outcome.ok, outcome.text
     me = ours.settings_snapshot["me"]  # read back from /me after the update
-    assert me["receivedCallbackUrl"] == ours.webhook_url
-    assert me["connectedCallbackUrl"] == ours.webhook_url
+    # Our URL (secret included) is stored as the marker, never in clear (issue 11).
+    assert me["receivedCallbackUrl"] == me["connectedCallbackUrl"] == POINTS_HERE
     assert me["receiveCallbackSentByMe"] is True
     assert me["callRejectMessage"] == "Call later"
 
