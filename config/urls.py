@@ -3,6 +3,7 @@ from django.contrib import admin
 from django.contrib.auth import views as auth_views
 from django.urls import include, path, reverse_lazy
 
+from core import two_factor
 from core import views as core_views
 
 handler403 = "core.views.permission_denied"
@@ -13,6 +14,8 @@ urlpatterns = [
     path("sandbox/", include("sandbox.urls")),
     path("api/", include("api.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
+    path("two-factor/enrol/", two_factor.enrol, name="two_factor_enrol"),
+    path("two-factor/verify/", two_factor.verify, name="two_factor_verify"),
     # An invited member chooses a password here (partners.services.member_invite).
     path(
         "accounts/reset/<uidb64>/<token>/",

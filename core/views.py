@@ -1,5 +1,8 @@
 from __future__ import annotations
 
+from typing import Any
+
+from django.conf import settings
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.template.response import TemplateResponse
 from django.utils.http import url_has_allowed_host_and_scheme
@@ -44,3 +47,16 @@ def permission_denied(request: HttpRequest, exception: Exception | None = None) 
             "Your role does not allow this. Ask a partner admin of this partner if you need it."
         ),
     )
+
+
+def locked_out(request: HttpRequest, credentials: Any = None, *args: Any) -> HttpResponse:
+    """django-axes' lockout answer (``AXES_LOCKOUT_CALLABLE``): a page in the layout for the
+    login form, a JSON error for the API."""
+    minutes = int(settings.AXES_COOLOFF_TIME.total_seconds() // 60)
+    text = _(
+        "Too many failed logins for this name from your address. Try again in %(minutes)d "
+        "minutes, or ask a staff member to unlock it."
+    ) % {"minutes": minutes}
+    if request.path.startswith("/api/"):
+        return JsonResponse({"detail": text}, status=429)
+    return refusal(request, status=429, title=_("Login locked"), text=text)

@@ -24,3 +24,5 @@ EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
 # Nothing runs eagerly: tests that need a worker start a real one.
 CELERY_TASK_ALWAYS_EAGER = False
 WHITENOISE_AUTOREFRESH = True  # no collectstatic in tests
+# force_login cannot pass a second factor: tests of two-factor login switch this on.
+TWO_FACTOR_REQUIRED = False
