@@ -7,6 +7,7 @@ from typing import Any
 
 from django.conf import settings
 from django.utils.translation import gettext_lazy as _
+from drf_spectacular.authentication import BasicScheme
 from rest_framework import status
 from rest_framework.authentication import BasicAuthentication
 from rest_framework.exceptions import APIException, AuthenticationFailed
@@ -31,3 +32,9 @@ class LockoutBasicAuthentication(BasicAuthentication):
                       "%(minutes)d minutes.") % {"minutes": minutes}
                 ) from None  # fmt: skip
             raise
+
+
+class LockoutBasicScheme(BasicScheme):
+    """The OpenAPI schema describes it as the basic auth it is."""
+
+    target_class = "core.api_auth.LockoutBasicAuthentication"
