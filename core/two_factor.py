@@ -10,6 +10,7 @@ partner admin lands on the enrolment page.
 
 from __future__ import annotations
 
+from base64 import b32encode
 from collections.abc import Callable
 from typing import Any
 
@@ -128,7 +129,8 @@ def enrol(request: HttpRequest) -> HttpResponse:
     qr = segno.make(device.config_url, error="m").svg_data_uri(scale=5, border=2)
     return _page(
         request, "two_factor/enrol.html", _("Set up two-factor login"),
-        form=form, qr=qr, key=device.key, required=two_factor_required(user),
+        form=form, qr=qr, key=b32encode(device.bin_key).decode(),
+        required=two_factor_required(user),
     )  # fmt: skip
 
 

@@ -36,6 +36,9 @@ class PartnerAdmin(ScopedAdmin):
         "name", "instance_count", "max_instances", "integrator_token_masked", "members_link"
     ]  # fmt: skip
     search_fields = ["name"]
+    # Partner members (provisioning, billing) and partner admins; operators and support
+    # work on numbers and queues, not on the partner itself.
+    view_capability = (Capability.PROVISION, Capability.MANAGE_MEMBERS)
     change_capability = Capability.MANAGE_MEMBERS
     inlines = [MembershipInline]
     fields = [
