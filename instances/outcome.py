@@ -1,5 +1,10 @@
-"""What Z-API answered, in a form every page can show: each action returns an
-:class:`Outcome` instead of raising, so the operator always sees the answer or the error."""
+"""The one error contract of services that call Z-API: each returns an :class:`Outcome`
+instead of raising, so views need no try/except and the operator always reads what happened.
+
+An outcome says ``ok``, whether trying again may help (``retryable``: tasks retry on it) and a
+human sentence (``text``: "Auto-read turned on", "Wrong code: Z-API did not accept it"). The
+raw answer (free of secrets) is kept in ``answer`` for a "details" toggle, never as the text.
+"""
 
 from __future__ import annotations
 
@@ -54,8 +59,13 @@ def answer_of(value: Any) -> dict[str, Any]:
     return {} if value is None else {"value": value}
 
 
-def zapi_outcome(action: str, call: Callable[[], T], *, ok_text: str = "") -> Outcome[T]:
-    """Run one Z-API call; a ``ZapiError`` becomes a failed outcome with its text."""
+def zapi_outcome(
+    action: str, call: Callable[[], T], *, ok_text: str = "", refused_text: str = ""
+) -> Outcome[T]:
+    """Run one Z-API call; a ``ZapiError`` becomes a failed outcome with its text.
+
+    ``ok_text`` says what was done; ``refused_text`` what a ``{"value": false}`` (or
+    ``success: false``) answer means for this action."""
     try:
         value = call()
     except ZapiError as exc:
@@ -69,13 +79,12 @@ def zapi_outcome(action: str, call: Callable[[], T], *, ok_text: str = "") -> Ou
     answer = answer_of(value)
     if answer.get("value") is False or answer.get("success") is False:
         return Outcome(
-            ok=False, action=action, text=_("Z-API answered %(a)s") % {"a": _json(answer)},
+            ok=False, action=action, text=refused_text or _("Z-API did not accept it."),
             value=value, answer=answer,
         )  # fmt: skip
-    return Outcome(
-        ok=True,
-        action=action,
-        text=ok_text or (_("Z-API answered %(a)s") % {"a": _json(answer)} if answer else _("done")),
-        value=value,
-        answer=answer,
-    )
+    return Outcome(ok=True, action=action, text=ok_text or _("done"), value=value, answer=answer)
+
+
+def answer_json(outcome: Outcome[Any]) -> str:
+    """The raw answer as JSON, for the "details" toggle."""
+    return _json(outcome.answer) if outcome.answer else ""

@@ -12,9 +12,11 @@ from typing import Any
 
 from celery import shared_task
 
-from zapi.errors import TransportError
-
 logger = logging.getLogger(__name__)
+
+
+class ProbeUnreachableError(Exception):
+    """Z-API could not be reached for a probe: the task tries again."""
 
 
 @shared_task(bind=True, max_retries=3, retry_backoff=True, ignore_result=True)
@@ -34,10 +36,10 @@ def instance_probe_task(self: Any, instance_id: int) -> str:
     instance = Instance.objects.filter(pk=instance_id).first()
     if instance is None:
         return "gone"
-    try:
-        return str(instance_probe(instance=instance))
-    except TransportError as exc:
-        raise self.retry(exc=exc) from None
+    outcome = instance_probe(instance=instance)
+    if not outcome.ok and outcome.retryable:
+        raise self.retry(exc=ProbeUnreachableError(outcome.text))
+    return str(outcome)
 
 
 @shared_task(bind=True, ignore_result=True)

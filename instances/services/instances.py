@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+from functools import partial
 from typing import Any, cast
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _lazy
 
 from instances.models import Instance, ProbeSource
 from instances.outcome import Outcome, zapi_outcome
@@ -101,50 +103,65 @@ def instance_rename(*, instance: Instance, name: str) -> Outcome[Any]:
     name = name.strip()
     if not name:
         raise ValidationError(_("A name is required."))
-    outcome = zapi_outcome(_("Rename"), lambda: instance_client(instance).update_name(name))
+    outcome = zapi_outcome(
+        _("Rename"),
+        lambda: instance_client(instance).update_name(name),
+        ok_text=_("renamed at Z-API."),
+        refused_text=_("Z-API did not accept the name."),
+    )
     if outcome.ok:
         Instance.objects.filter(pk=instance.pk).update(name=name[:120], updated_at=timezone.now())
         instance.name = name[:120]
     return outcome
 
 
-def instance_settings_update(
-    *,
-    instance: Instance,
-    auto_read_message: bool,
-    auto_read_status: bool,
-    call_reject_auto: bool,
-    call_reject_message: str,
-) -> list[Outcome[Any]]:
-    """Apply the instance settings (spec 001 l.487-730): one Z-API call each."""
+# The instance settings (spec 001, "Instance"): form field → (its key in /me, the client's
+# method, what people call it).
+SETTINGS: dict[str, tuple[str, str, Any]] = {
+    "auto_read_message": ("autoReadMessage", "update_auto_read_message", _lazy("Auto-read")),
+    "auto_read_status": ("autoReadStatus", "update_auto_read_status", _lazy("Auto-read statuses")),
+    "call_reject_auto": ("callRejectAuto", "update_call_reject_auto", _lazy("Call rejection")),
+    "call_reject_message": (
+        "callRejectMessage",
+        "update_call_reject_message",
+        _lazy("Call reject message"),
+    ),
+}
+
+
+def instance_settings_update(*, instance: Instance, **values: Any) -> list[Outcome[Any]]:
+    """Send the settings that differ from what Z-API last told us (``/me``): one call each,
+    nothing for the unchanged ones. A blank call-reject message is not sent."""
+    me = (instance.settings_snapshot or {}).get("me", {})
     client = instance_client(instance)
-    outcomes = [
-        zapi_outcome(
-            _("Auto-read messages"), lambda: client.update_auto_read_message(auto_read_message)
-        ),
-        zapi_outcome(
-            _("Auto-read statuses"), lambda: client.update_auto_read_status(auto_read_status)
-        ),
-        zapi_outcome(_("Reject calls"), lambda: client.update_call_reject_auto(call_reject_auto)),
-    ]
-    if call_reject_message.strip():
-        outcomes.append(
-            zapi_outcome(
-                _("Call reject message"),
-                lambda: client.update_call_reject_message(call_reject_message.strip()),
-            )
+    outcomes: list[Outcome[Any]] = []
+    applied: dict[str, Any] = {}
+    for field, value in values.items():
+        key, method, label = SETTINGS[field]
+        value = value.strip() if isinstance(value, str) else bool(value)
+        if value == "" or (key in me and me[key] == value):
+            continue
+        outcome = zapi_outcome(
+            str(label),
+            partial(getattr(client, method), value),
+            ok_text=_setting_text(value),
         )
-    _snapshot_merge(
-        instance,
-        {
-            "autoReadMessage": auto_read_message,
-            "autoReadStatus": auto_read_status,
-            "callRejectAuto": call_reject_auto,
-            "callRejectMessage": call_reject_message.strip(),
-        },
-        applied=[o.ok for o in outcomes],
-    )
+        outcomes.append(outcome)
+        if outcome.ok:
+            applied[key] = value
+    if applied:
+        _snapshot_merge(instance, applied)
+    if not outcomes:
+        outcomes.append(Outcome(ok=True, action=_("Settings"), text=_("Nothing changed.")))
     return outcomes
+
+
+def _setting_text(value: Any) -> str:
+    if value is True:
+        return _("turned on")
+    if value is False:
+        return _("turned off")
+    return _("saved")
 
 
 def instance_profile_update(
@@ -155,27 +172,33 @@ def instance_profile_update(
     outcomes: list[Outcome[Any]] = []
     if name.strip():
         outcomes.append(
-            zapi_outcome(_("Profile name"), lambda: client.update_profile_name(name.strip()))
+            zapi_outcome(
+                _("Profile name"),
+                lambda: client.update_profile_name(name.strip()),
+                ok_text=_("saved"),
+            )
         )
     if description.strip():
         outcomes.append(
             zapi_outcome(
                 _("Profile description"),
                 lambda: client.update_profile_description(description.strip()),
+                ok_text=_("saved"),
             )
         )
     if picture_url.strip():
         outcomes.append(
             zapi_outcome(
-                _("Profile picture"), lambda: client.update_profile_picture(picture_url.strip())
+                _("Profile picture"),
+                lambda: client.update_profile_picture(picture_url.strip()),
+                ok_text=_("saved"),
             )
         )
     return outcomes
 
 
-def _snapshot_merge(instance: Instance, values: dict[str, Any], *, applied: list[bool]) -> None:
-    if not all(applied):
-        return  # keep what Z-API last told us; a refresh will show the truth
+def _snapshot_merge(instance: Instance, values: dict[str, Any]) -> None:
+    """Keep what Z-API accepted in the ``/me`` snapshot (a refresh shows the whole truth)."""
     with transaction.atomic():
         row = Instance.objects.select_for_update().get(pk=instance.pk)
         snapshot = dict(row.settings_snapshot or {})
@@ -204,12 +227,20 @@ def instance_webhooks_point_here(
 
 def instance_restart(*, instance: Instance) -> Outcome[Any]:
     """``/restart`` (spec 001 l.794): a GET with side effects, never retried."""
-    return zapi_outcome(_("Restart"), instance_client(instance).restart)
+    return zapi_outcome(
+        _("Restart"),
+        instance_client(instance).restart,
+        ok_text=_("Z-API is restarting the instance."),
+    )
 
 
 def instance_disconnect(*, instance: Instance) -> Outcome[Any]:
     """``/disconnect`` (spec 001 l.822): unpairs the phone; it must be paired again."""
-    outcome = zapi_outcome(_("Disconnect"), instance_client(instance).disconnect)
+    outcome = zapi_outcome(
+        _("Disconnect"),
+        instance_client(instance).disconnect,
+        ok_text=_("the phone is unlinked."),
+    )
     if outcome.ok:
         # The DisconnectedCallback will follow; apply now so the page is honest at once.
         instance_connection_apply(

@@ -135,7 +135,10 @@ def mobile_request_code(
 
 def mobile_captcha(*, instance: Instance, wizard: Wizard, answer: str) -> Outcome[Any]:
     outcome = zapi_outcome(
-        _("Captcha"), lambda: instance_client(instance).mobile_respond_captcha(answer.strip())
+        _("Captcha"),
+        lambda: instance_client(instance).mobile_respond_captcha(answer.strip()),
+        ok_text=_("accepted: the code is on its way."),
+        refused_text=_("Wrong captcha: Z-API did not accept it."),
     )
     if outcome.ok:
         # After the captcha the code is on its way: no need to request it again (l.1150).
@@ -147,6 +150,8 @@ def mobile_confirm_code(*, instance: Instance, wizard: Wizard, code: str) -> Out
     outcome = zapi_outcome(
         _("Confirm code"),
         lambda: instance_client(instance).mobile_confirm_registration_code(_digits(code)),
+        ok_text=_("the number is registered."),
+        refused_text=_("Wrong code: Z-API did not accept it."),
     )
     if outcome.answer.get("confirmSecurityCode"):
         wizard.step = "pin"  # two-step verification is on (spec 001 l.1262)
@@ -160,7 +165,10 @@ def mobile_confirm_code(*, instance: Instance, wizard: Wizard, code: str) -> Out
 
 def mobile_confirm_pin(*, instance: Instance, wizard: Wizard, pin: str) -> Outcome[Any]:
     outcome = zapi_outcome(
-        _("Confirm PIN"), lambda: instance_client(instance).mobile_confirm_pin_code(_digits(pin))
+        _("Confirm PIN"),
+        lambda: instance_client(instance).mobile_confirm_pin_code(_digits(pin)),
+        ok_text=_("the number is registered."),
+        refused_text=_("Wrong PIN: Z-API did not accept it."),
     )
     if outcome.ok:
         wizard.step = "done"

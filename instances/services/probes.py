@@ -22,7 +22,8 @@ def instance_probe(*, instance: Instance) -> Outcome[Status]:
     """Ask Z-API for the status and the queue size; record and apply what it says.
 
     An unreachable Z-API is not evidence that the phone is down: a transport error is
-    recorded in the history but changes no state (and is retried by the task)."""
+    recorded in the history but changes no state, and answers a retryable outcome (the task
+    retries it)."""
     client = instance_client(instance, max_retries=0)
     started = time.monotonic()
     at = timezone.now()
@@ -36,7 +37,7 @@ def instance_probe(*, instance: Instance) -> Outcome[Status]:
             connected=instance.connection_state == "connected",
             error=zapi_error_text(exc)[:255],
         )
-        raise
+        return Outcome(ok=False, action=_("Status"), text=zapi_error_text(exc), retryable=True)
     except AuthError as exc:
         # A wrong token or Client-Token: the instance cannot be used, say so.
         instance_connection_apply(
@@ -47,6 +48,11 @@ def instance_probe(*, instance: Instance) -> Outcome[Status]:
             error=zapi_error_text(exc),
         )
         return Outcome(ok=False, action=_("Status"), text=zapi_error_text(exc))
+    except ZapiError as exc:
+        # Any other error (a 5xx, a 404...) tells nothing of the phone either.
+        return Outcome(
+            ok=False, action=_("Status"), text=zapi_error_text(exc), retryable=exc.retryable
+        )
     latency = int((time.monotonic() - started) * 1000)
     instance_connection_apply(
         instance_id=instance.pk,

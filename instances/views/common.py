@@ -8,10 +8,11 @@ from django.apps import apps
 from django.contrib import messages
 from django.http import HttpRequest
 from django.urls import reverse
+from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
 from instances.models import Instance
-from instances.outcome import Outcome
+from instances.outcome import Outcome, answer_json
 from partners.roles import Capability
 from partners.scoping import user_can
 
@@ -86,9 +87,20 @@ def _sandbox_delivery_problem(instance: Instance) -> Any:
 
 
 def show(request: HttpRequest, outcome: Outcome[Any]) -> None:
-    """Tell the operator what Z-API answered (or its error): an admin message."""
+    """Tell the operator what happened, in words (an admin message); Z-API's raw answer sits
+    behind a "details" toggle."""
     level = messages.SUCCESS if outcome.ok else messages.ERROR
-    messages.add_message(request, level, str(outcome))
+    raw = answer_json(outcome)
+    if not raw:
+        messages.add_message(request, level, str(outcome))
+        return
+    text = format_html(
+        '{} <details class="zapi-details"><summary>{}</summary><code>{}</code></details>',
+        str(outcome),
+        _("details"),
+        raw,
+    )
+    messages.add_message(request, level, text)
 
 
 def show_all(request: HttpRequest, outcomes: list[Outcome[Any]]) -> None:

@@ -12,7 +12,6 @@ from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_POST
 
 from instances.models import InstanceNotice
-from instances.outcome import Outcome, zapi_error_text
 from instances.selectors import instance_probes, uptime_by_instance
 from instances.services import instance_notices_dismiss, instance_probe
 from instances.shortcuts import scoped_instance
@@ -20,7 +19,6 @@ from instances.svg import uptime_strip
 from instances.views.common import page_context, show
 from partners.roles import Capability
 from partners.scoping import user_can
-from zapi.errors import ZapiError
 
 
 def page(request: HttpRequest, object_id: int, model_admin: Any) -> HttpResponse:
@@ -38,11 +36,7 @@ def page(request: HttpRequest, object_id: int, model_admin: Any) -> HttpResponse
 @require_POST
 def probe_now(request: HttpRequest, object_id: int, model_admin: Any) -> HttpResponse:
     instance = scoped_instance(request, object_id, Capability.OPERATE)
-    try:
-        outcome = instance_probe(instance=instance)
-    except ZapiError as exc:
-        outcome = Outcome(ok=False, action=str(_("Status")), text=zapi_error_text(exc))
-    show(request, outcome)
+    show(request, instance_probe(instance=instance))
     return redirect("admin:instances_instance_health", object_id)
 
 

@@ -6,7 +6,6 @@ l.9340: Z-API sends its queue automatically on connect)."""
 
 from __future__ import annotations
 
-import contextlib
 import time
 from typing import Any
 
@@ -33,7 +32,6 @@ from instances.services import (
 from instances.shortcuts import scoped_instance
 from instances.views.common import page_context, show
 from partners.roles import Capability
-from zapi.errors import ZapiError
 
 QUEUE_DECISION_TTL = 15 * 60  # a decision on the queue holds for one pairing session
 
@@ -108,8 +106,7 @@ def qr(request: HttpRequest, object_id: int, model_admin: Any) -> HttpResponse:
         return TemplateResponse(request, "instances/_qr.html", {**context, "stopped": True})
     outcome = pairing_qr(instance=instance)
     if outcome.ok and outcome.value is not None and outcome.value.already_connected:
-        with contextlib.suppress(ZapiError):
-            instance_probe(instance=instance)  # Z-API says connected: learn it now
+        instance_probe(instance=instance)  # Z-API says connected: learn it now
         instance.refresh_from_db()
         if not instance_pairable(instance=instance):
             return _connected(request, instance)

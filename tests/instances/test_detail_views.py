@@ -45,7 +45,7 @@ def test_rename_refused_by_zapi_keeps_the_name_and_says_why(operator_client, ins
     assert "invalid name" in response.content.decode()
 
 
-def test_settings_send_one_call_each(operator_client, instance, fake_zapi):
+def test_settings_send_one_call_each_and_say_it_in_words(operator_client, instance, fake_zapi):
     response = operator_client.post(
         url("settings", instance),
         {"auto_read_message": "on", "call_reject_auto": "on", "call_reject_message": "Busy"},
@@ -55,9 +55,42 @@ def test_settings_send_one_call_each(operator_client, instance, fake_zapi):
     assert fake_zapi.calls("/update-auto-read-status")[0].read() == b'{"value":false}'
     assert fake_zapi.calls("/update-call-reject-auto")[0].read() == b'{"value":true}'
     assert fake_zapi.calls("/update-call-reject-message")[0].read() == b'{"value":"Busy"}'
-    assert response.content.decode().count("Z-API answered") == 4
+    body = response.content.decode()
+    assert "Auto-read: turned on" in body and "Call reject message: saved" in body
+    assert "Z-API answered" not in body and "<summary>details</summary>" in body
     instance.refresh_from_db()
     assert instance.settings_snapshot["me"]["callRejectMessage"] == "Busy"
+
+
+def test_saving_one_setting_sends_only_what_changed(operator_client, instance, fake_zapi):
+    instance.settings_snapshot = {
+        "me": {"autoReadMessage": False, "autoReadStatus": False, "callRejectAuto": True,
+               "callRejectMessage": "Busy"}
+    }  # fmt: skip
+    instance.save(update_fields=["settings_snapshot"])
+    operator_client.post(
+        url("settings", instance),
+        {"auto_read_message": "on", "call_reject_auto": "on", "call_reject_message": "Busy"},
+    )
+    sent = [r.url.path.rsplit("/", 1)[-1] for r in fake_zapi.requests]
+    assert sent == ["update-auto-read-message"]
+    response = operator_client.post(
+        url("settings", instance),
+        {"auto_read_message": "on", "call_reject_auto": "on", "call_reject_message": "Busy"},
+        follow=True,
+    )
+    assert len(fake_zapi.requests) == 1  # nothing changed: nothing sent
+    assert "Nothing changed." in response.content.decode()
+
+
+def test_a_refused_setting_says_so_in_words(operator_client, instance, fake_zapi):
+    fake_zapi.routes["PUT /update-auto-read-message"] = lambda r, b: {"value": False}
+    response = operator_client.post(
+        url("settings", instance), {"auto_read_message": "on"}, follow=True
+    )
+    body = response.content.decode()
+    assert "Auto-read: Z-API did not accept it." in body
+    assert "Z-API answered" not in body
 
 
 def test_profile_skips_blank_fields(operator_client, instance, fake_zapi):
@@ -84,7 +117,7 @@ def test_restart_needs_a_confirmation(operator_client, instance, fake_zapi):
     assert "Restart the instance?" in page and not fake_zapi.calls("/restart")
     response = operator_client.post(url("restart", instance), follow=True)
     assert fake_zapi.calls("/restart")
-    assert "Restart: Z-API answered" in response.content.decode()
+    assert "Restart: Z-API is restarting the instance." in response.content.decode()
 
 
 def test_disconnect_marks_disconnected(operator_client, instance, fake_zapi):

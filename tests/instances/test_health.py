@@ -32,16 +32,14 @@ def test_probe_applies_status_and_caches_the_queue_size(instance, fake_zapi):
 
 
 def test_unreachable_zapi_changes_no_state(instance, fake_zapi):
-    from zapi.errors import NeverSentError
-
     def refuse(request, body):
         raise httpx.ConnectError("refused", request=request)
 
     instance.connection_state = ConnectionState.CONNECTED
     instance.save()
     fake_zapi.routes["GET /status"] = refuse
-    with pytest.raises(NeverSentError):
-        instance_probe(instance=instance)
+    outcome = instance_probe(instance=instance)
+    assert (outcome.ok, outcome.retryable) == (False, True)
     instance.refresh_from_db()
     assert instance.connection_state == ConnectionState.CONNECTED
     assert "NeverSent" in HealthProbe.objects.get().error
@@ -112,3 +110,12 @@ def test_a_failed_bulk_restart_leaves_a_notice(instance, fake_zapi):
     instance_restart_task.run(instance.pk)
     notice = InstanceNotice.objects.get(instance=instance)
     assert notice.kind == "action_failed" and "null not allowed" in notice.text
+
+
+def test_probe_answers_an_outcome_for_any_zapi_error(instance, fake_zapi):
+    from instances.services import instance_probe
+
+    fake_zapi.routes["GET /status"] = lambda r, b: httpx.Response(500, json={"error": "boom"})
+    outcome = instance_probe(instance=instance)
+    assert (outcome.ok, outcome.retryable) == (False, True)
+    assert "boom" in outcome.text
