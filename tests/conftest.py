@@ -9,8 +9,18 @@ from django.test import Client
 
 from partners.roles import Role
 from tests.factories import InstanceFactory, MembershipFactory, PartnerFactory, UserFactory
+from tests.fakes import FakeZapi, install, uninstall
 
 pytest_plugins = ["tests.live"]
+
+
+@pytest.fixture
+def fake_zapi():
+    """Z-API answered in memory at the transport (``tests.fakes.FakeZapi``)."""
+    fake = FakeZapi()
+    install(fake)
+    yield fake
+    uninstall()
 
 
 @pytest.fixture

@@ -2,17 +2,6 @@ from __future__ import annotations
 
 import pytest
 
-from tests.instances.fakes import FakeZapi, install, uninstall
-
-
-@pytest.fixture
-def fake_zapi():
-    """Z-API answered in memory at the transport (``httpx.MockTransport``)."""
-    fake = FakeZapi()
-    install(fake)
-    yield fake
-    uninstall()
-
 
 @pytest.fixture
 def paired(live_url, partner):

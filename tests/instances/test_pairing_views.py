@@ -9,7 +9,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from instances.services import instance_connection_apply
-from tests.instances.fakes import queue_message
+from tests.fakes import queue_message
 
 pytestmark = pytest.mark.django_db
 

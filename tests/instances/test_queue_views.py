@@ -7,7 +7,7 @@ from django.urls import reverse
 
 from partners.roles import Role
 from tests.factories import MembershipFactory
-from tests.instances.fakes import queue_message
+from tests.fakes import queue_message
 
 pytestmark = pytest.mark.django_db
 

@@ -22,7 +22,7 @@ def drain(instance, times=10):
         instance_dispatch(instance_id=instance.pk)
 
 
-def test_new_recipients_over_the_cap_wait_for_tomorrow(connected, zapi_mock):
+def test_new_recipients_over_the_cap_wait_for_tomorrow(connected, fake_zapi):
     InstancePacer.objects.filter(instance=connected).update(daily_new_recipients=2)
     messages = [send_to(connected, f"55119999900{i:02d}") for i in range(4)]
     drain(connected)
@@ -31,10 +31,10 @@ def test_new_recipients_over_the_cap_wait_for_tomorrow(connected, zapi_mock):
     held = states[2]
     assert held.hold_reason == HoldReason.DAILY_CAP
     assert timezone.localtime(held.not_before).date() > timezone.localdate()
-    assert len(zapi_mock.requests) == 2
+    assert len(fake_zapi.requests) == 2
 
 
-def test_known_chats_still_get_messages_when_the_cap_is_reached(connected, zapi_mock):
+def test_known_chats_still_get_messages_when_the_cap_is_reached(connected, fake_zapi):
     InstancePacer.objects.filter(instance=connected).update(daily_new_recipients=1)
     Message.objects.create(instance=connected, direction=Direction.INBOUND, chat_id="5511988880000")
     send_to(connected, "5511999990000")  # new: takes the only place
@@ -42,5 +42,5 @@ def test_known_chats_still_get_messages_when_the_cap_is_reached(connected, zapi_
     send_to(connected, "5511988880000")  # wrote to us first: known
     send_to(connected, "5511999990000")  # reached today already: known
     drain(connected)
-    sent = sorted(b["phone"] for b in zapi_mock.bodies())
+    sent = sorted(b["phone"] for b in fake_zapi.bodies())
     assert sent == ["5511988880000", "5511999990000", "5511999990000"]

@@ -24,18 +24,18 @@ def enqueue(instance, chat="5511999990001", text="hello", **kw) -> Message:
     )
 
 
-def test_accepted_send_stores_both_ids_and_posts_the_exact_body(connected, zapi_mock):
+def test_accepted_send_stores_both_ids_and_posts_the_exact_body(connected, fake_zapi):
     message = enqueue(connected, chat="+55 (11) 99999-0001", delay_typing=3)
     assert instance_dispatch(instance_id=connected.pk) == DispatchResult.SENT
     message.refresh_from_db()
     assert message.state == MessageState.ACCEPTED
     assert (message.zaap_id, message.message_id) == ("Z1", "M1")
     assert message.sending_at is not None and message.accepted_at is not None
-    assert zapi_mock.paths() == ["send-text"]
-    assert zapi_mock.bodies() == [{"phone": "5511999990001", "message": "hello", "delayTyping": 3}]
+    assert fake_zapi.paths() == ["send-text"]
+    assert fake_zapi.bodies() == [{"phone": "5511999990001", "message": "hello", "delayTyping": 3}]
 
 
-def test_document_extension_goes_in_the_path(connected, zapi_mock):
+def test_document_extension_goes_in_the_path(connected, fake_zapi):
     message_enqueue(
         instance=connected,
         chat_id="5511999990001",
@@ -43,24 +43,24 @@ def test_document_extension_goes_in_the_path(connected, zapi_mock):
         fields={"url": "https://files.example/report.PDF"},
     )
     instance_dispatch(instance_id=connected.pk)
-    assert zapi_mock.paths() == ["send-document/pdf"]
-    assert zapi_mock.bodies()[0]["fileName"] == "report.PDF"
+    assert fake_zapi.paths() == ["send-document/pdf"]
+    assert fake_zapi.bodies()[0]["fileName"] == "report.PDF"
 
 
-def test_messages_go_oldest_first_one_per_dispatch(connected, zapi_mock):
+def test_messages_go_oldest_first_one_per_dispatch(connected, fake_zapi):
     first, second = enqueue(connected, text="one"), enqueue(connected, text="two")
     instance_dispatch(instance_id=connected.pk)
     first.refresh_from_db()
     second.refresh_from_db()
     assert (first.state, second.state) == (MessageState.ACCEPTED, MessageState.QUEUED)
-    assert [b["message"] for b in zapi_mock.bodies()] == ["one"]
+    assert [b["message"] for b in fake_zapi.bodies()] == ["one"]
 
 
-def test_never_sent_error_requeues_for_later(connected, zapi_mock):
+def test_never_sent_error_requeues_for_later(connected, fake_zapi):
     def refuse(request):
         raise httpx.ConnectError("connection refused", request=request)
 
-    zapi_mock.handler = refuse
+    fake_zapi.handler = refuse
     message = enqueue(connected)
     instance_dispatch(instance_id=connected.pk)
     message.refresh_from_db()
@@ -70,21 +70,21 @@ def test_never_sent_error_requeues_for_later(connected, zapi_mock):
     assert message.hold_reason == HoldReason.RETRY
 
 
-def test_read_timeout_makes_the_message_uncertain_and_never_resends_it(connected, zapi_mock):
+def test_read_timeout_makes_the_message_uncertain_and_never_resends_it(connected, fake_zapi):
     def hang(request):
         raise httpx.ReadTimeout("timed out", request=request)
 
-    zapi_mock.handler = hang
+    fake_zapi.handler = hang
     message = enqueue(connected)
     instance_dispatch(instance_id=connected.pk)
     instance_dispatch(instance_id=connected.pk)
     message.refresh_from_db()
     assert message.state == MessageState.UNCERTAIN
-    assert len(zapi_mock.requests) == 1
+    assert len(fake_zapi.requests) == 1
 
 
-def test_rate_limited_requeues_and_holds_the_whole_number(connected, zapi_mock):
-    zapi_mock.handler = lambda r: httpx.Response(
+def test_rate_limited_requeues_and_holds_the_whole_number(connected, fake_zapi):
+    fake_zapi.handler = lambda r: httpx.Response(
         429, json={"error": "slow down"}, headers={"Retry-After": "40"}
     )
     message = enqueue(connected)
@@ -96,9 +96,9 @@ def test_rate_limited_requeues_and_holds_the_whole_number(connected, zapi_mock):
     assert pacer.next_slot_at > timezone.now() + timedelta(seconds=35)
 
 
-def test_server_errors_are_retried_a_bounded_number_of_times(connected, zapi_mock, settings):
+def test_server_errors_are_retried_a_bounded_number_of_times(connected, fake_zapi, settings):
     settings.MESSAGING_MAX_SERVER_ERRORS = 3
-    zapi_mock.handler = lambda r: httpx.Response(502, json={"error": "bad gateway"})
+    fake_zapi.handler = lambda r: httpx.Response(502, json={"error": "bad gateway"})
     message = enqueue(connected)
     for attempt in range(1, 4):
         Message.objects.filter(pk=message.pk).update(not_before=None)
@@ -107,11 +107,11 @@ def test_server_errors_are_retried_a_bounded_number_of_times(connected, zapi_moc
         expected = MessageState.QUEUED if attempt < 3 else MessageState.FAILED
         assert (message.attempts, message.state) == (attempt, expected)
     assert "bad gateway" in message.error
-    assert len(zapi_mock.requests) == 3
+    assert len(fake_zapi.requests) == 3
 
 
-def test_validation_error_fails_with_zapis_answer(connected, zapi_mock):
-    zapi_mock.handler = lambda r: httpx.Response(400, json={"error": "phone is invalid"})
+def test_validation_error_fails_with_zapis_answer(connected, fake_zapi):
+    fake_zapi.handler = lambda r: httpx.Response(400, json={"error": "phone is invalid"})
     message = enqueue(connected)
     instance_dispatch(instance_id=connected.pk)
     message.refresh_from_db()
@@ -120,8 +120,8 @@ def test_validation_error_fails_with_zapis_answer(connected, zapi_mock):
     assert "TOKEN" not in message.error  # the instance token sits in the URL: redacted
 
 
-def test_not_connected_answer_requeues_without_failing(connected, zapi_mock):
-    zapi_mock.handler = lambda r: httpx.Response(400, json={"error": "You are not connected."})
+def test_not_connected_answer_requeues_without_failing(connected, fake_zapi):
+    fake_zapi.handler = lambda r: httpx.Response(400, json={"error": "You are not connected."})
     message = enqueue(connected)
     instance_dispatch(instance_id=connected.pk)
     message.refresh_from_db()
@@ -137,37 +137,37 @@ def test_not_connected_answer_requeues_without_failing(connected, zapi_mock):
         {"smartphone_connected": False},
     ],
 )
-def test_disconnected_or_offline_number_sends_nothing(connected, zapi_mock, change):
+def test_disconnected_or_offline_number_sends_nothing(connected, fake_zapi, change):
     type(connected).objects.filter(pk=connected.pk).update(**change)
     message = enqueue(connected)
     assert instance_dispatch(instance_id=connected.pk) == DispatchResult.PAUSED
     message.refresh_from_db()
     assert message.state == MessageState.QUEUED
-    assert zapi_mock.requests == []
+    assert fake_zapi.requests == []
 
 
-def test_paused_pacer_sends_nothing(connected, zapi_mock):
+def test_paused_pacer_sends_nothing(connected, fake_zapi):
     InstancePacer.objects.filter(instance=connected).update(paused=True)
     enqueue(connected)
     assert instance_dispatch(instance_id=connected.pk) == DispatchResult.PAUSED
-    assert zapi_mock.requests == []
+    assert fake_zapi.requests == []
 
 
-def test_second_dispatch_within_the_gap_is_paced(connected, zapi_mock):
+def test_second_dispatch_within_the_gap_is_paced(connected, fake_zapi):
     InstancePacer.objects.filter(instance=connected).update(min_gap_seconds=30, max_gap_seconds=30)
     enqueue(connected, text="one")
     enqueue(connected, text="two")
     assert instance_dispatch(instance_id=connected.pk) == DispatchResult.SENT
     assert instance_dispatch(instance_id=connected.pk) == DispatchResult.PACED
-    assert len(zapi_mock.requests) == 1
+    assert len(fake_zapi.requests) == 1
     pacer = InstancePacer.objects.get(instance=connected)
     assert pacer.next_slot_at >= timezone.now() + timedelta(seconds=29)
 
 
-def test_cancelled_message_is_not_sent(connected, zapi_mock):
+def test_cancelled_message_is_not_sent(connected, fake_zapi):
     from messaging.services import message_cancel
 
     message = enqueue(connected)
     assert message_cancel(message=message)
     assert instance_dispatch(instance_id=connected.pk) == DispatchResult.IDLE
-    assert zapi_mock.requests == []
+    assert fake_zapi.requests == []

@@ -1,6 +1,12 @@
-"""A small in-memory Z-API behind ``httpx.MockTransport``, for unit tests that need exact
-requests or answers the sandbox cannot give (errors, captcha, bans). Installed as the
-process's pooled client, so every ``instance_client`` in the code under test uses it."""
+"""The one fake Z-API of the tests: a small in-memory Z-API behind ``httpx.MockTransport``,
+for unit tests that need exact requests or answers the sandbox cannot give (errors,
+captcha, bans, timeouts). Installed at the ``zapi`` transport as the process's pooled
+client (the ``fake_zapi`` fixture), so every client in the code under test uses it.
+
+Answers: ``routes["<METHOD> <suffix>"]`` for one route, ``handler`` for every request (it
+may raise httpx errors), else the defaults below (a send gets fresh ids Z1/M1, Z2/M2...).
+The ``zapi`` package's own unit tests pass ``http=`` to the client instead
+(``tests/zapi/conftest.py``), which is the same transport seam."""
 
 from __future__ import annotations
 
@@ -13,6 +19,7 @@ from typing import Any
 import httpx
 
 import zapi.transport as transport
+from zapi.events import WEBHOOK_KINDS
 
 Handler = Callable[[httpx.Request, dict[str, Any]], httpx.Response | dict[str, Any] | list[Any]]
 
@@ -27,6 +34,8 @@ class FakeZapi:
     # Route overrides: "<METHOD> <suffix>" -> handler(request, body) -> response or JSON.
     routes: dict[str, Handler] = field(default_factory=dict)
     qr_counter: int = 0
+    # Answers every request when set (before ``routes``): a function of the request.
+    handler: Callable[[httpx.Request], httpx.Response] | None = None
 
     def calls(self, suffix: str, method: str | None = None) -> list[httpx.Request]:
         return [
@@ -35,8 +44,18 @@ class FakeZapi:
             if _suffix(r) == suffix and (method is None or r.method == method)
         ]
 
+    def bodies(self) -> list[Any]:
+        """The JSON bodies sent, in order (requests without a body left out)."""
+        return [json.loads(r.content) for r in self.requests if r.content]
+
+    def paths(self) -> list[str]:
+        """What follows ``/token/{token}/`` in each request, e.g. ``send-text``."""
+        return [_suffix(r).lstrip("/") for r in self.requests]
+
     def handle(self, request: httpx.Request) -> httpx.Response:
         self.requests.append(request)
+        if self.handler is not None:
+            return self.handler(request)
         body = json.loads(request.content) if request.content else {}
         suffix = _suffix(request)
         override = self.routes.get(f"{request.method} {suffix}")
@@ -82,10 +101,12 @@ class FakeZapi:
             return {"id": "X", "token": "SHOULD-NOT-LEAK", "connected": self.connected, **self.me}
         if suffix == "/device":
             return {"phone": "5544999999999", "name": "Sales", "originalDevice": "android"}
+        if suffix.startswith("/send-"):
+            n = len(self.requests)
+            return {"zaapId": f"Z{n}", "messageId": f"M{n}", "id": f"M{n}"}
         if suffix == "/update-every-webhooks":
-            for key in ("received", "delivery", "messageStatus", "connected", "disconnected"):
-                self.me[f"{key}CallbackUrl"] = body["value"]
-            self.me["presenceChatCallbackUrl"] = body["value"]
+            for kind in WEBHOOK_KINDS:
+                self.me[kind.callback_field] = body["value"]
             if "notifySentByMe" in body:
                 self.me["receiveCallbackSentByMe"] = body["notifySentByMe"]
             return {"value": True}
