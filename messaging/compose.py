@@ -15,11 +15,7 @@ from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
 
 from messaging.models import MessageKind
-
-# spec 001 l.1803, l.2712: delayMessage / delayTyping take 1 to 15 seconds.
-DELAY_MIN, DELAY_MAX = 1, 15
-# delayTyping is documented on these sends only (spec 001 l.1804, l.2362, l.2714).
-TYPING_KINDS = frozenset({MessageKind.TEXT, MessageKind.AUDIO, MessageKind.LINK})
+from zapi.bodies import TYPING_SENDS, delay_valid, send_body_missing
 
 
 @dataclass(frozen=True)
@@ -205,11 +201,17 @@ def send_request_build(
     for key, value in (("delayTyping", delay_typing), ("delayMessage", delay_message)):
         if value is None:
             continue
-        if not DELAY_MIN <= value <= DELAY_MAX:
+        if not delay_valid(value):
             raise ValidationError(
                 _("%(key)s must be 1 to 15 seconds."), params={"key": key}, code="delay"
             )
-        if key == "delayTyping" and kind not in TYPING_KINDS:
+        if key == "delayTyping" and request.endpoint not in TYPING_SENDS:
             continue
         body[key] = value
+    # The body the spec asks for (zapi.bodies), whatever the builder did.
+    missing = send_body_missing(request.endpoint, body)
+    if missing:
+        raise ValidationError(
+            _("Missing: %(fields)s."), params={"fields": ", ".join(missing)}, code="required"
+        )
     return SendRequest(request.endpoint, body, request.text, request.path)

@@ -16,8 +16,9 @@ from django.urls import reverse
 from django.utils.text import get_valid_filename
 from django.utils.translation import gettext_lazy as _
 
-from messaging.compose import BUSINESS_KINDS, COMPOSABLE_KINDS, DELAY_MAX, DELAY_MIN
+from messaging.compose import BUSINESS_KINDS, COMPOSABLE_KINDS
 from messaging.models import MessageKind
+from zapi.bodies import DELAY_SECONDS
 
 MEDIA_KINDS = frozenset(
     {MessageKind.IMAGE, MessageKind.AUDIO, MessageKind.VIDEO, MessageKind.DOCUMENT}
@@ -100,8 +101,8 @@ class ComposeForm(forms.Form):
     delay_typing = forms.IntegerField(
         label=_("Show “typing…” for (s)"),
         required=False,
-        min_value=DELAY_MIN,
-        max_value=DELAY_MAX,
+        min_value=DELAY_SECONDS.start,
+        max_value=DELAY_SECONDS[-1],
         help_text=_("1 to 15 seconds (delayTyping); Z-API documents it for text, audio and link."),
     )
 

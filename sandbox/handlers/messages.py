@@ -7,71 +7,22 @@ from typing import Any
 from sandbox import sending
 from sandbox.api import INVALID_REQUEST, Answer, ApiError, Call
 from sandbox.handlers import handles
+from zapi.bodies import DELAY_FIELDS, SEND_FIELDS, STORY_FIELDS, delay_valid, send_body_needed
 from zapi.clients.instance import QUEUE_CURSOR_MAX_PAGE_SIZE
-
-# The fields each send needs besides ``phone`` (the request bodies of the spec).
-SEND_FIELDS: dict[str, tuple[str, ...]] = {
-    "send_text": ("message",),
-    "send_image": ("image",),
-    "send_sticker": ("sticker",),
-    "send_gif": ("gif",),
-    "send_audio": ("audio",),
-    "send_video": ("video",),
-    "send_ptv": ("ptv",),
-    "send_document": ("document",),
-    "send_link": ("message", "linkUrl"),
-    "send_location": ("latitude", "longitude"),
-    "send_product": ("catalogPhone", "productId"),
-    "send_catalog": ("catalogPhone",),
-    "send_contact": ("contactName", "contactPhone"),
-    "send_contacts": ("contacts",),
-    "send_button_actions": ("message", "buttonActions"),
-    "send_button_list": ("message", "buttonList"),
-    "send_option_list": ("message", "optionList"),
-    "send_button_otp": ("message", "code"),
-    "send_button_pix": ("pixKey",),
-    "send_carousel": ("message", "carousel"),
-    "send_poll": ("message", "poll"),
-    "send_poll_vote": ("pollMessageId", "pollVote"),
-    "send_order": ("order",),
-    "order_status_update": (),
-    "order_payment_update": (),
-    "pin_message": ("messageId", "messageAction"),
-    "send_newsletter_admin_invite": (),
-    "send_event": ("event",),
-    "send_edit_event": ("eventMessageId",),
-    "send_event_response": ("eventMessageId", "eventResponse"),
-    "forward_message": ("messageId", "messagePhone"),
-    "send_reaction": ("messageId", "reaction"),
-    "send_remove_reaction": ("messageId",),
-    "reply_status_text": ("message",),
-    "reply_status_gif": (),
-    "reply_status_sticker": (),
-}
-# Stories have no recipient.
-STORY_FIELDS: dict[str, tuple[str, ...]] = {
-    "send_text_status": ("message",),
-    "send_image_status": ("image",),
-    "send_video_status": ("video",),
-}
 
 
 def _delay(data: dict[str, Any], key: str) -> None:
-    # spec 001 l.1808: delayMessage and delayTyping take 1 to 15 seconds.
     value = data.get(key)
-    if value is None:
-        return
-    if isinstance(value, bool) or not isinstance(value, int) or not 1 <= value <= 15:
+    if value is not None and not delay_valid(value):
         raise ApiError(400, INVALID_REQUEST, field=key)
 
 
 @handles(*SEND_FIELDS, *STORY_FIELDS)
 def send(call: Call) -> Answer:
     name = call.endpoint.name
-    needed = STORY_FIELDS.get(name) or ("phone", *SEND_FIELDS[name])
-    data = dict(call.require(*needed))
-    _delay(data, "delayMessage")
-    _delay(data, "delayTyping")
+    data = dict(call.require(*send_body_needed(name)))
+    for key in DELAY_FIELDS:
+        _delay(data, key)
     if name == "send_document":
         data["extension"] = call.params["extension"]
     try:

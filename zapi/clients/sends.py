@@ -10,22 +10,24 @@ from __future__ import annotations
 
 from typing import Any
 
+from zapi.bodies import DELAY_FIELDS, SEND_FIELDS, STORY_FIELDS, delay_valid, send_body_missing
 from zapi.clients.base import BaseClient
 from zapi.models import SendResult, ValueResult
-
-# spec 001 l.2712: delayMessage and delayTyping take 1 to 15 seconds.
-DELAY_RANGE = range(1, 16)
 
 
 class SendsMixin(BaseClient):
     def _send_message(
         self, name: str, body: dict[str, Any], *, path: dict[str, str] | None = None
     ) -> SendResult:
-        for key in ("delayMessage", "delayTyping"):
+        for key in DELAY_FIELDS:
             value = body.get(key)
-            if value is not None and value not in DELAY_RANGE:
+            if value is not None and not delay_valid(value):
                 raise ValueError(f"{key} must be 1 to 15 seconds, got {value!r}")
         payload = {k: v for k, v in body.items() if v is not None}
+        if name in SEND_FIELDS or name in STORY_FIELDS:
+            missing = send_body_missing(name, payload)
+            if missing:
+                raise ValueError(f"{name} needs {', '.join(missing)}")
         return SendResult.model_validate(self.call(name, path=path, json=payload))
 
     # -- plain messages (spec 001 l.1742-3130) -------------------------------------
