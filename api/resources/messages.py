@@ -32,7 +32,7 @@ from api.resources.base import ScopedViewSet
 from api.services import IdempotencyMismatch, idempotent, request_fingerprint
 from instances.models import Instance
 from instances.shortcuts import scoped_instance
-from messaging.compose import COMPOSABLE_KINDS, DELAY_MAX, DELAY_MIN
+from messaging.compose import COMPOSABLE_KINDS
 from messaging.models import Direction, Message, MessageKind
 from messaging.phones import chat_id_normalize
 from messaging.selectors import chats_recent, conversation_messages
@@ -40,6 +40,7 @@ from messaging.services import message_cancel, message_enqueue, message_retry
 from messaging.states import STATE_TIME_FIELD, MessageState
 from partners.roles import Capability
 from partners.scoping import user_can
+from zapi.bodies import DELAY_SECONDS
 
 
 @extend_schema_field(
@@ -133,10 +134,10 @@ class SendSerializer(serializers.Serializer[Any]):
     button_label = serializers.CharField(required=False, allow_blank=True, max_length=60)
     poll_max_options = serializers.IntegerField(required=False, min_value=1, max_value=50)
     delay_typing = serializers.IntegerField(
-        required=False, min_value=DELAY_MIN, max_value=DELAY_MAX
+        required=False, min_value=DELAY_SECONDS.start, max_value=DELAY_SECONDS[-1]
     )
     delay_message = serializers.IntegerField(
-        required=False, min_value=DELAY_MIN, max_value=DELAY_MAX
+        required=False, min_value=DELAY_SECONDS.start, max_value=DELAY_SECONDS[-1]
     )
     not_before = serializers.DateTimeField(
         required=False, help_text="Do not send before this time."
