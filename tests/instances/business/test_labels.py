@@ -263,3 +263,20 @@ def test_compose_filters_recent_chats_by_label(paired, operator_client):
     assert CUSTOMER in filtered and "5511977776666" not in filtered
     # a label of another number is ignored, not an error
     assert operator_client.get(url + "?label=999999").status_code == 200
+
+
+def test_a_personal_number_learnt_from_zapi_gets_the_tabs_disabled(paired, operator_client):
+    from instances.services import instance_details_refresh
+
+    ours, box = paired
+    box.is_business = False
+    box.save()
+    assert instance_details_refresh(instance=ours).ok
+    ours.refresh_from_db()
+    assert ours.settings_snapshot["device"]["isBusiness"] is False
+    html = operator_client.get(_url("overview", ours)).content.decode()
+    for tab in ("Labels", "Catalog", "Company profile"):
+        assert 'aria-disabled="true" title="Not a WhatsApp Business number' in html
+        assert f">{tab}</span>" in html
+    compose = operator_client.get(reverse("admin:messaging_compose", args=[ours.pk]))
+    assert 'value="catalog"' not in compose.content.decode()
