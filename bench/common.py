@@ -5,7 +5,13 @@ from __future__ import annotations
 
 import os
 import socket
+import subprocess
+import sys
+import time
+from pathlib import Path
 from urllib.parse import urlparse
+
+ROOT = Path(__file__).resolve().parent.parent
 
 
 def free_port() -> int:
@@ -39,3 +45,32 @@ def recreate_database(drop_only: bool = False) -> None:
         conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
         if not drop_only:
             conn.execute(f'CREATE DATABASE "{name}"')
+
+
+def cpu_seconds(pids: list[int]) -> float:
+    """User + system CPU time of these processes (Linux /proc)."""
+    ticks = os.sysconf("SC_CLK_TCK")
+    total = 0
+    for pid in pids:
+        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+        total += int(fields[11]) + int(fields[12])  # utime, stime
+    return total / ticks
+
+
+def start_workers(count: int) -> list[subprocess.Popen[bytes]]:
+    from config.celery import app
+
+    procs = []
+    for n in range(count):
+        cmd = [
+            sys.executable, "-m", "celery", "-A", "config", "worker", "--pool", "solo",
+            "--hostname", f"bench{n}-{os.getpid()}@%h", "--loglevel", "WARNING",
+            "--without-mingle", "--without-gossip",
+        ]  # fmt: skip
+        log = open(ROOT / "var" / f"bench-worker-{n}.log", "wb")  # noqa: SIM115
+        procs.append(subprocess.Popen(cmd, cwd=ROOT, stdout=log, stderr=log))
+    deadline = time.monotonic() + 60
+    while len(app.control.ping(timeout=0.5) or []) < count:
+        if time.monotonic() > deadline or any(p.poll() is not None for p in procs):
+            raise RuntimeError("workers did not start: see var/bench-worker-*.log")
+    return procs

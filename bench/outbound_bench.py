@@ -26,7 +26,6 @@ from __future__ import annotations
 import argparse
 import itertools
 import math
-import os
 import signal
 import statistics
 import subprocess
@@ -38,7 +37,13 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from bench.common import free_port, recreate_database, setup_env  # noqa: E402
+from bench.common import (  # noqa: E402
+    cpu_seconds,
+    free_port,
+    recreate_database,
+    setup_env,
+    start_workers,
+)
 
 
 def populate(count: int, gap: float, per_instance: int) -> list[int]:
@@ -105,35 +110,6 @@ def wait_http(url: str, timeout: float = 30) -> None:
             pass
         time.sleep(0.3)
     raise RuntimeError(f"{url} did not answer")
-
-
-def cpu_seconds(pids: list[int]) -> float:
-    """User + system CPU time of these processes (Linux /proc)."""
-    ticks = os.sysconf("SC_CLK_TCK")
-    total = 0
-    for pid in pids:
-        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
-        total += int(fields[11]) + int(fields[12])  # utime, stime
-    return total / ticks
-
-
-def start_workers(count: int) -> list[subprocess.Popen[bytes]]:
-    from config.celery import app
-
-    procs = []
-    for n in range(count):
-        cmd = [
-            sys.executable, "-m", "celery", "-A", "config", "worker", "--pool", "solo",
-            "--hostname", f"bench{n}-{os.getpid()}@%h", "--loglevel", "WARNING",
-            "--without-mingle", "--without-gossip",
-        ]  # fmt: skip
-        log = open(ROOT / "var" / f"bench-worker-{n}.log", "wb")  # noqa: SIM115
-        procs.append(subprocess.Popen(cmd, cwd=ROOT, stdout=log, stderr=log))
-    deadline = time.monotonic() + 60
-    while len(app.control.ping(timeout=0.5) or []) < count:
-        if time.monotonic() > deadline or any(p.poll() is not None for p in procs):
-            raise RuntimeError("workers did not start: see var/bench-worker-*.log")
-    return procs
 
 
 def report(instance_ids: list[int], started, stopped, gap: float, cpu: float, workers: int):
