@@ -88,15 +88,24 @@ class ScopedAdmin(SecretsMaskedAdmin):
     def get_queryset(self, request: HttpRequest) -> QuerySet[Any]:
         return self.model._default_manager.where_user_can(request.user, *self.view_capabilities())
 
-    def _get_obj_does_not_exist_redirect(self, request: HttpRequest, opts: Any, object_id: str):
-        # The stock admin redirects with "doesn't exist. Perhaps it was deleted?": another
-        # tenant's object is a 404, like a missing one, on every page (change, history...).
-        raise Http404
-
-    def delete_view(self, request: HttpRequest, object_id: str, extra_context: Any = None) -> Any:
-        # The stock view checks the permission before the lookup: 404 first, then 403.
+    def _foreign_is_404(self, request: HttpRequest, object_id: str) -> None:
+        # The stock views check the permission before the lookup: another tenant's object
+        # (or a missing one) is a 404 first, whatever the role; then the 403.
         if self.get_object(request, unquote(object_id)) is None:
             raise Http404
+
+    def change_view(
+        self, request: HttpRequest, object_id: str, form_url: str = "", extra_context: Any = None
+    ) -> Any:
+        self._foreign_is_404(request, object_id)
+        return super().change_view(request, object_id, form_url, extra_context)
+
+    def history_view(self, request: HttpRequest, object_id: str, extra_context: Any = None) -> Any:
+        self._foreign_is_404(request, object_id)
+        return super().history_view(request, object_id, extra_context)
+
+    def delete_view(self, request: HttpRequest, object_id: str, extra_context: Any = None) -> Any:
+        self._foreign_is_404(request, object_id)
         return super().delete_view(request, object_id, extra_context)
 
     def has_module_permission(self, request: HttpRequest) -> bool:

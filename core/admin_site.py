@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from django import forms
 from django.contrib import admin
 from django.contrib.admin.forms import AdminAuthenticationForm
+from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest, HttpResponse
 from django.urls import URLPattern, URLResolver, path
 from django.utils.translation import gettext_lazy as _
@@ -39,6 +42,12 @@ class FleetAdminSite(admin.AdminSite):
     def has_permission(self, request: HttpRequest) -> bool:
         return may_enter(request.user)
 
+    def register(self, model_or_iterable: Any, admin_class: Any = None, **options: Any) -> None:
+        # Every ModelAdmin, ours and the libraries' (auth, axes, otp...), through one mixin.
+        base = admin_class or admin.ModelAdmin
+        wrapped = type(base.__name__, (NotFoundIs404, base), {"__module__": base.__module__})
+        super().register(model_or_iterable, wrapped, **options)
+
     def get_urls(self) -> list[URLPattern | URLResolver]:
         # No model has a page outside the admin, and the stock "view on site" shortcut
         # tells (in DEBUG) whether another tenant's object exists: always a 404.
@@ -49,6 +58,20 @@ class FleetAdminSite(admin.AdminSite):
             else url
             for url in urls
         ]
+
+
+class NotFoundIs404:
+    """The stock admin answers a missing object with a redirect ("doesn't exist. Perhaps it
+    was deleted?"), and its history page does so before checking the permission: a person
+    without the right could tell which objects exist. A 404 instead, after the permission."""
+
+    def _get_obj_does_not_exist_redirect(self, request: HttpRequest, opts: Any, object_id: str):
+        raise Http404
+
+    def history_view(self, request: HttpRequest, object_id: str, extra_context: Any = None) -> Any:
+        if not self.has_view_or_change_permission(request):  # type: ignore[attr-defined]
+            raise PermissionDenied
+        return super().history_view(request, object_id, extra_context)  # type: ignore[misc]
 
 
 def _no_view_on_site(request: HttpRequest, rest: str) -> HttpResponse:

@@ -169,6 +169,8 @@ AXES_VERBOSE = False
 # Required for staff and partner admins, optional for everyone else.
 TWO_FACTOR_REQUIRED = env.bool("TWO_FACTOR_REQUIRED", default=True)
 OTP_TOTP_ISSUER = "Z-API Fleet"
+# People enrol on their own page; the admin never shows a key or its QR code.
+OTP_ADMIN_HIDE_SENSITIVE_DATA = True
 
 LOGIN_URL = "admin:login"
 LOGIN_REDIRECT_URL = "admin:index"

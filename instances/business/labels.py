@@ -52,8 +52,9 @@ def _chat_label_ids(instance: Instance, client: Any) -> tuple[dict[str, set[str]
         )
         if not outcome.ok:
             return seen, outcome.text
-        rows = outcome.value or []
-        for row in rows:
+        # An answer of another shape (not a list of chats) reads as no chats, never a 500.
+        rows = outcome.value if isinstance(outcome.value, list) else []
+        for row in (r for r in rows if isinstance(r, dict)):
             chat_id = chat_id_normalize(str(row.get("phone") or ""))
             if not chat_id:
                 continue
@@ -68,7 +69,8 @@ def _chat_label_ids(instance: Instance, client: Any) -> tuple[dict[str, set[str]
         outcome = zapi_outcome(_("Chat"), partial(client.chat_metadata, chat_id))
         if not outcome.ok:
             return seen, outcome.text
-        tags = (outcome.value or {}).get("tags")
+        answer = outcome.value if isinstance(outcome.value, dict) else {}
+        tags = answer.get("tags")
         if isinstance(tags, list):
             seen[chat_id] = {str(t) for t in tags}
     return seen, ""

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
@@ -46,8 +47,9 @@ def dismiss_notice(request: HttpRequest, notice_id: int) -> HttpResponse:
         InstanceNotice.objects.for_user(request.user).select_related("instance__partner"),
         pk=notice_id,
     )
-    if user_can(request.user, Capability.OPERATE, notice.instance.partner):
-        instance_notices_dismiss(notices=InstanceNotice.objects.filter(pk=notice.pk))
+    if not user_can(request.user, Capability.OPERATE, notice.instance.partner):
+        raise PermissionDenied
+    instance_notices_dismiss(notices=InstanceNotice.objects.filter(pk=notice.pk))
     back = request.POST.get("next", "")
     if not url_has_allowed_host_and_scheme(back, allowed_hosts={request.get_host()}):
         back = "admin:instances_instance_changelist"
