@@ -33,7 +33,7 @@ from messaging.states import MessageState
 from partners.models import Customer, Membership, Partner
 from partners.roles import CAPABILITIES, Capability, Role
 from tests.factories import InstanceFactory, MembershipFactory, PartnerFactory
-from tests.instances.fakes import FakeZapi, install, uninstall
+from tests.fakes import FakeZapi, install, uninstall
 from webhooks.models import ChatPresence, DeadLetter, EventState, WebhookEvent, WebhookReject
 
 pytestmark = pytest.mark.django_db
