@@ -28,6 +28,8 @@ NAV: list[NavItem] = [
     NavItem("fleet", _("Fleet"), "admin:instances_instance_changelist", (Capability.VIEW,)),
     NavItem("queue", _("Our queue"), "admin:messaging_queue",
             (Capability.OPERATE, Capability.SUPPORT)),
+    NavItem("contacts", _("Contacts"), "admin:messaging_contact_changelist",
+            (Capability.OPERATE, Capability.SUPPORT)),
     NavItem("events", _("Event log"), "admin:webhooks_webhookevent_changelist",
             (Capability.OPERATE, Capability.SUPPORT)),
     NavItem("partners", _("Partners"), "admin:partners_partner_changelist",

@@ -92,3 +92,6 @@ def _audit(request: HttpRequest, action: AuditAction, done: list[Message]) -> No
             actor=request.user, partner=message.instance.partner, instance=message.instance,
             action=action, target=f"message {message.pk}", ip=request_ip(request),
         )  # fmt: skip
+
+
+from messaging import admin_contacts  # noqa: E402, F401  (contacts, lists, settings)

@@ -50,3 +50,10 @@ def contact_import_task(self: Any, import_id: int) -> str:
     from messaging.contact_import import contact_import_run
 
     return contact_import_run(import_id=import_id)
+
+
+@shared_task(bind=True, autoretry_for=(DatabaseError,), retry_backoff=True, max_retries=3)
+def contacts_whatsapp_check_task(self: Any, instance_id: int, contact_ids: list[int]) -> str:
+    from messaging.whatsapp_check import contacts_whatsapp_check
+
+    return contacts_whatsapp_check(instance_id=instance_id, contact_ids=contact_ids)

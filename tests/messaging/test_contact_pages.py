@@ -1,0 +1,239 @@
+"""The contact book pages through Django's test client: list, search, filters, the contact
+page, consent actions, bulk actions, export, erase and the import flow."""
+
+from __future__ import annotations
+
+import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.urls import reverse
+from django.utils import timezone
+
+from messaging.consent import RefusalCode, contact_opt_out, recipient_refusal
+from messaging.contact_import import contact_import_run
+from messaging.models import (
+    ConsentSource,
+    Contact,
+    ContactImport,
+    ContactList,
+    Direction,
+    ErasedRecipient,
+    ImportState,
+    Message,
+)
+from partners.roles import Role
+from tests.factories import InstanceFactory, MembershipFactory
+from webhooks.models import WebhookEvent
+
+pytestmark = pytest.mark.django_db
+
+CHANGELIST = "admin:messaging_contact_changelist"
+
+
+@pytest.fixture
+def ana(partner):
+    return Contact.objects.create(
+        partner=partner, phone="5511987654321", name="Ana Souza", extra={"cidade": "SP"}
+    )
+
+
+@pytest.fixture
+def foreign(other_partner):
+    return Contact.objects.create(partner=other_partner, phone="5511912345678", name="Foreign")
+
+
+def page(client, url, **params):
+    response = client.get(url, params)
+    assert response.status_code == 200, response.status_code
+    return response.content.decode()
+
+
+def test_the_list_finds_a_phone_typed_any_way_and_hides_other_partners(
+    operator_client, ana, foreign
+):
+    url = reverse(CHANGELIST)
+    assert "Ana Souza" in page(operator_client, url, q="(11) 98765-4321")
+    assert "Ana Souza" in page(operator_client, url, q="ana")
+    assert "Foreign" not in page(operator_client, url)
+    assert (
+        operator_client.get(
+            reverse("admin:messaging_contact_change", args=[foreign.pk])
+        ).status_code
+        == 404
+    )
+
+
+def test_filters_opted_out_and_list(operator_client, partner, ana):
+    bia = Contact.objects.create(partner=partner, phone="5521998765432", name="Bia")
+    contact_opt_out(contact=bia, source=ConsentSource.OPERATOR)
+    vip = ContactList.objects.create(partner=partner, name="VIP")
+    vip.contacts.add(ana)
+    url = reverse(CHANGELIST)
+    out = page(operator_client, url, opted_out="yes")
+    assert "Bia" in out and "Ana Souza" not in out
+    listed = page(operator_client, url, list=vip.pk)
+    assert "Ana Souza" in listed and "Bia" not in listed
+
+
+def test_the_label_filter_goes_through_the_business_selector(operator_client, partner, ana):
+    from instances.business.models import ChatLabel, Label
+
+    instance = InstanceFactory(partner=partner)
+    now = timezone.now()
+    label = Label.objects.create(instance=instance, label_id="1", name="Lead", read_at=now)
+    ChatLabel.objects.create(label=label, chat_id=ana.phone, read_at=now)
+    Contact.objects.create(partner=partner, phone="5521998765432", name="Bia")
+    listed = page(operator_client, reverse(CHANGELIST), label=label.pk)
+    assert "Ana Souza" in listed and "Bia" not in listed
+    assert "Lead" in page(operator_client, reverse("admin:messaging_contact_change", args=[ana.pk]))
+
+
+def test_the_contact_page_shows_consent_and_the_conversation_across_numbers(
+    operator_client, partner, ana
+):
+    first = InstanceFactory(partner=partner, name="Sales 1")
+    second = InstanceFactory(partner=partner, name="Sales 2")
+    Message.objects.create(
+        instance=first, direction=Direction.INBOUND, chat_id=ana.phone, text="Oi!"
+    )
+    Message.objects.create(
+        instance=second, direction=Direction.OUTBOUND, chat_id=ana.phone, text="Olá Ana"
+    )
+    contact_opt_out(contact=ana, source=ConsentSource.KEYWORD, reason="SAIR", instance_id=first.pk)
+    html = page(operator_client, reverse("admin:messaging_contact_change", args=[ana.pk]))
+    assert "Oi!" in html and "Olá Ana" in html and "Sales 2" in html
+    assert 'data-refusal="opted_out"' in html and "SAIR" in html
+
+
+def test_opt_in_needs_a_reason_and_is_recorded(operator_client, ana):
+    contact_opt_out(contact=ana, source=ConsentSource.OPERATOR)
+    url = reverse("admin:messaging_contact_opt_in", args=[ana.pk])
+    operator_client.post(url, {"reason": ""})
+    ana.refresh_from_db()
+    assert ana.opted_out_at is not None
+    operator_client.post(url, {"reason": "Asked at the shop"})
+    ana.refresh_from_db()
+    assert ana.opted_out_at is None
+    assert ana.consent_changes.first().reason == "Asked at the shop"
+
+
+def test_support_sees_contacts_but_cannot_change_consent(client, partner, ana):
+    client.force_login(MembershipFactory(partner=partner, role=Role.SUPPORT).user)
+    assert client.get(reverse("admin:messaging_contact_change", args=[ana.pk])).status_code == 200
+    response = client.post(reverse("admin:messaging_contact_opt_out", args=[ana.pk]))
+    assert response.status_code == 403
+    ana.refresh_from_db()
+    assert ana.opted_out_at is None
+
+
+def test_edit_normalises_the_phone_and_refuses_a_bad_one(operator_client, partner, ana):
+    url = reverse("admin:messaging_contact_change", args=[ana.pk])
+    vip = ContactList.objects.create(partner=partner, name="VIP")
+    operator_client.post(
+        url,
+        {
+            "name": "Ana S.",
+            "phone": "+55 (11) 98765-0000",
+            "variables": "plano = Ouro",
+            "lists": [vip.pk],
+        },
+    )
+    ana.refresh_from_db()
+    assert (ana.name, ana.phone, ana.extra) == ("Ana S.", "5511987650000", {"plano": "Ouro"})
+    assert list(ana.lists.all()) == [vip]
+    html = operator_client.post(url, {"name": "Ana", "phone": "abc"}).content.decode()
+    assert "Not a phone number" in html
+
+
+def test_bulk_actions_add_to_a_list_and_opt_out(operator_client, partner, ana):
+    bia = Contact.objects.create(partner=partner, phone="5521998765432", name="Bia")
+    url = reverse(CHANGELIST)
+    ids = [ana.pk, bia.pk]
+    operator_client.post(
+        url, {"action": "add_to_list", "_selected_action": ids, "list_name": "Feira"}
+    )
+    assert set(ContactList.objects.get(name="Feira").contacts.all()) == {ana, bia}
+    operator_client.post(
+        url, {"action": "opt_out_selected", "_selected_action": ids, "reason": "Campaign complaint"}
+    )
+    assert Contact.objects.filter(opted_out_at__isnull=False).count() == 2
+    assert recipient_refusal(partner_id=partner.pk, value=bia.phone).code == RefusalCode.OPTED_OUT
+
+
+def test_export_to_csv(operator_client, ana, foreign):
+    response = operator_client.post(
+        reverse(CHANGELIST), {"action": "export_csv", "_selected_action": [ana.pk, foreign.pk]}
+    )
+    body = b"".join(response.streaming_content).decode()
+    header, row, *rest = body.strip().splitlines()
+    assert header.startswith("name,phone,") and header.endswith(",cidade")
+    assert row.startswith("Ana Souza,5511987654321,") and row.endswith(",SP")
+    assert rest == []  # the foreign contact was not exported
+
+
+def test_erase_removes_the_data_and_keeps_the_block(operator_client, partner, ana):
+    instance = InstanceFactory(partner=partner, name="Sales 1")
+    Message.objects.create(
+        instance=instance, direction=Direction.INBOUND, chat_id=ana.phone, contact=ana,
+        text="Meu CPF é 123", payload={"text": {"message": "Meu CPF é 123"}},
+    )  # fmt: skip
+    WebhookEvent.objects.create(
+        instance=instance, event_type="ReceivedCallback", dedupe_key="k1",
+        payload={"phone": ana.phone, "text": {"message": "Meu CPF é 123"}},
+    )  # fmt: skip
+    response = operator_client.post(reverse("admin:messaging_contact_erase", args=[ana.pk]))
+    assert response.status_code == 302
+    assert not Contact.objects.filter(pk=ana.pk).exists()
+    message = Message.objects.get()
+    assert (message.text, message.payload, message.contact_id) == ("", {}, None)
+    assert ana.phone not in message.chat_id
+    assert "CPF" not in str(WebhookEvent.objects.get().payload)
+    assert ErasedRecipient.objects.filter(partner=partner).count() == 1
+    refusal = recipient_refusal(partner_id=partner.pk, value="(11) 98765-4321")
+    assert refusal.code == RefusalCode.ERASED
+    from messaging.contact_import import contacts_import
+
+    report = contacts_import(
+        partner_id=partner.pk, rows=[["11 98765-4321"]], mapping={"0": "phone"}
+    )
+    assert report.created == 0 and "Erased" in report.invalid[0]["reason"]
+
+
+def test_the_import_flow_upload_columns_progress_report(operator_client, partner):
+    upload = SimpleUploadedFile(
+        "clientes.csv", "Nome;Celular;Cidade\nAna;(11) 98765-4321;SP\nZé;abc;RJ\n".encode()
+    )
+    response = operator_client.post(
+        reverse("admin:messaging_contact_import_upload"),
+        {"file": upload, "list_name": "Clientes", "partner": partner.pk},
+    )
+    job = ContactImport.objects.get()
+    assert response["Location"] == reverse("admin:messaging_contact_import", args=[job.pk])
+    columns = page(operator_client, response["Location"])
+    assert "(11) 98765-4321" in columns and 'value="phone" selected' in columns
+    operator_client.post(
+        response["Location"], {"column_0": "name", "column_1": "phone", "column_2": "var:cidade"}
+    )
+    job.refresh_from_db()
+    assert job.state == ImportState.QUEUED
+    contact_import_run(import_id=job.pk)
+    report = page(operator_client, response["Location"])
+    assert 'data-count="created">1<' in report and "Not a phone number" in report
+    assert Contact.objects.get(phone="5511987654321").lists.get().name == "Clientes"
+    # Polled by htmx until done, then the fragment stops asking.
+    fragment = operator_client.get(response["Location"], headers={"HX-Request": "true"})
+    assert "hx-trigger" not in fragment.content.decode()
+
+
+def test_an_unreadable_upload_says_why(operator_client, partner):
+    upload = SimpleUploadedFile("photo.png", b"\x89PNG\r\n")
+    html = operator_client.post(
+        reverse("admin:messaging_contact_import_upload"), {"file": upload, "partner": partner.pk}
+    ).content.decode()
+    assert ".csv or an .xlsx" in html
+    assert not ContactImport.objects.exists()
+
+
+def test_a_foreign_import_is_a_404(client, other_partner, partner):
+    job = ContactImport.objects.create(partner=other_partner, file_name="x.csv", stored_path="x")
+    client.force_login(MembershipFactory(partner=partner, role=Role.OPERATOR).user)
+    assert client.get(reverse("admin:messaging_contact_import", args=[job.pk])).status_code == 404
