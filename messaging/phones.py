@@ -118,7 +118,29 @@ def _with_ninth_digit(number: phonenumbers.PhoneNumber) -> phonenumbers.PhoneNum
 
 
 def _digits(number: phonenumbers.PhoneNumber) -> str:
-    return phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.E164)[1:]
+    """E.164 without the "+" (Italian leading zeros included, as the library keeps them)."""
+    return f"{number.country_code}{phonenumbers.national_significant_number(number)}"
+
+
+_FORMATTING = str.maketrans("", "", " ()-./")
+
+
+def _plain_brazilian(text: str) -> phonenumbers.PhoneNumber | None:
+    """The number when ``text`` is already plain Brazilian digits (``11987654321``,
+    ``5511987654321``, spaces and dashes aside) and the library says it is valid; None
+    sends it through the full parse. Most of a spreadsheet is like this, and building the
+    number directly skips the parse, two thirds of the cost of 100,000 rows. Parsing would
+    give the same number: without a leading 0 or 90 there is no national prefix to strip,
+    and no Brazilian national number has 12 digits."""
+    digits = text.translate(_FORMATTING)
+    if not digits.isdigit() or digits[0] == "0" or digits.startswith("90"):
+        return None
+    if len(digits) in (12, 13) and digits.startswith("55"):
+        digits = digits[2:]
+    if len(digits) not in (10, 11):
+        return None
+    number = phonenumbers.PhoneNumber(country_code=55, national_number=int(digits))
+    return number if phonenumbers.is_valid_number(number) else None
 
 
 @lru_cache(maxsize=65_536)
@@ -136,6 +158,9 @@ def recipient_normalize(value: str, region: str = DEFAULT_REGION) -> Recipient:
         return Recipient(value, text, RecipientKind.CHANNEL)
     if _LETTERS.search(text) or "@" in text:
         return Recipient(value, problem=PhoneProblem.NOT_A_NUMBER)
+    plain = _plain_brazilian(text) if region == "BR" else None
+    if plain is not None:
+        return Recipient(value, _digits(plain))
     first = _parse(text, region)
     if isinstance(first, phonenumbers.PhoneNumber):
         return Recipient(value, _digits(first))
