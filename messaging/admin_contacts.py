@@ -3,7 +3,6 @@ imports and the per-partner messaging settings. Imported by ``messaging.admin``.
 
 from __future__ import annotations
 
-from functools import partial
 from typing import Any
 
 from django import forms
@@ -13,13 +12,13 @@ from django.core.exceptions import ValidationError
 from django.db.models import Count, QuerySet
 from django.http import HttpRequest, StreamingHttpResponse
 from django.http.response import HttpResponseBase
-from django.urls import URLPattern, path, reverse
+from django.urls import URLPattern, reverse
 from django.utils import timezone
 from django.utils.html import format_html
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from core.admin import ScopedAdmin
+from core.admin import ScopedAdmin, admin_routes
 from messaging import contact_views
 from messaging.consent import contacts_consent_set
 from messaging.contact_selectors import contacts_csv, contacts_search
@@ -240,26 +239,11 @@ class ContactAdmin(ScopedAdmin):
         self.message_user(request, started)
 
     def get_urls(self) -> list[URLPattern]:
-        site = self.admin_site
-
-        def wrap(view: Any) -> Any:
-            return site.admin_view(partial(view, site))
-
-        urls = [
-            path("<int:contact_id>/change/", wrap(contact_views.contact_page),
-                 name="messaging_contact_change"),
-            path("<int:contact_id>/opt-out/", wrap(contact_views.contact_consent),
-                 {"action": "opt_out"}, name="messaging_contact_opt_out"),
-            path("<int:contact_id>/opt-in/", wrap(contact_views.contact_consent),
-                 {"action": "opt_in"}, name="messaging_contact_opt_in"),
-            path("<int:contact_id>/erase/", wrap(contact_views.contact_erase_page),
-                 name="messaging_contact_erase"),
-            path("import/", wrap(contact_views.import_upload),
-                 name="messaging_contact_import_upload"),
-            path("import/<int:import_id>/", wrap(contact_views.import_page),
-                 name="messaging_contact_import"),
-        ]  # fmt: skip
-        return urls + super().get_urls()
+        # Ours first: the contact page replaces the admin's change form.
+        routes = admin_routes(
+            self, contact_views.ROUTES, prefix="", name_prefix="messaging_contact_"
+        )
+        return [*routes, *super().get_urls()]
 
 
 class PartnerRowAdmin(ScopedAdmin):

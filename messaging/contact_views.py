@@ -1,8 +1,9 @@
 """The contact book's own pages: a contact (details, edit, consent, conversation, erase) and
 the import (upload, columns and preview, progress, report). Thin: forms, services, selectors.
 
-Wired by ``ContactAdmin.get_urls``; every lookup goes through ``for_user`` (a foreign
-contact or import is a 404) and every write checks OPERATE at the object's partner.
+Served under the Contact admin through ``ROUTES`` (the pattern of ``messaging.views``);
+every lookup goes through ``for_user`` (a foreign contact or import is a 404) and every
+write checks OPERATE at the object's partner.
 """
 
 from __future__ import annotations
@@ -11,16 +12,19 @@ from typing import Any
 
 from django import forms
 from django.contrib import messages
-from django.contrib.admin import AdminSite
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import HttpRequest, HttpResponse, HttpResponseNotAllowed, HttpResponseRedirect
+from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import get_object_or_404
 from django.template.response import TemplateResponse
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
+from django.views.decorators.http import require_POST
 
-from messaging.consent import contact_opt_in, contact_opt_out, recipient_refusal
+from core.admin import Route
+from core.htmx import HtmxHttpRequest
+from messaging import consent
+from messaging.consent import recipient_refusal
 from messaging.contact_import import (
     NAME,
     OPT_OUT,
@@ -46,8 +50,8 @@ from partners.roles import Capability
 from partners.scoping import partners_where, user_can
 
 
-def _context(site: AdminSite, request: HttpRequest, title: str, **extra: Any) -> dict[str, Any]:
-    return {**site.each_context(request), "title": title, **extra}
+def _context(model_admin: Any, request: HttpRequest, title: str, **extra: Any) -> dict[str, Any]:
+    return {**model_admin.admin_site.each_context(request), "title": title, **extra}
 
 
 def _contact(request: HttpRequest, contact_id: int, capability: Capability) -> Contact:
@@ -91,7 +95,7 @@ class ConsentForm(forms.Form):
     reason = forms.CharField(label=gettext_lazy("Reason"), max_length=500, required=False)
 
 
-def contact_page(site: AdminSite, request: HttpRequest, contact_id: int) -> HttpResponse:
+def contact_page(request: HttpRequest, contact_id: int, model_admin: Any) -> HttpResponse:
     """A contact: details, edit, lists, labels, consent history, the conversation across the
     partner's numbers; opt out, opt in (with a reason) and erase for operators."""
     contact = _contact(request, contact_id, Capability.VIEW)
@@ -122,7 +126,7 @@ def contact_page(site: AdminSite, request: HttpRequest, contact_id: int) -> Http
                 return HttpResponseRedirect(request.path)
     refusal = recipient_refusal(partner_id=contact.partner_id, value=contact.chat_id)
     context = _context(
-        site,
+        model_admin,
         request,
         str(contact) or _("Contact"),
         contact=contact,
@@ -160,22 +164,28 @@ def _labels_of(contact: Contact) -> list[Any]:
     )
 
 
-def contact_consent(
-    site: AdminSite, request: HttpRequest, contact_id: int, action: str
-) -> HttpResponse:
-    """Opt out, or opt in again (an operator must say why)."""
-    if request.method != "POST":
-        return HttpResponseNotAllowed(["POST"])
+@require_POST
+def contact_opt_out(request: HttpRequest, contact_id: int, model_admin: Any) -> HttpResponse:
+    return _consent(request, contact_id, "opt_out")
+
+
+@require_POST
+def contact_opt_in(request: HttpRequest, contact_id: int, model_admin: Any) -> HttpResponse:
+    """Opt in again: an operator must say why."""
+    return _consent(request, contact_id, "opt_in")
+
+
+def _consent(request: HttpRequest, contact_id: int, action: str) -> HttpResponse:
     contact = _contact(request, contact_id, Capability.OPERATE)
     form = ConsentForm(request.POST)
     reason = form.cleaned_data["reason"] if form.is_valid() else ""
     try:
         if action == "opt_out":
-            done = contact_opt_out(
+            done = consent.contact_opt_out(
                 contact=contact, source=ConsentSource.OPERATOR, reason=reason, user=request.user
             )
         else:
-            done = contact_opt_in(
+            done = consent.contact_opt_in(
                 contact=contact, source=ConsentSource.OPERATOR, reason=reason, user=request.user
             )
     except ValidationError as exc:
@@ -188,7 +198,7 @@ def contact_consent(
     return HttpResponseRedirect(reverse("admin:messaging_contact_change", args=[contact.pk]))
 
 
-def contact_erase_page(site: AdminSite, request: HttpRequest, contact_id: int) -> HttpResponse:
+def contact_erase_page(request: HttpRequest, contact_id: int, model_admin: Any) -> HttpResponse:
     """Confirm, then erase (LGPD): personal data and message contents go, a hash stays."""
     contact = _contact(request, contact_id, Capability.OPERATE)
     if request.method == "POST":
@@ -199,8 +209,9 @@ def contact_erase_page(site: AdminSite, request: HttpRequest, contact_id: int) -
         )
         return HttpResponseRedirect(reverse("admin:messaging_contact_changelist"))
     context = _context(
-        site, request, _("Erase %(who)s") % {"who": contact}, contact=contact, opts=Contact._meta
-    )
+        model_admin, request, _("Erase %(who)s") % {"who": contact}, contact=contact,
+        opts=Contact._meta,
+    )  # fmt: skip
     return TemplateResponse(request, "messaging/contact_erase.html", context)
 
 
@@ -235,7 +246,7 @@ def _import_partners(request: HttpRequest) -> Any:
     return Partner.objects.all() if ids is None else Partner.objects.filter(pk__in=ids)
 
 
-def import_upload(site: AdminSite, request: HttpRequest) -> HttpResponse:
+def import_upload(request: HttpRequest, model_admin: Any) -> HttpResponse:
     partners = _import_partners(request)
     if not partners.exists():
         raise PermissionDenied
@@ -262,7 +273,7 @@ def import_upload(site: AdminSite, request: HttpRequest) -> HttpResponse:
             return HttpResponseRedirect(reverse("admin:messaging_contact_import", args=[job.pk]))
     recent = ContactImport.objects.for_user(request.user).select_related("contact_list")[:10]
     context = _context(
-        site, request, _("Import contacts"), form=form, recent=recent, opts=Contact._meta
+        model_admin, request, _("Import contacts"), form=form, recent=recent, opts=Contact._meta
     )
     return TemplateResponse(request, "messaging/import_upload.html", context)
 
@@ -291,14 +302,14 @@ def _target_choices(headers: list[str]) -> list[tuple[str, str]]:
     return choices
 
 
-def import_page(site: AdminSite, request: HttpRequest, import_id: int) -> HttpResponse:
+def import_page(request: HtmxHttpRequest, import_id: int, model_admin: Any) -> HttpResponse:
     """Columns and preview while the import waits for them; then its progress and report."""
     job = _job(request, import_id)
     if job.state != ImportState.MAPPING:
-        if getattr(request, "htmx", False):
+        if request.htmx:
             return TemplateResponse(request, "messaging/_import_progress.html", {"job": job})
         context = _context(
-            site, request, _("Import of %(file)s") % {"file": job.file_name}, job=job,
+            model_admin, request, _("Import of %(file)s") % {"file": job.file_name}, job=job,
             opts=Contact._meta,
         )  # fmt: skip
         return TemplateResponse(request, "messaging/import_progress.html", context)
@@ -321,7 +332,7 @@ def import_page(site: AdminSite, request: HttpRequest, import_id: int) -> HttpRe
         {"index": i, "header": h, "target": mapping.get(str(i), "")} for i, h in enumerate(headers)
     ]
     context = _context(
-        site,
+        model_admin,
         request,
         _("Import of %(file)s: columns") % {"file": job.file_name},
         job=job,
@@ -333,3 +344,14 @@ def import_page(site: AdminSite, request: HttpRequest, import_id: int) -> HttpRe
         opts=Contact._meta,
     )
     return TemplateResponse(request, "messaging/import_columns.html", context)
+
+
+# (route under /messaging/contact/, view, url name suffix): "admin:messaging_contact_<suffix>".
+ROUTES: list[Route] = [
+    ("<int:contact_id>/change/", contact_page, "change"),
+    ("<int:contact_id>/opt-out/", contact_opt_out, "opt_out"),
+    ("<int:contact_id>/opt-in/", contact_opt_in, "opt_in"),
+    ("<int:contact_id>/erase/", contact_erase_page, "erase"),
+    ("import/", import_upload, "import_upload"),
+    ("import/<int:import_id>/", import_page, "import"),
+]
