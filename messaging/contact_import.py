@@ -43,6 +43,7 @@ from messaging.models import (
     ImportState,
 )
 from messaging.phones import RecipientKind, recipient_normalize
+from messaging.tasks import contact_import_task
 
 CHUNK = 5_000
 MAX_ROWS = 200_000
@@ -512,8 +513,6 @@ def contact_import_start(*, job: ContactImport, mapping: dict[str, str]) -> None
         mapping=mapping, state=ImportState.QUEUED
     )
     if updated:
-        from messaging.tasks import contact_import_task
-
         job_id = job.pk
         transaction.on_commit(lambda: contact_import_task.delay(job_id))
 

@@ -25,6 +25,7 @@ from instances.models import ConnectionState, Instance
 from instances.outcome import zapi_outcome
 from instances.zapi import instance_client
 from messaging.models import Contact
+from messaging.tasks import contacts_whatsapp_check_task
 
 BATCH = 1_000  # the spec allows 50,000 a request (l.6012); smaller batches, paced
 PAUSE_SECONDS = 10
@@ -44,8 +45,6 @@ def _checker(partner_id: int) -> Instance | None:
 def contacts_whatsapp_check_start(*, contact_ids: Iterable[int]) -> str:
     """Queue the check of these contacts (those with a phone and no fresh answer), in paced
     batches per partner, after the transaction commits. Returns what was done, in words."""
-    from messaging.tasks import contacts_whatsapp_check_task
-
     stale = Q(whatsapp_checked_at__isnull=True) | Q(
         whatsapp_checked_at__lt=timezone.now() - FRESH_FOR
     )
