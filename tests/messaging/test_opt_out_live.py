@@ -1,5 +1,6 @@
 """A contact writes "Sair" to a sandbox number over real HTTP: the webhook reaches our receiver,
-a real worker processes it, and the partner's numbers refuse to write to that contact."""
+a real worker processes it, and the partner's numbers refuse to write to that contact, from
+compose and from the API."""
 
 from __future__ import annotations
 
@@ -10,6 +11,8 @@ from django.urls import reverse
 
 from messaging.models import ConsentSource, Contact, Message
 from messaging.services import message_enqueue
+from partners.roles import Role
+from tests.api.conftest import key_client, make_key
 from tests.live import wait_for
 from tests.messaging.live import sandbox_number
 
@@ -28,7 +31,7 @@ def contact_writes(live_url: str, instance, text: str) -> None:
 
 
 def test_sair_from_the_sandbox_opts_out_on_every_number_of_the_partner(
-    live_url, celery_worker, partner, other_partner, operator_client
+    live_url, celery_worker, partner, other_partner, partner_admin, operator_client
 ):
     first = sandbox_number(partner, name="Sales 1", min_gap=0, max_gap=0)
     second = sandbox_number(partner, name="Sales 2", min_gap=0, max_gap=0)
@@ -56,6 +59,18 @@ def test_sair_from_the_sandbox_opts_out_on_every_number_of_the_partner(
     assert page.status_code == 200
     text = page.content.decode()
     assert "opted out" in text and "Sair" in text
+    assert not Message.objects.filter(direction="out").exists()
+
+    # The API (a partner's CRM with an operator key) refuses it too, with the same reason.
+    api = key_client(make_key(partner_admin, partner, Role.OPERATOR))
+    response = api.post(
+        "/api/messages/",
+        {"instance": second.pk, "chat_id": "+55 11 97777-0001", "kind": "text", "message": "Oi"},
+        format="json",
+    )
+    assert response.status_code == 400, response.content
+    detail = response.json()["errors"][0]["detail"]
+    assert "opted out" in detail and "Sair" in detail
     assert not Message.objects.filter(direction="out").exists()
 
     # Another partner's number is not bound by this partner's opt-out.
