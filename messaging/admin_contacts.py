@@ -203,6 +203,7 @@ class ContactAdmin(ScopedAdmin):
             reason=request.POST.get("reason", ""),
             user=request.user,
         )
+        self._audit(request, contact_views.AUDIT_OPT_OUT, changed)
         self.message_user(request, _("%(n)d opted out.") % {"n": len(changed)})
 
     @admin.action(description=gettext_lazy("Opt in again (give the reason below)"))
@@ -220,7 +221,13 @@ class ContactAdmin(ScopedAdmin):
             reason=reason,
             user=request.user,
         )
+        self._audit(request, contact_views.AUDIT_OPT_IN, changed)
         self.message_user(request, _("%(n)d opted in again.") % {"n": len(changed)})
+
+    def _audit(self, request: HttpRequest, action: Any, contact_ids: list[int]) -> None:
+        rows = Contact.objects.filter(pk__in=contact_ids).select_related("partner")
+        for contact in rows:
+            contact_views.contact_audit(request, action, contact.partner, [contact.pk])
 
     @admin.action(description=gettext_lazy("Export to CSV"))
     def export_csv(self, request: HttpRequest, queryset: QuerySet[Contact]) -> HttpResponseBase:

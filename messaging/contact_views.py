@@ -21,6 +21,8 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
+from audit.models import AuditAction
+from audit.services import audit_record, request_ip
 from core.admin import Route
 from core.htmx import HtmxHttpRequest
 from messaging import consent
@@ -142,6 +144,22 @@ def contact_page(request: HttpRequest, contact_id: int, model_admin: Any) -> Htt
     return TemplateResponse(request, "messaging/contact.html", context)
 
 
+# The target is the contact's id, never its name or number: the log outlives an erase.
+AUDIT_OPT_OUT = AuditAction.CONTACT_OPT_OUT
+AUDIT_OPT_IN = AuditAction.CONTACT_OPT_IN
+AUDIT_ERASE = AuditAction.CONTACT_ERASE
+
+
+def contact_audit(
+    request: HttpRequest, action: AuditAction, partner: Any, contact_ids: list[int]
+) -> None:
+    for pk in contact_ids:
+        audit_record(
+            actor=request.user, partner=partner, action=action, target=f"contact {pk}",
+            ip=request_ip(request),
+        )  # fmt: skip
+
+
 def _form_errors(form: forms.Form, exc: ValidationError) -> None:
     if hasattr(exc, "error_dict"):
         for field, errors in exc.error_dict.items():
@@ -192,6 +210,8 @@ def _consent(request: HttpRequest, contact_id: int, action: str) -> HttpResponse
         messages.error(request, " ".join(exc.messages))
     else:
         if done:
+            audit = AUDIT_OPT_OUT if action == "opt_out" else AUDIT_OPT_IN
+            contact_audit(request, audit, contact.partner, [contact.pk])
             messages.success(request, _("Consent changed and recorded."))
         else:
             messages.warning(request, _("Nothing to change."))
@@ -202,7 +222,9 @@ def contact_erase_page(request: HttpRequest, contact_id: int, model_admin: Any) 
     """Confirm, then erase (LGPD): personal data and message contents go, a hash stays."""
     contact = _contact(request, contact_id, Capability.OPERATE)
     if request.method == "POST":
+        partner, pk = contact.partner, contact.pk
         emptied = contact_erase(contact=contact)
+        contact_audit(request, AUDIT_ERASE, partner, [pk])
         messages.success(
             request,
             _("Erased. %(n)d messages emptied; the number stays blocked.") % {"n": emptied},

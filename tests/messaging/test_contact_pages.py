@@ -114,6 +114,10 @@ def test_opt_in_needs_a_reason_and_is_recorded(operator_client, ana):
     ana.refresh_from_db()
     assert ana.opted_out_at is None
     assert ana.consent_changes.first().reason == "Asked at the shop"
+    from audit.models import AuditEntry
+
+    entry = AuditEntry.objects.get(action="contact.opt_in")
+    assert (entry.target, entry.partner_id) == (f"contact {ana.pk}", ana.partner_id)
 
 
 def test_support_sees_contacts_but_cannot_change_consent(client, partner, ana):
@@ -188,6 +192,10 @@ def test_erase_removes_the_data_and_keeps_the_block(operator_client, partner, an
     assert ana.phone not in message.chat_id
     assert "CPF" not in str(WebhookEvent.objects.get().payload)
     assert ErasedRecipient.objects.filter(partner=partner).count() == 1
+    from audit.models import AuditEntry
+
+    entry = AuditEntry.objects.get(action="contact.erase")
+    assert entry.target == f"contact {ana.pk}" and "Ana" not in str(entry.details)
     refusal = recipient_refusal(partner_id=partner.pk, value="(11) 98765-4321")
     assert refusal.code == RefusalCode.ERASED
     from messaging.contact_import import contacts_import
