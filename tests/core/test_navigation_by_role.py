@@ -15,9 +15,18 @@ from tests.factories import MembershipFactory
 pytestmark = pytest.mark.django_db
 
 EXPECTED_NAV = {
-    Role.OPERATOR: {"fleet", "queue", "events", "api"},
-    Role.SUPPORT: {"fleet", "queue", "events", "audit", "api"},
-    Role.PARTNER_ADMIN: {"fleet", "queue", "events", "partners", "members", "audit", "api"},
+    Role.OPERATOR: {"fleet", "queue", "contacts", "events", "api"},
+    Role.SUPPORT: {"fleet", "queue", "contacts", "events", "audit", "api"},
+    Role.PARTNER_ADMIN: {
+        "fleet",
+        "queue",
+        "contacts",
+        "events",
+        "partners",
+        "members",
+        "audit",
+        "api",
+    },
     Role.PARTNER_MEMBER: {"fleet", "partners", "api"},
 }
 
