@@ -41,12 +41,12 @@ def answer(request: httpx.Request) -> httpx.Response:
     return httpx.Response(200, json=rows)
 
 
-def test_the_answers_are_kept_with_their_date_and_output_phone(connected, book, zapi_mock):
-    zapi_mock.handler = answer
+def test_the_answers_are_kept_with_their_date_and_output_phone(connected, book, fake_zapi):
+    fake_zapi.handler = answer
     text = contacts_whatsapp_check(instance_id=connected.pk, contact_ids=[c.pk for c in book])
     assert text == "3 checked, 2 with WhatsApp"
-    assert zapi_mock.paths() == ["phone-exists-batch"]
-    assert sorted(zapi_mock.bodies()[0]["phones"]) == sorted(c.phone for c in book)
+    assert fake_zapi.paths() == ["phone-exists-batch"]
+    assert sorted(fake_zapi.bodies()[0]["phones"]) == sorted(c.phone for c in book)
     old, ana, nobody = (Contact.objects.get(pk=c.pk) for c in book)
     assert (old.has_whatsapp, old.whatsapp_id, old.chat_id) == (
         True,
@@ -62,18 +62,18 @@ def test_the_answers_are_kept_with_their_date_and_output_phone(connected, book, 
     assert message.chat_id == "554499999999" and message.payload["phone"] == "554499999999"
 
 
-def test_a_failed_check_changes_nothing_and_says_why(connected, book, zapi_mock):
-    zapi_mock.handler = lambda r: httpx.Response(500, json={"error": "boom"})
+def test_a_failed_check_changes_nothing_and_says_why(connected, book, fake_zapi):
+    fake_zapi.handler = lambda r: httpx.Response(500, json={"error": "boom"})
     text = contacts_whatsapp_check(instance_id=connected.pk, contact_ids=[book[0].pk])
     assert "Z-API error" in text
     assert Contact.objects.get(pk=book[0].pk).whatsapp_checked_at is None
 
 
-def test_sending_never_checks(connected, zapi_mock):
+def test_sending_never_checks(connected, fake_zapi):
     message_enqueue(
         instance=connected, chat_id="5511987654321", kind="text", fields={"message": "x"}
     )
-    assert "phone-exists-batch" not in zapi_mock.paths()
+    assert "phone-exists-batch" not in fake_zapi.paths()
 
 
 def test_start_skips_fresh_answers_and_paces_batches(
