@@ -11,13 +11,15 @@ serialised, so counting and inserting here cannot race with another worker.
 
 from __future__ import annotations
 
-from datetime import datetime, time, timedelta
+from datetime import date, datetime, time, timedelta
 
 from django.db.models import Q
 from django.utils import timezone
 
 from instances.models import Instance
+from messaging.campaigns.warmup import warmup_allowance, warmup_ramp
 from messaging.models import Direction, InstancePacer, Message, NewRecipient
+from messaging.pacer import pacer_paired_at
 from messaging.states import MessageState
 
 # Outbound states that prove the chat was reached before.
@@ -45,6 +47,16 @@ def chat_known(*, instance_id: int, chat_id: str) -> bool:
     )
 
 
+def new_recipients_limit(
+    *, instance: Instance, pacer: InstancePacer, day: date | None = None
+) -> int:
+    """The number's daily cap on new recipients on ``day`` (today by default), lowered by
+    the warm-up ramp for its age since pairing: min(cap, ramp)."""
+    day = day or timezone.localdate()
+    age = (day - timezone.localdate(pacer_paired_at(instance=instance, pacer=pacer))).days
+    return warmup_allowance(cap=pacer.daily_new_recipients, ramp=warmup_ramp(), age_days=age)
+
+
 def new_recipients_today(*, instance_id: int) -> int:
     return NewRecipient.objects.filter(instance_id=instance_id, day=timezone.localdate()).count()
 
@@ -54,7 +66,9 @@ def recipient_admit(*, instance: Instance, pacer: InstancePacer, chat_id: str) -
     the time it may go: the next local midnight."""
     if chat_known(instance_id=instance.pk, chat_id=chat_id):
         return None
-    if new_recipients_today(instance_id=instance.pk) >= pacer.daily_new_recipients:
+    if new_recipients_today(instance_id=instance.pk) >= new_recipients_limit(
+        instance=instance, pacer=pacer
+    ):
         return next_local_midnight()
     NewRecipient.objects.get_or_create(
         instance_id=instance.pk, chat_id=chat_id, defaults={"day": timezone.localdate()}

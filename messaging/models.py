@@ -363,6 +363,10 @@ class InstancePacer(models.Model):
         help_text=_("Distinct chats never talked to before that this number may reach per day."),
     )
     paused = models.BooleanField(_("paused by an operator"), default=False)
+    # Since when the number is paired: the warm-up ramp counts its age from here
+    # (messaging.campaigns.warmup). Filled from its first connected probe when first needed;
+    # an operator may set it earlier for a number matured elsewhere.
+    paired_at = models.DateTimeField(_("paired since"), null=True, blank=True)
 
     # Nobody may start a send before this time. Claimed with a conditional UPDATE.
     next_slot_at = models.DateTimeField(default=timezone.now)

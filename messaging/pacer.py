@@ -32,6 +32,7 @@ from django.db.models import Q
 from django.db.models.functions import Now
 from django.utils import timezone
 
+from instances.models import HealthProbe, Instance
 from messaging.models import InstancePacer
 
 # A scheduled wake older than this is presumed lost (its worker died): another may replace it.
@@ -57,6 +58,23 @@ def pacer_get(*, instance_id: int) -> InstancePacer:
         },
     )
     return pacer
+
+
+def pacer_paired_at(*, instance: Instance, pacer: InstancePacer) -> datetime:
+    """Since when the number is paired (the warm-up's day 0): the pacer's ``paired_at``, or,
+    the first time it is asked, the number's first connected probe (now if none), stored."""
+    if pacer.paired_at is None:
+        first = (
+            HealthProbe.objects.filter(instance_id=instance.pk, connected=True)
+            .order_by("at")
+            .values_list("at", flat=True)
+            .first()
+        )
+        at = first or timezone.now()
+        InstancePacer.objects.filter(pk=pacer.pk, paired_at__isnull=True).update(paired_at=at)
+        pacer.paired_at = InstancePacer.objects.values_list("paired_at", flat=True).get(pk=pacer.pk)
+    assert pacer.paired_at is not None
+    return pacer.paired_at
 
 
 def slot_claim(*, instance_id: int) -> Lease | None:

@@ -345,6 +345,21 @@ MESSAGING_LEASE_SECONDS = env.float("MESSAGING_LEASE_SECONDS", default=90.0)
 # An uncertain send is reconciled (Z-API queue, webhooks) this long after it became so.
 MESSAGING_RECONCILE_AFTER_SECONDS = env.float("MESSAGING_RECONCILE_AFTER_SECONDS", default=60.0)
 MESSAGING_MAX_SERVER_ERRORS = env.int("MESSAGING_MAX_SERVER_ERRORS", default=5)
+# Warm-up: new recipients per day by a number's age since pairing, as "day:limit" steps; the
+# daily cap above applies as min(cap, ramp) (messaging/campaigns/warmup.py; spec 001 "Blocks
+# and Bans (2025)": new numbers reaching many strangers get banned). "0:-" switches it off.
+MESSAGING_WARMUP_RAMP = env.str("MESSAGING_WARMUP_RAMP", default="0:10,3:25,7:50,14:100,30:-")
+
+# --- campaigns (messaging/campaigns/) -------------------------------------------------------
+# How many campaign messages the feeder keeps queued per sender at a time: small, so a pause,
+# a cancel or a failover takes effect within a few sends.
+CAMPAIGN_FEED_BATCH = env.int("CAMPAIGN_FEED_BATCH", default=3)
+# Circuit breaker defaults (per sender, per campaign): rates over what was sent, judged after
+# CAMPAIGN_BREAKER_MIN_SENT messages. Spec 001: 3% spam reports ban a number.
+CAMPAIGN_BREAKER_MIN_SENT = env.int("CAMPAIGN_BREAKER_MIN_SENT", default=20)
+CAMPAIGN_BREAKER_FAILED_RATE = env.float("CAMPAIGN_BREAKER_FAILED_RATE", default=0.10)
+CAMPAIGN_BREAKER_OPT_OUT_RATE = env.float("CAMPAIGN_BREAKER_OPT_OUT_RATE", default=0.03)
+CAMPAIGN_BREAKER_BLOCKED_RATE = env.float("CAMPAIGN_BREAKER_BLOCKED_RATE", default=0.02)
 
 # --- instances: copying WhatsApp Business labels/catalog/profile to other numbers -------------
 # Seconds between two target numbers of a copy (instances/business/copy.py): a fleet of

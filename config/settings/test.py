@@ -26,3 +26,6 @@ CELERY_TASK_ALWAYS_EAGER = False
 WHITENOISE_AUTOREFRESH = True  # no collectstatic in tests
 # force_login cannot pass a second factor: tests of two-factor login switch this on.
 TWO_FACTOR_REQUIRED = False
+# No warm-up ramp by default: the pacer and cap tests create numbers paired "now" and reach
+# more than day 0 allows; the warm-up tests set their own ramp.
+MESSAGING_WARMUP_RAMP = os.environ.get("MESSAGING_WARMUP_RAMP", "0:-")

@@ -1,0 +1,52 @@
+"""The warm-up ramp lowers the one daily cap on new recipients (messaging.caps): min(cap,
+ramp by age since pairing), counted by the same NewRecipient rows."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+import pytest
+from django.utils import timezone
+
+from instances.models import HealthProbe
+from messaging.caps import new_recipients_limit
+from messaging.dispatcher import instance_dispatch
+from messaging.models import HoldReason, InstancePacer, Message
+from messaging.pacer import pacer_get
+from messaging.services import message_enqueue
+from messaging.states import MessageState
+
+pytestmark = pytest.mark.django_db
+
+RAMP = "0:2,3:5,30:-"
+
+
+def test_a_new_number_reaches_only_what_its_ramp_allows(connected, zapi_mock, settings):
+    settings.MESSAGING_WARMUP_RAMP = RAMP
+    InstancePacer.objects.filter(instance=connected).update(daily_new_recipients=100)
+    sent = [
+        message_enqueue(instance=connected, chat_id=f"55119999900{i:02d}", kind="text",
+                        fields={"message": "oi"})
+        for i in range(4)
+    ]  # fmt: skip
+    for _ in range(8):
+        instance_dispatch(instance_id=connected.pk)
+    states = [Message.objects.get(pk=m.pk) for m in sent]
+    assert [m.state for m in states] == [MessageState.ACCEPTED] * 2 + [MessageState.QUEUED] * 2
+    assert states[3].hold_reason == HoldReason.DAILY_CAP
+    assert len(zapi_mock.requests) == 2
+
+
+def test_age_counts_from_the_first_connected_probe_and_the_cap_still_wins(connected, settings):
+    settings.MESSAGING_WARMUP_RAMP = RAMP
+    HealthProbe.objects.create(instance=connected, at=timezone.now() - timedelta(days=4),
+                               source="probe", connected=True)  # fmt: skip
+    pacer = pacer_get(instance_id=connected.pk)
+    pacer.daily_new_recipients = 100
+    assert new_recipients_limit(instance=connected, pacer=pacer) == 5  # day 4: step 3
+    pacer.refresh_from_db()
+    assert pacer.paired_at is not None  # stored: asked once
+    later = timezone.localdate() + timedelta(days=30)
+    assert new_recipients_limit(instance=connected, pacer=pacer, day=later) == 100
+    pacer.daily_new_recipients = 3
+    assert new_recipients_limit(instance=connected, pacer=pacer, day=later) == 3
