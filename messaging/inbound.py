@@ -16,6 +16,7 @@ from django.db.models import Q
 from django.utils import timezone
 
 from hooks.emitters import message_received_emit
+from messaging.campaigns.replies import campaign_reply_note
 from messaging.consent import inbound_consent
 from messaging.models import Contact, Direction, Message, MessageKind
 from messaging.phones import RecipientKind, recipient_normalize
@@ -158,6 +159,7 @@ def inbound_message_record(
         return Message.objects.get(instance_id=instance_id, message_id=message_id), False
     if not outbound:
         message_received_emit(partner_id=partner_id, message=message)  # partners' webhooks
+        campaign_reply_note(message=message)
     return message, True
 
 

@@ -261,6 +261,7 @@ class HoldReason(models.TextChoices):
     DAILY_CAP = "daily_cap", _("Daily cap on new recipients reached")
     RETRY = "retry", _("Waiting to retry")
     NOT_CONNECTED = "not_connected", _("Z-API said the number is not connected")
+    CAMPAIGN = "campaign", _("Held by its campaign (paused, outside its window)")
 
 
 class MessageQuerySet(TenantQuerySet["Message"]):
@@ -466,3 +467,24 @@ class ContactImport(models.Model):
         if self.state == ImportState.DONE:
             return 100
         return int(100 * self.processed / self.total) if self.total else 0
+
+
+# Campaign models live next to their rules (messaging/campaigns/); imported here so Django
+# finds them in the messaging app.
+from messaging.campaigns.models import (  # noqa: E402
+    Campaign,
+    CampaignRecipient,
+    CampaignSender,
+    CampaignVariant,
+)
+
+__all__ = [
+    "Campaign",
+    "CampaignRecipient",
+    "CampaignSender",
+    "CampaignVariant",
+    "Contact",
+    "InstancePacer",
+    "Message",
+    "NewRecipient",
+]

@@ -132,7 +132,9 @@ def queue_overview(*, user: Any, instance_id: int | None = None) -> list[QueueRo
                 & later
                 & Q(hold_reason__in=[HoldReason.RETRY, HoldReason.NOT_CONNECTED]),
             ),
-            scheduled=Count("pk", filter=queued & later & Q(hold_reason="")),
+            scheduled=Count(
+                "pk", filter=queued & later & Q(hold_reason__in=["", HoldReason.CAMPAIGN])
+            ),
             failed_today=Count("pk", filter=Q(state=MessageState.FAILED)),
         )
         .order_by()

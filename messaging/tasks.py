@@ -57,3 +57,22 @@ def contacts_whatsapp_check_task(self: Any, instance_id: int, contact_ids: list[
     from messaging.whatsapp_check import contacts_whatsapp_check
 
     return contacts_whatsapp_check(instance_id=instance_id, contact_ids=contact_ids)
+
+
+@shared_task(
+    bind=True, autoretry_for=(DatabaseError,), retry_backoff=True, max_retries=3,
+    ignore_result=True,
+)  # fmt: skip
+def campaign_feed_task(self: Any, campaign_id: int) -> str:
+    """Top up the senders' queues of one campaign (after a start or a resume)."""
+    from messaging.campaigns.feeder import campaign_feed
+
+    return campaign_feed(campaign_id=campaign_id).state
+
+
+@shared_task(bind=True, ignore_result=True)
+def campaigns_feed_task(self: Any) -> dict[str, int]:
+    """Beat: feed every running campaign (and start the scheduled ones that are due)."""
+    from messaging.campaigns.feeder import campaigns_feed
+
+    return campaigns_feed()

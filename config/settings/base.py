@@ -354,6 +354,11 @@ MESSAGING_WARMUP_RAMP = env.str("MESSAGING_WARMUP_RAMP", default="0:10,3:25,7:50
 # How many campaign messages the feeder keeps queued per sender at a time: small, so a pause,
 # a cancel or a failover takes effect within a few sends.
 CAMPAIGN_FEED_BATCH = env.int("CAMPAIGN_FEED_BATCH", default=3)
+# How often beat runs the feeder (seconds).
+CAMPAIGN_FEED_SECONDS = env.float("CAMPAIGN_FEED_SECONDS", default=5.0)
+# A sender not connected for this long is taken out (failover "move" hands its waiting
+# recipients to the other senders).
+CAMPAIGN_FAILOVER_AFTER_SECONDS = env.int("CAMPAIGN_FAILOVER_AFTER_SECONDS", default=300)
 # Circuit breaker defaults (per sender, per campaign): rates over what was sent, judged after
 # CAMPAIGN_BREAKER_MIN_SENT messages. Spec 001: 3% spam reports ban a number.
 CAMPAIGN_BREAKER_MIN_SENT = env.int("CAMPAIGN_BREAKER_MIN_SENT", default=20)

@@ -1,0 +1,346 @@
+"""Reads for the campaign pages: safety report, progress (funnel, per sender, per variant,
+estimated end), the recipients table. Query counts do not grow with the recipients: the
+progress is one GROUP BY over the campaign's recipients joined to their messages."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from datetime import date, datetime
+from typing import Any
+
+from django.db.models import Count, Q, QuerySet
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from messaging.campaigns.models import (
+    Campaign,
+    CampaignRecipient,
+    CampaignSender,
+    CampaignVariant,
+    RecipientState,
+    SkipReason,
+)
+from messaging.campaigns.safety import SafetyReport, SenderCapacity, capacity_check, content_check
+from messaging.caps import new_recipients_limit, new_recipients_today
+from messaging.models import HoldReason, InstancePacer
+from messaging.pacer import pacer_get
+from messaging.states import DELIVERY_CHAIN, MessageState
+
+HORIZON_DAYS = 60
+
+# The funnel, in order: each step counts the recipients that reached it or went further.
+S = MessageState
+REACHED: dict[str, tuple[str, ...]] = {
+    "sent": DELIVERY_CHAIN,
+    "delivered": DELIVERY_CHAIN[2:],
+    "read": DELIVERY_CHAIN[3:],
+}
+FUNNEL_STEPS: tuple[tuple[str, Any], ...] = (
+    ("audience", _("Audience")),
+    ("queued", _("Queued")),
+    ("sent", _("Sent")),
+    ("delivered", _("Delivered")),
+    ("read", _("Read")),
+    ("replied", _("Replied")),
+)
+
+
+@dataclass
+class Tally:
+    """Counts of one slice (the campaign, a sender, a variant)."""
+
+    audience: int = 0
+    pending: int = 0
+    queued: int = 0
+    waiting: int = 0  # handed to the sender, not yet sent
+    capped: int = 0  # waiting for tomorrow: daily cap / warm-up
+    sent: int = 0
+    delivered: int = 0
+    read: int = 0
+    replied: int = 0
+    failed: int = 0
+    skipped: dict[str, int] = field(default_factory=dict)
+
+    @property
+    def skipped_total(self) -> int:
+        return sum(self.skipped.values())
+
+    @property
+    def done(self) -> int:
+        return self.sent + self.failed + self.skipped_total
+
+    @property
+    def percent(self) -> int:
+        return round(100 * self.done / self.audience) if self.audience else 0
+
+    def rate(self, part: int) -> int:
+        return round(100 * part / self.sent) if self.sent else 0
+
+    @property
+    def read_rate(self) -> int:
+        return self.rate(self.read)
+
+    @property
+    def reply_rate(self) -> int:
+        return self.rate(self.replied)
+
+    def add(self, row: dict[str, Any]) -> None:
+        n = row["n"]
+        self.audience += n
+        state, message_state = row["state"], row["message__state"]
+        if state == RecipientState.PENDING:
+            self.pending += n
+        elif state == RecipientState.SKIPPED:
+            self.skipped[row["reason"] or SkipReason.REFUSED] = (
+                self.skipped.get(row["reason"] or SkipReason.REFUSED, 0) + n
+            )
+        elif message_state is None:  # the message was deleted: say so, do not guess
+            self.skipped["message_gone"] = self.skipped.get("message_gone", 0) + n
+        else:
+            self.queued += n
+            self.sent += n if message_state in REACHED["sent"] else 0
+            self.delivered += n if message_state in REACHED["delivered"] else 0
+            self.read += n if message_state in REACHED["read"] else 0
+            self.failed += n if message_state == S.FAILED else 0
+            if message_state == S.CANCELLED:
+                self.skipped[SkipReason.CANCELLED] = self.skipped.get(SkipReason.CANCELLED, 0) + n
+            if message_state in (S.QUEUED, S.SENDING, S.UNCERTAIN):
+                self.waiting += n
+                if row["message__hold_reason"] == HoldReason.DAILY_CAP:
+                    self.capped += n
+            self.replied += row["replied"]
+
+    def funnel(self) -> list[tuple[str, Any, int]]:
+        values = {
+            "audience": self.audience,
+            "queued": self.queued,
+            "sent": self.sent,
+            "delivered": self.delivered,
+            "read": self.read,
+            "replied": self.replied,
+        }
+        return [(key, label, values[key]) for key, label in FUNNEL_STEPS]
+
+
+SKIP_LABELS: dict[str, Any] = {
+    **{str(k): v for k, v in SkipReason.choices if k},
+    "message_gone": _("Its message was deleted"),
+}
+
+
+@dataclass
+class SenderRow:
+    sender: CampaignSender
+    tally: Tally
+    new_today: int
+    limit_today: int
+
+
+@dataclass
+class VariantRow:
+    variant: CampaignVariant
+    tally: Tally
+
+
+@dataclass
+class Progress:
+    campaign: Campaign
+    total: Tally
+    senders: list[SenderRow]
+    variants: list[VariantRow]
+    estimated_end: datetime | None
+    skip_labels: dict[str, Any] = field(default_factory=lambda: SKIP_LABELS)
+
+    @property
+    def excluded(self) -> list[tuple[Any, int]]:
+        c = self.campaign
+        return [(_("Opted out"), c.excluded_opted_out), (_("Invalid number"), c.excluded_invalid)]
+
+
+def campaign_progress(*, campaign: Campaign) -> Progress:
+    """Everything the progress page shows, in a number of queries that does not depend on
+    the recipients (one GROUP BY) nor on the senders beyond a per-sender count of today's
+    new recipients."""
+    rows = (
+        CampaignRecipient.objects.filter(campaign=campaign)
+        .values("sender_id", "variant_id", "state", "reason", "message__state",
+                "message__hold_reason")
+        .annotate(n=Count("pk"), replied=Count("pk", filter=Q(replied_at__isnull=False)))
+        .order_by()
+    )  # fmt: skip
+    total = Tally()
+    by_sender: dict[int | None, Tally] = defaultdict(Tally)
+    by_variant: dict[int | None, Tally] = defaultdict(Tally)
+    for row in rows:
+        total.add(row)
+        by_sender[row["sender_id"]].add(row)
+        by_variant[row["variant_id"]].add(row)
+    senders = []
+    for sender in campaign.senders.select_related("instance__pacer").order_by("pk"):
+        pacer = getattr(sender.instance, "pacer", None) or pacer_get(instance_id=sender.instance_id)
+        senders.append(
+            SenderRow(
+                sender=sender,
+                tally=by_sender.get(sender.instance_id, Tally()),
+                new_today=new_recipients_today(instance_id=sender.instance_id),
+                limit_today=new_recipients_limit(instance=sender.instance, pacer=pacer),
+            )
+        )
+    variants = [
+        VariantRow(variant=v, tally=by_variant.get(v.pk, Tally())) for v in campaign.variants.all()
+    ]
+    return Progress(
+        campaign=campaign,
+        total=total,
+        senders=senders,
+        variants=variants,
+        estimated_end=campaign_estimated_end(campaign=campaign, senders=senders, total=total),
+    )
+
+
+def _per_day(sender: CampaignSender, pacer: InstancePacer, campaign: Campaign,
+             days: list[date]) -> list[int]:  # fmt: skip
+    """What one sender may reach on each coming sending day: the smaller of its pace over
+    the window's hours (with the rests) and its daily cap with the warm-up ramp."""
+    gap = (pacer.min_gap_seconds + pacer.max_gap_seconds) / 2
+    burst = (campaign.rest_every_min + campaign.rest_every_max) / 2
+    rest = (campaign.rest_min_seconds + campaign.rest_max_seconds) / 2
+    per_message = max(gap + rest / max(burst, 1), 0.5)
+    by_pace = int(campaign.window.hours_per_day * 3600 / per_message)
+    today = timezone.localdate()
+    used = new_recipients_today(instance_id=sender.instance_id)
+    out = []
+    for day in days:
+        limit = new_recipients_limit(instance=sender.instance, pacer=pacer, day=day)
+        if day == today:
+            limit = max(limit - used, 0)
+        out.append(min(by_pace, limit))
+    return out
+
+
+def _capacities(campaign: Campaign, senders: Iterable[CampaignSender], days: list[date]
+                ) -> list[SenderCapacity]:  # fmt: skip
+    out = []
+    for sender in senders:
+        pacer = getattr(sender.instance, "pacer", None) or pacer_get(instance_id=sender.instance_id)
+        out.append(SenderCapacity(sender.instance.name, _per_day(sender, pacer, campaign, days)))
+    return out
+
+
+def campaign_safety(*, campaign: Campaign) -> SafetyReport:
+    """The checks before start: content of every variant, and the audience against what
+    the senders may reach per day (with the date it would end)."""
+    texts = [v.template for v in campaign.variants.all()]
+    report = content_check(texts, opt_out_line=bool(campaign.opt_out_line))
+    start = timezone.localdate(campaign.starts_at) if campaign.starts_at else timezone.localdate()
+    days = campaign.window.open_days(start, HORIZON_DAYS)
+    senders = list(campaign.senders.select_related("instance__pacer"))
+    capacity, _end = capacity_check(
+        audience=campaign.audience_count, senders=_capacities(campaign, senders, days),
+        open_days=days,
+    )  # fmt: skip
+    report.findings.extend(capacity.findings)
+    return report
+
+
+def campaign_estimated_end(*, campaign: Campaign, senders: list[SenderRow], total: Tally
+                           ) -> datetime | None:  # fmt: skip
+    """When the last recipient should be reached at the senders' pace, caps and window."""
+    left = total.pending + total.waiting
+    if left == 0:
+        return campaign.finished_at
+    active = [row.sender for row in senders if row.sender.state == "active"]
+    if not active:
+        return None
+    now = timezone.now()
+    days = campaign.window.open_days(timezone.localdate(), HORIZON_DAYS)
+    capacities = _capacities(campaign, active, days)
+    for index, day in enumerate(days):
+        per_day = sum(c.per_day[index] for c in capacities)
+        if per_day >= left:
+            window = campaign.window
+            opens = window.next_open(max(now, _day_start(day, window.zone)))
+            if opens is None:
+                return None
+            closes = window.closes_after(opens) or opens
+            share = left / per_day if per_day else 1
+            return opens + (closes - opens) * share
+        left -= per_day
+    return None
+
+
+def _day_start(day: date, zone: Any) -> datetime:
+    return datetime.combine(day, datetime.min.time(), zone)
+
+
+def recipients_filtered(
+    *, campaign: Campaign, params: dict[str, str]
+) -> QuerySet[CampaignRecipient]:
+    """The recipients table: filter by outcome (``state``), sender, variant, phone."""
+    rows = (
+        CampaignRecipient.objects.filter(campaign=campaign)
+        .select_related("contact", "sender", "variant", "message")
+        .order_by("pk")
+    )
+    outcome = params.get("outcome", "")
+    if outcome == "pending":
+        rows = rows.filter(state=RecipientState.PENDING)
+    elif outcome == "skipped":
+        rows = rows.filter(state=RecipientState.SKIPPED)
+    elif outcome == "replied":
+        rows = rows.filter(replied_at__isnull=False)
+    elif outcome in {str(s) for s in MessageState}:
+        rows = rows.filter(state=RecipientState.QUEUED, message__state=outcome)
+    sender = params.get("sender", "")
+    if sender.isdigit():
+        rows = rows.filter(sender_id=int(sender))
+    variant = params.get("variant", "")
+    if variant.isdigit():
+        rows = rows.filter(variant_id=int(variant))
+    phone = "".join(ch for ch in params.get("phone", "") if ch.isdigit())
+    if phone:
+        rows = rows.filter(phone__contains=phone)
+    return rows
+
+
+def recipient_outcome(recipient: CampaignRecipient) -> tuple[str, str]:
+    """(state label, reason in words) for one row of the table and the CSV."""
+    if recipient.state == RecipientState.PENDING:
+        return str(_("Waiting")), ""
+    if recipient.state == RecipientState.SKIPPED:
+        label = SKIP_LABELS.get(recipient.reason, recipient.reason)
+        return str(_("Skipped")), " — ".join(x for x in (str(label), recipient.detail) if x)
+    message = recipient.message
+    if message is None:
+        return str(_("Skipped")), str(SKIP_LABELS["message_gone"])
+    reason = ""
+    if message.state == S.FAILED:
+        reason = message.error.splitlines()[0][:200] if message.error else ""
+    elif message.state == S.QUEUED and message.hold_reason:
+        reason = str(message.get_hold_reason_display())
+    return str(message.get_state_display()), reason
+
+
+def campaigns_for(*, user: Any) -> QuerySet[Campaign]:
+    return (
+        Campaign.objects.for_user(user)
+        .select_related("partner")
+        .prefetch_related("senders__instance")
+    )
+
+
+def campaign_progress_rows(*, campaigns: Iterable[Campaign]) -> dict[int, Tally]:
+    """Progress of many campaigns for the list page, in one query."""
+    ids = [c.pk for c in campaigns]
+    rows = (
+        CampaignRecipient.objects.filter(campaign_id__in=ids)
+        .values("campaign_id", "state", "reason", "message__state", "message__hold_reason")
+        .annotate(n=Count("pk"), replied=Count("pk", filter=Q(replied_at__isnull=False)))
+        .order_by()
+    )
+    out: dict[int, Tally] = defaultdict(Tally)
+    for row in rows:
+        out[row["campaign_id"]].add(row)
+    return out

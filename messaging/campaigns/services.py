@@ -1,0 +1,369 @@
+"""Writes on campaigns: create (audience resolved once, recipients bound and written in
+bulk), start, pause, resume, cancel, duplicate. Pages, tasks and the API call these.
+
+Sending is the feeder's job (``messaging.campaigns.feeder``): it hands recipients to the
+ordinary outbound service, ``message_enqueue``, a few at a time.
+"""
+
+from __future__ import annotations
+
+import random
+from collections.abc import Iterator, Mapping, Sequence
+from dataclasses import dataclass, field
+from datetime import UTC, datetime, time
+from itertools import islice
+from typing import Any
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.db.models import Q
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from instances.models import Instance
+from messaging.campaigns.audience import audience_contacts, phone_sendable
+from messaging.campaigns.models import (
+    Campaign,
+    CampaignRecipient,
+    CampaignSender,
+    CampaignState,
+    CampaignVariant,
+    RecipientState,
+    SkipReason,
+)
+from messaging.campaigns.render import TemplateError, recipient_rng, template_check
+from messaging.campaigns.rhythm import RestRule
+from messaging.campaigns.safety import SafetyReport
+from messaging.compose import send_request_build
+from messaging.kick import dispatch_kick
+from messaging.models import HoldReason, Message
+from messaging.states import MessageState
+from messaging.tasks import campaign_feed_task
+from partners.models import Partner
+
+CHUNK = 5000
+# A paused campaign's queued messages wait "forever" (until resumed or cancelled).
+HELD_FOREVER = datetime(9999, 1, 1, tzinfo=UTC)
+
+# Campaign fields an operator may set at creation (the rest are counts and states).
+OPTIONS = (
+    "starts_at", "window_start", "window_end", "window_weekdays", "time_zone",
+    "rest_every_min", "rest_every_max", "rest_min_seconds", "rest_max_seconds",
+    "failover", "breaker_scope", "breaker_min_sent", "breaker_failed_rate",
+    "breaker_opt_out_rate", "breaker_blocked_rate", "opt_out_line",
+)  # fmt: skip
+
+DEFAULT_OPT_OUT_LINE = "Responda SAIR para não receber mais mensagens."
+
+
+@dataclass(frozen=True)
+class VariantSpec:
+    """One variant as compose knows it: a kind and its fields (``message`` for text,
+    ``caption`` for media...)."""
+
+    kind: str = "text"
+    fields: Mapping[str, Any] = field(default_factory=dict)
+
+
+def _chunks(rows: Iterator[Any], size: int) -> Iterator[list[Any]]:
+    while chunk := list(islice(rows, size)):
+        yield chunk
+
+
+def _validate(
+    *, partner: Partner, name: str, variants: Sequence[VariantSpec], senders: Sequence[Instance]
+) -> None:
+    errors: dict[str, list[str]] = {}
+    if not name.strip():
+        errors.setdefault("name", []).append(_("Give the campaign a name."))
+    if not variants:
+        errors.setdefault("variants", []).append(_("Write at least one message."))
+    for number, variant in enumerate(variants, start=1):
+        try:
+            # The same check compose runs: every kind compose supports, its required fields.
+            send_request_build(
+                kind=variant.kind, chat_id="5511999999999", fields=dict(variant.fields)
+            )
+            template_check(
+                str(variant.fields.get("message") or variant.fields.get("caption") or "")
+            )
+        except (ValidationError, TemplateError, ValueError) as exc:
+            text = "; ".join(exc.messages) if isinstance(exc, ValidationError) else str(exc)
+            errors.setdefault("variants", []).append(
+                _("Variant %(n)d: %(error)s") % {"n": number, "error": text}
+            )
+    if not senders:
+        errors.setdefault("senders", []).append(_("Choose at least one sender number."))
+    if any(s.partner_id != partner.pk for s in senders):
+        errors.setdefault("senders", []).append(_("Senders must be numbers of this partner."))
+    if errors:
+        raise ValidationError(errors)
+
+
+def campaign_create(
+    *,
+    partner: Partner,
+    name: str,
+    variants: Sequence[VariantSpec],
+    senders: Sequence[Instance],
+    audience: Mapping[str, Any],
+    user: Any = None,
+    seed: int | None = None,
+    duplicated_from: Campaign | None = None,
+    **options: Any,
+) -> Campaign:
+    """A draft campaign with its recipients written: the audience resolved once, opted-out
+    and invalid contacts excluded and counted, every recipient bound to one sender (the one
+    it already knows when possible) and one variant. Memory stays bounded: contacts are
+    read and written in chunks of CHUNK rows."""
+    unknown = set(options) - set(OPTIONS)
+    if unknown:
+        raise TypeError(f"unknown campaign options: {sorted(unknown)}")
+    _validate(partner=partner, name=name, variants=variants, senders=senders)
+    RestRule(
+        every_min=options.get("rest_every_min", 20),
+        every_max=options.get("rest_every_max", 30),
+        rest_min_seconds=options.get("rest_min_seconds", 300),
+        rest_max_seconds=options.get("rest_max_seconds", 900),
+    )  # raises ValueError in words on bad bounds
+    options.setdefault("opt_out_line", DEFAULT_OPT_OUT_LINE)
+    options.setdefault("breaker_min_sent", settings.CAMPAIGN_BREAKER_MIN_SENT)
+    options.setdefault("breaker_failed_rate", settings.CAMPAIGN_BREAKER_FAILED_RATE)
+    options.setdefault("breaker_opt_out_rate", settings.CAMPAIGN_BREAKER_OPT_OUT_RATE)
+    options.setdefault("breaker_blocked_rate", settings.CAMPAIGN_BREAKER_BLOCKED_RATE)
+    options.setdefault("window_weekdays", list(range(7)))
+    with transaction.atomic():
+        campaign = Campaign.objects.create(
+            partner=partner,
+            name=name.strip(),
+            seed=seed if seed is not None else random.randrange(2**62),
+            audience=dict(audience),
+            created_by=user if getattr(user, "pk", None) else None,
+            duplicated_from=duplicated_from,
+            **options,
+        )
+        variant_rows = CampaignVariant.objects.bulk_create(
+            CampaignVariant(campaign=campaign, position=n, kind=v.kind, fields=dict(v.fields))
+            for n, v in enumerate(variants, start=1)
+        )
+        CampaignSender.objects.bulk_create(
+            CampaignSender(campaign=campaign, instance=s) for s in senders
+        )
+        _recipients_write(
+            campaign=campaign,
+            variant_ids=[v.pk for v in variant_rows],
+            sender_ids=[s.pk for s in senders],
+        )
+    return campaign
+
+
+def _recipients_write(*, campaign: Campaign, variant_ids: list[int], sender_ids: list[int]) -> None:
+    contacts = audience_contacts(partner=campaign.partner, audience=campaign.audience)
+    opted_out = Q(opted_out_at__isnull=False)
+    excluded_opted_out = contacts.filter(opted_out).count()
+    rows = contacts.exclude(opted_out).order_by("pk").values_list("pk", "phone")
+    total = invalid = 0
+    turn = 0
+    for chunk in _chunks(rows.iterator(chunk_size=CHUNK), CHUNK):
+        known = _known_senders(
+            partner_id=campaign.partner_id,
+            contact_ids=[pk for pk, _phone in chunk],
+            sender_ids=sender_ids,
+        )
+        batch = []
+        for contact_id, phone in chunk:
+            if not phone_sendable(phone):
+                invalid += 1
+                continue
+            sender_id = known.get(contact_id)
+            if sender_id is None:
+                sender_id = sender_ids[turn % len(sender_ids)]
+                turn += 1
+            rng = recipient_rng(seed=campaign.seed, key=f"variant:{contact_id}")
+            batch.append(
+                CampaignRecipient(
+                    campaign_id=campaign.pk,
+                    contact_id=contact_id,
+                    phone=phone,
+                    sender_id=sender_id,
+                    variant_id=variant_ids[rng.randrange(len(variant_ids))],
+                )
+            )
+        CampaignRecipient.objects.bulk_create(batch, batch_size=CHUNK)
+        total += len(batch)
+    Campaign.objects.filter(pk=campaign.pk).update(
+        audience_count=total, excluded_opted_out=excluded_opted_out, excluded_invalid=invalid
+    )
+    campaign.audience_count = total
+    campaign.excluded_opted_out, campaign.excluded_invalid = excluded_opted_out, invalid
+
+
+def _known_senders(
+    *, partner_id: int, contact_ids: list[int], sender_ids: list[int]
+) -> dict[int, int]:
+    """Sticky binding: for each contact, a sender of the pool it already knows — the one of
+    its latest earlier campaign, else one it exchanged messages with."""
+    known: dict[int, int] = {}
+    history = (
+        Message.objects.filter(contact_id__in=contact_ids, instance_id__in=sender_ids)
+        .values_list("contact_id", "instance_id")
+        .distinct()
+    )
+    for contact_id, instance_id in history:
+        known.setdefault(contact_id, instance_id)
+    earlier = (
+        CampaignRecipient.objects.filter(
+            campaign__partner_id=partner_id,
+            contact_id__in=contact_ids,
+            sender_id__in=sender_ids,
+            state=RecipientState.QUEUED,
+        )
+        .order_by("pk")
+        .values_list("contact_id", "sender_id")
+    )
+    for contact_id, sender_id in earlier:
+        if contact_id is not None and sender_id is not None:
+            known[contact_id] = sender_id  # the latest campaign wins
+    return known
+
+
+def campaign_start(
+    *, campaign: Campaign, user: Any = None, safety: SafetyReport | None = None
+) -> Campaign:
+    """Start now, or at ``starts_at`` (scheduled). Refuses when the safety checks found a
+    blocker (broken template, no sender)."""
+    from messaging.campaigns.selectors import campaign_safety
+
+    report = safety or campaign_safety(campaign=campaign)
+    if report.blockers:
+        raise ValidationError([f.message for f in report.blockers])
+    now = timezone.now()
+    state = (
+        CampaignState.SCHEDULED
+        if campaign.starts_at and campaign.starts_at > now
+        else CampaignState.RUNNING
+    )
+    moved = Campaign.objects.filter(pk=campaign.pk, state=CampaignState.DRAFT).update(
+        state=state, started_at=now, state_reason=""
+    )
+    if not moved:
+        raise ValidationError(_("Only a draft campaign can be started."))
+    campaign.refresh_from_db()
+    _feed_soon(campaign)
+    return campaign
+
+
+def _campaign_messages(campaign: Campaign) -> Any:
+    return Message.objects.filter(
+        pk__in=CampaignRecipient.objects.filter(
+            campaign=campaign, state=RecipientState.QUEUED
+        ).values("message_id")
+    )
+
+
+def campaign_messages_hold(
+    *, campaign: Campaign, until: datetime, sender_id: int | None = None
+) -> int:
+    """Keep the campaign's messages still queued from going before ``until`` (a pause, the
+    window closing, a tripped sender). Returns how many are held."""
+    messages = _campaign_messages(campaign).filter(state=MessageState.QUEUED)
+    if sender_id is not None:
+        messages = messages.filter(instance_id=sender_id)
+    return messages.update(not_before=until, hold_reason=HoldReason.CAMPAIGN)
+
+
+def _messages_release(campaign: Campaign) -> None:
+    released = _campaign_messages(campaign).filter(
+        state=MessageState.QUEUED, hold_reason=HoldReason.CAMPAIGN
+    )
+    instance_ids = set(released.values_list("instance_id", flat=True))
+    released.update(not_before=None, hold_reason="")
+    transaction.on_commit(lambda: _kick_all(instance_ids))
+
+
+def _kick_all(instance_ids: set[int]) -> None:
+    for instance_id in instance_ids:
+        dispatch_kick(instance_id=instance_id)
+
+
+def campaign_pause(*, campaign: Campaign, reason: str = "", user: Any = None) -> bool:
+    """Stop feeding and hold what is queued and not yet sent."""
+    with transaction.atomic():
+        moved = Campaign.objects.filter(
+            pk=campaign.pk, state__in=[CampaignState.RUNNING, CampaignState.SCHEDULED]
+        ).update(state=CampaignState.PAUSED, state_reason=reason or _("Paused by an operator."))
+        if moved:
+            campaign_messages_hold(campaign=campaign, until=HELD_FOREVER)
+    campaign.refresh_from_db()
+    return bool(moved)
+
+
+def campaign_resume(*, campaign: Campaign, user: Any = None) -> bool:
+    with transaction.atomic():
+        moved = Campaign.objects.filter(pk=campaign.pk, state=CampaignState.PAUSED).update(
+            state=CampaignState.RUNNING, state_reason=""
+        )
+        if moved:
+            _messages_release(campaign)
+    campaign.refresh_from_db()
+    if moved:
+        _feed_soon(campaign)
+    return bool(moved)
+
+
+def campaign_cancel(*, campaign: Campaign, user: Any = None) -> bool:
+    """Nothing more goes: queued messages are cancelled, waiting recipients skipped."""
+    from messaging.services import message_transition
+
+    with transaction.atomic():
+        moved = Campaign.objects.filter(
+            pk=campaign.pk,
+            state__in=[
+                CampaignState.DRAFT,
+                CampaignState.SCHEDULED,
+                CampaignState.RUNNING,
+                CampaignState.PAUSED,
+            ],
+        ).update(state=CampaignState.CANCELLED, finished_at=timezone.now())
+        if moved:
+            for pk in (
+                _campaign_messages(campaign)
+                .filter(state=MessageState.QUEUED)
+                .values_list("pk", flat=True)
+            ):
+                message_transition(pk=pk, to=MessageState.CANCELLED)
+            CampaignRecipient.objects.filter(
+                campaign=campaign, state=RecipientState.PENDING
+            ).update(state=RecipientState.SKIPPED, reason=SkipReason.CANCELLED)
+    campaign.refresh_from_db()
+    return bool(moved)
+
+
+def campaign_duplicate(*, campaign: Campaign, user: Any = None, name: str = "") -> Campaign:
+    """A new draft with the same audience (resolved again: today's opt-outs count), variants,
+    senders and settings."""
+    options = {f: getattr(campaign, f) for f in OPTIONS if f != "starts_at"}
+    return campaign_create(
+        partner=campaign.partner,
+        name=name or _("%(name)s (copy)") % {"name": campaign.name},
+        variants=[VariantSpec(kind=v.kind, fields=v.fields) for v in campaign.variants.all()],
+        senders=[s.instance for s in campaign.senders.select_related("instance")],
+        audience=campaign.audience,
+        user=user,
+        duplicated_from=campaign,
+        **options,
+    )
+
+
+def _feed_soon(campaign: Campaign) -> None:
+    campaign_id = campaign.pk
+    transaction.on_commit(lambda: campaign_feed_task.delay(campaign_id))
+
+
+def window_time(value: str) -> time:
+    """'09:00' → time(9, 0), with a clear error."""
+    try:
+        return time.fromisoformat(value)
+    except ValueError:
+        raise ValidationError(_("%(value)s is not a time like 09:00.") % {"value": value}) from None
