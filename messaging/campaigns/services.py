@@ -7,6 +7,7 @@ ordinary outbound service, ``message_enqueue``, a few at a time.
 
 from __future__ import annotations
 
+import hashlib
 import random
 from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
@@ -16,7 +17,7 @@ from typing import Any
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.db import transaction
+from django.db import connection, transaction
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -32,7 +33,7 @@ from messaging.campaigns.models import (
     RecipientState,
     SkipReason,
 )
-from messaging.campaigns.render import TemplateError, recipient_rng, template_check
+from messaging.campaigns.render import TemplateError, template_check
 from messaging.campaigns.rhythm import RestRule
 from messaging.campaigns.safety import SafetyReport
 from messaging.compose import send_request_build
@@ -42,7 +43,7 @@ from messaging.states import MessageState
 from messaging.tasks import campaign_feed_task
 from partners.models import Partner
 
-CHUNK = 5000
+CHUNK = 10_000
 # A paused campaign's queued messages wait "forever" (until resumed or cancelled).
 HELD_FOREVER = datetime(9999, 1, 1, tzinfo=UTC)
 
@@ -168,10 +169,10 @@ def _recipients_write(*, campaign: Campaign, variant_ids: list[int], sender_ids:
     for chunk in _chunks(rows.iterator(chunk_size=CHUNK), CHUNK):
         known = _known_senders(
             partner_id=campaign.partner_id,
-            contact_ids=[pk for pk, _phone in chunk],
+            contact_range=(chunk[0][0], chunk[-1][0]),
             sender_ids=sender_ids,
         )
-        batch = []
+        batch: list[tuple[Any, ...]] = []
         for contact_id, phone in chunk:
             if not phone_sendable(phone):
                 invalid += 1
@@ -180,17 +181,10 @@ def _recipients_write(*, campaign: Campaign, variant_ids: list[int], sender_ids:
             if sender_id is None:
                 sender_id = sender_ids[turn % len(sender_ids)]
                 turn += 1
-            rng = recipient_rng(seed=campaign.seed, key=f"variant:{contact_id}")
-            batch.append(
-                CampaignRecipient(
-                    campaign_id=campaign.pk,
-                    contact_id=contact_id,
-                    phone=phone,
-                    sender_id=sender_id,
-                    variant_id=variant_ids[rng.randrange(len(variant_ids))],
-                )
-            )
-        CampaignRecipient.objects.bulk_create(batch, batch_size=CHUNK)
+            variant_id = variant_ids[seeded_index(campaign.seed, contact_id, len(variant_ids))]
+            row = (campaign.pk, contact_id, phone, sender_id, variant_id, RecipientState.PENDING)
+            batch.append((*row, "", ""))  # reason, detail
+        _recipients_insert(batch)
         total += len(batch)
     Campaign.objects.filter(pk=campaign.pk).update(
         audience_count=total, excluded_opted_out=excluded_opted_out, excluded_invalid=invalid
@@ -199,14 +193,50 @@ def _recipients_write(*, campaign: Campaign, variant_ids: list[int], sender_ids:
     campaign.excluded_opted_out, campaign.excluded_invalid = excluded_opted_out, invalid
 
 
+# What campaign_create writes per recipient (the rest are blank until it is fed).
+_COPY_COLUMNS = (
+    "campaign_id", "contact_id", "phone", "sender_id", "variant_id", "state", "reason", "detail",
+)  # fmt: skip
+
+
+def seeded_index(seed: int, key: int, count: int) -> int:
+    """A stable pick among ``count`` for one recipient (its variant): a keyed hash, much
+    cheaper than seeding a ``random.Random`` per row at 100,000 rows."""
+    digest = hashlib.blake2b(f"{seed}:{key}".encode(), digest_size=8).digest()
+    return int.from_bytes(digest, "big") % count
+
+
+def _recipients_insert(rows: list[tuple[Any, ...]]) -> None:
+    """Write a chunk of recipients (tuples in ``_COPY_COLUMNS`` order): PostgreSQL's COPY,
+    several times faster than INSERT and no model instances; ``bulk_create`` elsewhere (the
+    embedded SQLite)."""
+    if connection.vendor != "postgresql":
+        CampaignRecipient.objects.bulk_create(
+            (CampaignRecipient(**dict(zip(_COPY_COLUMNS, row, strict=True))) for row in rows),
+            batch_size=1000,
+        )
+        return
+    table = CampaignRecipient._meta.db_table
+    columns = ", ".join(_COPY_COLUMNS)
+    with connection.cursor() as cursor:
+        raw = cursor.cursor  # psycopg's own cursor: Django's wrapper has no copy()
+        with raw.copy(f"COPY {table} ({columns}) FROM STDIN") as copy:
+            for row in rows:
+                copy.write_row(row)
+
+
 def _known_senders(
-    *, partner_id: int, contact_ids: list[int], sender_ids: list[int]
+    *, partner_id: int, contact_range: tuple[int, int], sender_ids: list[int]
 ) -> dict[int, int]:
-    """Sticky binding: for each contact, a sender of the pool it already knows — the one of
-    its latest earlier campaign, else one it exchanged messages with."""
+    """Sticky binding: for each contact of a chunk (a range of contact ids), a sender of the
+    pool it already knows — the one of its latest earlier campaign, else one it exchanged
+    messages with. Ranges, not IN lists: two index range scans per chunk."""
+    low, high = contact_range
     known: dict[int, int] = {}
     history = (
-        Message.objects.filter(contact_id__in=contact_ids, instance_id__in=sender_ids)
+        Message.objects.filter(
+            contact_id__gte=low, contact_id__lte=high, instance_id__in=sender_ids
+        )
         .values_list("contact_id", "instance_id")
         .distinct()
     )
@@ -214,8 +244,9 @@ def _known_senders(
         known.setdefault(contact_id, instance_id)
     earlier = (
         CampaignRecipient.objects.filter(
+            contact_id__gte=low,
+            contact_id__lte=high,
             campaign__partner_id=partner_id,
-            contact_id__in=contact_ids,
             sender_id__in=sender_ids,
             state=RecipientState.QUEUED,
         )
