@@ -29,7 +29,7 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.mail import send_mail
 from django.db import transaction
-from django.db.models import Count, F, Q
+from django.db.models import Count, Exists, F, OuterRef, Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -52,6 +52,7 @@ from messaging.campaigns.render import recipient_rng, template_render
 from messaging.campaigns.rhythm import RestRule
 from messaging.campaigns.services import HELD_FOREVER, campaign_messages_hold, campaign_pause
 from messaging.caps import new_recipients_limit, new_recipients_today
+from messaging.models import ConsentChange, ConsentSource
 from messaging.pacer import pacer_get
 from messaging.services import message_enqueue
 from messaging.states import DELIVERY_CHAIN, PENDING, MessageState
@@ -188,12 +189,18 @@ def recipient_message_fields(campaign: Campaign, recipient: CampaignRecipient) -
     return fields
 
 
+# messaging.consent's refusal codes → why a recipient was skipped.
+REFUSAL_REASONS = {
+    "opted_out": SkipReason.OPTED_OUT,
+    "invalid": SkipReason.INVALID,
+    "erased": SkipReason.ERASED,
+}
+
+
 def _recipient_feed(campaign: Campaign, recipient: CampaignRecipient, now: datetime) -> bool:
-    contact = recipient.contact
-    if contact is None or contact.opted_out_at is not None:
-        recipient.state, recipient.reason = RecipientState.SKIPPED, SkipReason.OPTED_OUT
-        recipient.save(update_fields=["state", "reason"])
-        return False
+    """One recipient handed to its sender as one message. ``message_enqueue`` asks the one
+    "may we write to them?" check (messaging.consent): an opt-out since the campaign was
+    created, an erased or invalid number is skipped with its reason, never sent."""
     try:
         with transaction.atomic():
             message = message_enqueue(
@@ -203,7 +210,8 @@ def _recipient_feed(campaign: Campaign, recipient: CampaignRecipient, now: datet
                 fields=recipient_message_fields(campaign, recipient),
             )
     except ValidationError as exc:
-        recipient.state, recipient.reason = RecipientState.SKIPPED, SkipReason.REFUSED
+        recipient.state = RecipientState.SKIPPED
+        recipient.reason = REFUSAL_REASONS.get(str(exc.code), SkipReason.REFUSED)
         recipient.detail = "; ".join(exc.messages)[:300]
         recipient.save(update_fields=["state", "reason", "detail"])
         return False
@@ -265,6 +273,14 @@ def recipients_move(*, campaign: Campaign, from_id: int, to_ids: list[int]) -> i
 def sender_tallies(*, campaign: Campaign) -> dict[int, SenderTally]:
     """Per sender: how many of its messages left, failed, and how many of its recipients
     opted out after being written to (one query)."""
+    # A block is an opt-out the contacts work records with source "block" (where Z-API
+    # tells us), after our message.
+    blocks = ConsentChange.objects.filter(
+        contact_id=OuterRef("contact_id"),
+        source=ConsentSource.BLOCK,
+        opted_out=True,
+        at__gte=OuterRef("queued_at"),
+    )
     rows = (
         CampaignRecipient.objects.filter(campaign=campaign, state=RecipientState.QUEUED)
         .values("sender_id")
@@ -272,12 +288,13 @@ def sender_tallies(*, campaign: Campaign) -> dict[int, SenderTally]:
             sent=Count("pk", filter=Q(message__state__in=LEFT)),
             failed=Count("pk", filter=Q(message__state=MessageState.FAILED)),
             opted_out=Count("pk", filter=Q(contact__opted_out_at__gte=F("queued_at"))),
+            blocked=Count("pk", filter=Q(Exists(blocks))),
         )
         .order_by()
     )
     return {
         r["sender_id"]: SenderTally(
-            sent=r["sent"], failed=r["failed"], opted_out=r["opted_out"], blocked=0
+            sent=r["sent"], failed=r["failed"], opted_out=r["opted_out"], blocked=r["blocked"]
         )
         for r in rows
     }

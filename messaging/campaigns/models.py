@@ -188,6 +188,7 @@ class SkipReason(models.TextChoices):
     NONE = "", _("—")
     OPTED_OUT = "opted_out", _("Opted out")
     INVALID = "invalid", _("Invalid number")
+    ERASED = "erased", _("Erased at the person's request")
     REFUSED = "refused", _("Refused by the send service")
     NO_SENDER = "no_sender", _("No sender left")
     CANCELLED = "cancelled", _("Campaign cancelled")

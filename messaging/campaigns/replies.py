@@ -15,10 +15,12 @@ def campaign_reply_note(*, message: Message) -> int:
         replied_at__isnull=True,
         queued_at__lte=message.created_at,
     )
-    if message.chat_id.isdigit():
-        recipients = recipients.filter(phone=message.chat_id)
-    elif message.contact_id is not None:
+    # By contact first: WhatsApp may write from its own id for an old number (``whatsapp_id``)
+    # or from an ``@lid``, both the same contact.
+    if message.contact_id is not None:
         recipients = recipients.filter(contact_id=message.contact_id)
+    elif message.chat_id.isdigit():
+        recipients = recipients.filter(phone=message.chat_id)
     else:
         return 0
     return recipients.update(replied_at=message.created_at)

@@ -37,6 +37,7 @@ from messaging.campaigns.render import TemplateError, template_check
 from messaging.campaigns.rhythm import RestRule
 from messaging.campaigns.safety import SafetyReport
 from messaging.compose import send_request_build
+from messaging.consent import opt_out_line
 from messaging.kick import dispatch_kick
 from messaging.models import HoldReason, Message
 from messaging.states import MessageState
@@ -54,8 +55,6 @@ OPTIONS = (
     "failover", "breaker_scope", "breaker_min_sent", "breaker_failed_rate",
     "breaker_opt_out_rate", "breaker_blocked_rate", "opt_out_line",
 )  # fmt: skip
-
-DEFAULT_OPT_OUT_LINE = "Responda SAIR para não receber mais mensagens."
 
 
 @dataclass(frozen=True)
@@ -112,6 +111,7 @@ def campaign_create(
     user: Any = None,
     seed: int | None = None,
     duplicated_from: Campaign | None = None,
+    language: str = "pt-br",
     **options: Any,
 ) -> Campaign:
     """A draft campaign with its recipients written: the audience resolved once, opted-out
@@ -128,7 +128,9 @@ def campaign_create(
         rest_min_seconds=options.get("rest_min_seconds", 300),
         rest_max_seconds=options.get("rest_max_seconds", 900),
     )  # raises ValueError in words on bad bounds
-    options.setdefault("opt_out_line", DEFAULT_OPT_OUT_LINE)
+    # The partner's opt-out line in the campaign's language (the contacts work's setting);
+    # its keywords are honoured by the inbound handling of messaging.consent.
+    options.setdefault("opt_out_line", opt_out_line(partner_id=partner.pk, language=language))
     options.setdefault("breaker_min_sent", settings.CAMPAIGN_BREAKER_MIN_SENT)
     options.setdefault("breaker_failed_rate", settings.CAMPAIGN_BREAKER_FAILED_RATE)
     options.setdefault("breaker_opt_out_rate", settings.CAMPAIGN_BREAKER_OPT_OUT_RATE)

@@ -75,7 +75,7 @@ def test_the_message_is_rendered_with_the_opt_out_line(partner, senders):
     campaign_feed(campaign_id=campaign.pk)
     message = fed_messages(campaign).get()
     assert message.text.split("\n\n") == [
-        message.text.split("\n\n")[0], "Responda SAIR para não receber mais mensagens.",
+        message.text.split("\n\n")[0], "Responda SAIR para não receber mais",
     ]  # fmt: skip
     assert message.text.split("\n\n")[0] in {"Oi Ana!", "Olá Ana!"}
     recipient = CampaignRecipient.objects.get()
