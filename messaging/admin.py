@@ -16,6 +16,7 @@ from audit.models import AuditAction
 from audit.services import audit_record, request_ip
 from core.admin import ScopedAdmin, admin_routes
 from messaging import views
+from messaging.campaigns import admin as campaigns_admin  # noqa: F401  (registers Campaign)
 from messaging.models import Message
 from messaging.services import message_cancel, message_retry
 from messaging.templatetags.messaging_tags import conversation_url

@@ -344,3 +344,76 @@ def campaign_progress_rows(*, campaigns: Iterable[Campaign]) -> dict[int, Tally]
     for row in rows:
         out[row["campaign_id"]].add(row)
     return out
+
+
+@dataclass
+class PreviewRow:
+    name: str
+    phone: str
+    sender: str
+    variant: int
+    kind: str
+    text: str
+
+
+def _preview_row(campaign: Campaign, recipient: CampaignRecipient, sender_name: str) -> PreviewRow:
+    from messaging.campaigns.feeder import recipient_message_fields
+
+    fields = recipient_message_fields(campaign, recipient)
+    variant = recipient.variant
+    return PreviewRow(
+        name=recipient.contact.name if recipient.contact else "",
+        phone=recipient.phone,
+        sender=sender_name,
+        variant=variant.position if variant else 0,
+        kind=variant.kind if variant else "text",
+        text=str(fields.get("message") or fields.get("caption") or ""),
+    )
+
+
+def campaign_preview(*, campaign: Campaign, count: int = 3) -> list[PreviewRow]:
+    """The message as its first ``count`` recipients will get it (the same render the
+    feeder does: same seed, same variant, same variables)."""
+    rows = (
+        CampaignRecipient.objects.filter(campaign=campaign)
+        .exclude(state=RecipientState.SKIPPED)
+        .select_related("contact", "variant", "sender")
+        .order_by("pk")[:count]
+    )
+    return [_preview_row(campaign, r, r.sender.name if r.sender else "") for r in rows]
+
+
+def draft_preview(
+    *,
+    partner: Any,
+    audience: dict[str, Any],
+    variants: list[dict[str, Any]],
+    opt_out_line: str,
+    seed: int,
+    sender_names: list[str],
+    count: int = 3,
+) -> list[PreviewRow]:
+    """The preview on the create form, before anything is saved: three real contacts of
+    the audience (opted-out and invalid ones left out, as ``campaign_create`` does)."""
+    from messaging.campaigns.audience import audience_contacts, phone_sendable
+    from messaging.campaigns.services import seeded_index
+
+    campaign = Campaign(partner=partner, seed=seed, opt_out_line=opt_out_line)
+    rows = []
+    contacts = audience_contacts(partner=partner, audience=audience).filter(
+        opted_out_at__isnull=True
+    )
+    unsaved = [
+        CampaignVariant(position=n, kind=v["kind"], fields=v["fields"])
+        for n, v in enumerate(variants, start=1)
+    ]
+    for turn, contact in enumerate(contacts.order_by("pk")[: count * 5]):
+        if not phone_sendable(contact.phone) or not unsaved:
+            continue
+        variant = unsaved[seeded_index(seed, contact.pk, len(unsaved))]
+        recipient = CampaignRecipient(contact=contact, phone=contact.phone, variant=variant)
+        name = sender_names[turn % len(sender_names)] if sender_names else ""
+        rows.append(_preview_row(campaign, recipient, name))
+        if len(rows) == count:
+            break
+    return rows

@@ -1,0 +1,313 @@
+"""The campaign pages: list, create (with a preview as three real recipients would get it),
+progress (live through htmx, the funnel drawn server-side), recipients table, CSV export and
+the actions. Thin: forms, services, selectors.
+
+Served under the Campaign admin through ``ROUTES``; every lookup is scoped with ``for_user``
+(a foreign campaign is a 404) and every action checks OPERATE at the campaign's partner.
+"""
+
+from __future__ import annotations
+
+import csv
+from collections.abc import Iterator
+from typing import Any
+
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.paginator import Paginator
+from django.http import (
+    Http404,
+    HttpRequest,
+    HttpResponse,
+    HttpResponseNotAllowed,
+    HttpResponseRedirect,
+    StreamingHttpResponse,
+)
+from django.shortcuts import get_object_or_404
+from django.template.response import TemplateResponse
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from messaging.campaigns.audience import audience_describe, audience_from_file
+from messaging.campaigns.forms import CampaignForm
+from messaging.campaigns.models import Campaign, CampaignState
+from messaging.campaigns.selectors import (
+    SKIP_LABELS,
+    campaign_preview,
+    campaign_progress,
+    campaign_progress_rows,
+    campaign_safety,
+    campaigns_for,
+    draft_preview,
+    recipient_outcome,
+    recipients_filtered,
+)
+from messaging.campaigns.services import (
+    VariantSpec,
+    campaign_cancel,
+    campaign_create,
+    campaign_duplicate,
+    campaign_pause,
+    campaign_resume,
+    campaign_start,
+)
+from messaging.campaigns.svg import funnel_svg, progress_bar
+from messaging.consent import opt_out_line
+from messaging.states import MessageState
+from messaging.views import KIND_FIELDS_JSON
+from partners.roles import Capability
+from partners.scoping import partners_where, user_can
+
+Route = tuple[str, Any, str]
+
+
+def _context(model_admin: Any, request: HttpRequest, title: str, **extra: Any) -> dict[str, Any]:
+    return {**model_admin.admin_site.each_context(request), "title": title, **extra}
+
+
+def scoped_campaign(request: HttpRequest, pk: int, capability: Capability) -> Campaign:
+    """The campaign ``pk`` if the user sees it (else 404) and may do ``capability`` at its
+    partner (else 403)."""
+    campaign = get_object_or_404(campaigns_for(user=request.user), pk=pk)
+    if not user_can(request.user, capability, campaign.partner):
+        raise PermissionDenied
+    return campaign
+
+
+def campaign_list(request: HttpRequest, *, model_admin: Any) -> HttpResponse:
+    campaigns = campaigns_for(user=request.user)
+    state = request.GET.get("state", "")
+    if state in CampaignState.values:
+        campaigns = campaigns.filter(state=state)
+    page = Paginator(campaigns.order_by("-created_at", "-pk"), 50).get_page(request.GET.get("p"))
+    tallies = campaign_progress_rows(campaigns=page.object_list)
+    operate = partners_where(request.user, Capability.OPERATE)
+    rows = [
+        {
+            "campaign": c,
+            "tally": tallies.get(c.pk),
+            "bar": progress_bar(tallies[c.pk].percent if c.pk in tallies else 0),
+            "senders": [s.instance.name for s in c.senders.all()],
+            "may_operate": operate is None or c.partner_id in operate,
+        }
+        for c in page.object_list
+    ]
+    context = _context(
+        model_admin, request, _("Campaigns"), rows=rows, page=page, state=state,
+        states=CampaignState.choices, may_create=operate is None or bool(operate),
+    )  # fmt: skip
+    return TemplateResponse(request, "messaging/campaigns/list.html", context)
+
+
+def campaign_add(request: HttpRequest, *, model_admin: Any) -> HttpResponse:
+    operate = partners_where(request.user, Capability.OPERATE)
+    if operate is not None and not operate:
+        raise PermissionDenied
+    form = CampaignForm(request.POST or None, request.FILES or None, user=request.user)
+    preview = None
+    if request.method == "POST":
+        valid = form.is_valid() & form.variants_valid()
+        if valid:
+            senders = list(form.cleaned_data["senders"])
+            partner = senders[0].partner
+            if "preview" in request.POST:
+                preview = _form_preview(form, partner, senders)
+            else:
+                campaign = _create_from_form(request, form, partner, senders)
+                if campaign is not None:
+                    messages.success(request, _("Campaign created: check it, then start it."))
+                    return HttpResponseRedirect(
+                        reverse("admin:messaging_campaign_progress", args=[campaign.pk])
+                    )
+    context = _context(
+        model_admin, request, _("New campaign"), form=form, preview=preview,
+        kind_fields_json=KIND_FIELDS_JSON,
+    )  # fmt: skip
+    return TemplateResponse(request, "messaging/campaigns/add.html", context)
+
+
+def _form_preview(form: CampaignForm, partner: Any, senders: list[Any]) -> list[Any]:
+    line = opt_out_line(partner_id=partner.pk) if form.cleaned_data["opt_out"] else ""
+    return draft_preview(
+        partner=partner,
+        audience=form.audience(),
+        variants=form.variant_specs(preview=True),
+        opt_out_line=line,
+        seed=form.cleaned_data["seed"],
+        sender_names=[s.name for s in senders],
+    )
+
+
+def _create_from_form(
+    request: HttpRequest, form: CampaignForm, partner: Any, senders: list[Any]
+) -> Campaign | None:
+    audience = form.audience()
+    upload = form.cleaned_data.get("upload")
+    try:
+        if upload is not None:
+            contact_list, report = audience_from_file(
+                partner=partner, raw=upload.read(), file_name=upload.name or "contacts.csv",
+                list_name=_("%(name)s (file %(when)s)") % {
+                    "name": form.cleaned_data["name"],
+                    "when": timezone.localtime().strftime("%Y-%m-%d %H:%M"),
+                },
+            )  # fmt: skip
+            audience["lists"] = [*audience["lists"], contact_list.pk]
+            messages.info(
+                request,
+                _("File imported: %(created)d new contacts, %(updated)d updated, "
+                  "%(invalid)d invalid rows, %(duplicates)d duplicates.")
+                % {"created": report.created, "updated": report.updated,
+                   "invalid": len(report.invalid), "duplicates": report.duplicates},
+            )  # fmt: skip
+        options = form.options()
+        if not form.cleaned_data["opt_out"]:
+            options["opt_out_line"] = ""
+        return campaign_create(
+            partner=partner,
+            name=form.cleaned_data["name"],
+            variants=[VariantSpec(**v) for v in form.variant_specs()],
+            senders=senders,
+            audience=audience,
+            user=request.user,
+            seed=form.cleaned_data["seed"],
+            **options,
+        )
+    except ValidationError as exc:
+        form.add_error(None, exc)
+    except ValueError as exc:
+        form.add_error(None, str(exc))
+    return None
+
+
+def campaign_progress_view(request: HttpRequest, campaign_id: int, *, model_admin: Any
+                           ) -> HttpResponse:  # fmt: skip
+    campaign = scoped_campaign(request, campaign_id, Capability.VIEW)
+    progress = campaign_progress(campaign=campaign)
+    live = {
+        "progress": progress,
+        "funnel": funnel_svg(
+            progress.total.funnel(),
+            failed=progress.total.failed,
+            skipped=progress.total.skipped_total
+            + campaign.excluded_opted_out
+            + campaign.excluded_invalid,
+        ),
+        "campaign": campaign,
+    }
+    if getattr(request, "htmx", False) and request.GET.get("part") == "live":
+        return TemplateResponse(request, "messaging/campaigns/_live.html", live)
+    page = Paginator(recipients_filtered(campaign=campaign, params=request.GET.dict()), 50)
+    recipients = page.get_page(request.GET.get("p"))
+    rows = [(r, *recipient_outcome(r)) for r in recipients.object_list]
+    is_draft = campaign.state == CampaignState.DRAFT
+    context = _context(
+        model_admin, request, campaign.name, **live,
+        may_operate=user_can(request.user, Capability.OPERATE, campaign.partner),
+        audience_text=audience_describe(partner=campaign.partner, audience=campaign.audience),
+        safety=campaign_safety(campaign=campaign) if is_draft else None,
+        preview=campaign_preview(campaign=campaign) if is_draft else None,
+        recipients=recipients, rows=rows, filters=request.GET,
+        outcomes=_outcomes(), senders=campaign.senders.select_related("instance"),
+        variants=campaign.variants.all(), skip_labels=SKIP_LABELS,
+    )  # fmt: skip
+    return TemplateResponse(request, "messaging/campaigns/progress.html", context)
+
+
+def _outcomes() -> list[tuple[str, str]]:
+    return [
+        ("pending", _("Waiting")),
+        *[(str(s), str(s.label)) for s in MessageState],
+        ("replied", _("Replied")),
+        ("skipped", _("Skipped")),
+    ]
+
+
+ACTIONS = {
+    "start": lambda c, u: campaign_start(campaign=c, user=u),
+    "pause": lambda c, u: campaign_pause(campaign=c, user=u),
+    "resume": lambda c, u: campaign_resume(campaign=c, user=u),
+    "cancel": lambda c, u: campaign_cancel(campaign=c, user=u),
+}
+
+
+def campaign_action(request: HttpRequest, campaign_id: int, action: str, *, model_admin: Any
+                    ) -> HttpResponse:  # fmt: skip
+    if request.method != "POST":
+        return HttpResponseNotAllowed(["POST"])
+    if action not in ACTIONS and action != "duplicate":
+        raise Http404
+    campaign = scoped_campaign(request, campaign_id, Capability.OPERATE)
+    back = reverse("admin:messaging_campaign_progress", args=[campaign.pk])
+    if action == "duplicate":
+        copy = campaign_duplicate(campaign=campaign, user=request.user)
+        messages.success(request, _("Duplicated as a new draft."))
+        return HttpResponseRedirect(reverse("admin:messaging_campaign_progress", args=[copy.pk]))
+    try:
+        done = ACTIONS[action](campaign, request.user)
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+        return HttpResponseRedirect(back)
+    if done:
+        messages.success(request, _("Campaign %(state)s.") % {
+            "state": Campaign.objects.get(pk=campaign.pk).get_state_display().lower()
+        })  # fmt: skip
+    else:
+        messages.warning(
+            request,
+            _("The campaign is %(state)s: nothing to do.")
+            % {"state": campaign.get_state_display().lower()},
+        )
+    return HttpResponseRedirect(back)
+
+
+class _Echo:
+    def write(self, value: str) -> str:
+        return value
+
+
+def campaign_export(request: HttpRequest, campaign_id: int, *, model_admin: Any
+                    ) -> StreamingHttpResponse:  # fmt: skip
+    """Every recipient with its state and the reason for every one not sent, as CSV,
+    streamed (bounded memory at 100,000 rows)."""
+    campaign = scoped_campaign(request, campaign_id, Capability.VIEW)
+    rows = recipients_filtered(campaign=campaign, params=request.GET.dict())
+    writer = csv.writer(_Echo())
+
+    def lines() -> Iterator[str]:
+        yield writer.writerow([
+            _("phone"), _("name"), _("sender"), _("variant"), _("state"), _("reason"),
+            _("queued"), _("sent"), _("delivered"), _("read"), _("replied"),
+        ])  # fmt: skip
+        for r in rows.iterator(chunk_size=2000):
+            state, reason = recipient_outcome(r)
+            m = r.message
+            yield writer.writerow([
+                r.phone, _cell(r.contact.name if r.contact else ""),
+                r.sender.name if r.sender else "", r.variant.position if r.variant else "",
+                state, _cell(reason), _when(r.queued_at), _when(m.sent_at if m else None),
+                _when(m.received_at if m else None), _when(m.read_at if m else None),
+                _when(r.replied_at),
+            ])  # fmt: skip
+
+    response = StreamingHttpResponse(lines(), content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="campaign-{campaign.pk}.csv"'
+    return response
+
+
+def _cell(value: str) -> str:
+    """A spreadsheet must not run a name as a formula (CSV injection)."""
+    return f"'{value}" if value[:1] in ("=", "+", "-", "@", "\t", "\r") else value
+
+
+def _when(at: Any) -> str:
+    return timezone.localtime(at).strftime("%Y-%m-%d %H:%M:%S") if at else ""
+
+
+ROUTES: list[Route] = [
+    ("<int:campaign_id>/progress/", campaign_progress_view, "progress"),
+    ("<int:campaign_id>/export.csv", campaign_export, "export"),
+    # start, pause, resume, cancel, duplicate (POST)
+    ("<int:campaign_id>/do/<slug:action>/", campaign_action, "action"),
+]

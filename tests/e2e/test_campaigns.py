@@ -1,0 +1,96 @@
+"""A campaign in a real browser (Debian's Chromium): an operator builds it from a list,
+previews it, starts it on a pool of sandbox numbers, watches the live progress and the funnel,
+pauses and resumes it, and every recipient ends with a clear state. Real workers and beat
+(the feeder), the sandbox over real HTTP."""
+
+from __future__ import annotations
+
+import pytest
+
+from messaging.campaigns.models import Campaign, CampaignRecipient, CampaignState, RecipientState
+from messaging.models import Contact, ContactList, ContactListMember, Message
+from messaging.states import MessageState
+from tests.e2e.conftest import login, screenshot
+from tests.live import wait_for
+from tests.messaging.live import sandbox_number
+
+pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
+
+
+def test_operator_runs_a_campaign_and_watches_it_progress(
+    page, live_url, celery_workers, partner, operator, monkeypatch
+):
+    monkeypatch.setenv("CAMPAIGN_FEED_SECONDS", "1")
+    numbers = [sandbox_number(partner, name=f"Loja {i}", min_gap=0.3, max_gap=0.6) for i in (1, 2)]
+    people = Contact.objects.bulk_create(
+        Contact(partner=partner, phone=f"55119876{i:05d}", name=f"Cliente {i}",
+                extra={"cidade": "Recife"})
+        for i in range(12)
+    )  # fmt: skip
+    club = ContactList.objects.create(partner=partner, name="Clientes VIP")
+    ContactListMember.objects.bulk_create(
+        ContactListMember(contact=p, contact_list=club) for p in people
+    )
+    Contact.objects.filter(pk=people[0].pk).update(opted_out_at="2026-01-01T00:00:00Z")
+    celery_workers.start(1, extra=["--pool", "solo", "-B", "--schedule", "var/test-beat-camp"])
+
+    login(page, live_url, operator)
+    page.click("nav.fleet-nav >> text=Campaigns")
+    page.click("text=New campaign")
+    page.fill("[name=name]", "Natal VIP")
+    for n in numbers:
+        page.check(f"label:has-text('{n.name}') >> input")
+    page.check("label:has-text('Clientes VIP') >> input")
+    page.fill("[name=v1-message]", "{Oi|Olá} {{primeiro_nome}}! Novidades em {{cidade}}.")
+    page.fill("[name=v2-message]", "{Bom dia|Boa tarde}, {{nome}}: temos presentes para você.")
+    for day in range(7):
+        page.check(f"[name=window_weekdays][value='{day}']")
+    page.fill("[name=window_start]", "00:00")
+    page.fill("[name=window_end]", "23:59")
+    page.fill("[name=rest_every_min]", "4")
+    page.fill("[name=rest_every_max]", "5")
+    page.fill("[name=rest_min_minutes]", "0.05")
+    page.fill("[name=rest_max_minutes]", "0.1")
+    page.click("input[name=preview]")
+    page.wait_for_selector(".preview-card")
+    cards = page.locator(".preview-card")
+    assert cards.count() == 3
+    assert "Recife" in cards.first.inner_text() or "Cliente" in cards.first.inner_text()
+    assert "Cliente 0" not in page.inner_text("#preview")  # opted out
+    screenshot(page, "campaign-create-preview")
+    page.click("input[type=submit][value='Create campaign']")
+    page.wait_for_selector(".campaign-safety")
+    screenshot(page, "campaign-draft")
+    page.click("button[value=start]")
+    page.wait_for_selector(".campaign-state.state-running")
+    # The live part refreshes by itself (htmx): some messages go out, then pause.
+    campaign = Campaign.objects.get()
+    assert campaign.excluded_opted_out == 1
+    wait_for(lambda: Message.objects.filter(state__in=["sent", "received", "read"]).count() >= 2,
+             timeout=60)  # fmt: skip
+    page.wait_for_selector("#campaign-live .campaign-senders td:has-text('Loja 1')")
+    screenshot(page, "campaign-progress-live")
+    page.click("button[value=pause]")
+    page.wait_for_selector(".campaign-state.state-paused")
+    page.click("button[value=resume]")
+    page.wait_for_selector(".campaign-state.state-running")
+    wait_for(
+        lambda: Campaign.objects.get(pk=campaign.pk).state == CampaignState.COMPLETED, timeout=150
+    )
+    page.wait_for_selector("text=ended", timeout=20_000)
+    page.reload()
+    funnel = page.locator("svg.funnel")
+    assert funnel.is_visible() and "Read" in funnel.inner_html()
+    screenshot(page, "campaign-progress")
+    # Every recipient has one final state; nobody opted out got anything; nobody twice.
+    recipients = CampaignRecipient.objects.filter(campaign=campaign).select_related("message")
+    assert recipients.count() == 11
+    assert all(r.state == RecipientState.QUEUED for r in recipients)
+    assert {r.message.state for r in recipients} <= {MessageState.RECEIVED, MessageState.READ,
+                                                     MessageState.SENT}  # fmt: skip
+    assert not Message.objects.filter(chat_id=people[0].phone).exists()
+    chats = list(Message.objects.filter(direction="out").values_list("chat_id", flat=True))
+    assert len(chats) == len(set(chats)) == 11
+    page.goto(f"{live_url}/messaging/campaign/")
+    screenshot(page, "campaign-list")
+    assert "Natal VIP" in page.inner_text("#content-main")
