@@ -28,7 +28,7 @@ os.environ.setdefault("DATABASE_URL", "postgres://postgres@127.0.0.1:5432/zapi_b
 os.environ.setdefault("REDIS_URL", "redis://127.0.0.1:6379/13")
 
 
-def populate(recipients: int, senders: int):
+def populate(recipients: int, senders: int, name: str = "Bench"):
     from django.utils import timezone
 
     from instances.models import ConnectionState
@@ -36,9 +36,9 @@ def populate(recipients: int, senders: int):
     from partners.models import Partner
     from tests.factories import InstanceFactory
 
-    partner = Partner.objects.create(name="Bench")
+    partner = Partner.objects.create(name=name)
     pool = [
-        InstanceFactory(partner=partner, name=f"Sender {n:02d}",
+        InstanceFactory(partner=partner, name=f"{name} sender {n:02d}",
                         connection_state=ConnectionState.CONNECTED)
         for n in range(senders)
     ]  # fmt: skip
