@@ -356,6 +356,9 @@ MESSAGING_WARMUP_RAMP = env.str("MESSAGING_WARMUP_RAMP", default="0:10,3:25,7:50
 CAMPAIGN_FEED_BATCH = env.int("CAMPAIGN_FEED_BATCH", default=3)
 # How often beat runs the feeder (seconds).
 CAMPAIGN_FEED_SECONDS = env.float("CAMPAIGN_FEED_SECONDS", default=5.0)
+# The progress counts are kept on the campaign and recounted when older than this (the
+# feeder recounts a running campaign on each run): the progress page reads one row.
+CAMPAIGN_TALLY_SECONDS = env.float("CAMPAIGN_TALLY_SECONDS", default=5.0)
 # A sender not connected for this long is taken out (failover "move" hands its waiting
 # recipients to the other senders).
 CAMPAIGN_FAILOVER_AFTER_SECONDS = env.int("CAMPAIGN_FAILOVER_AFTER_SECONDS", default=300)

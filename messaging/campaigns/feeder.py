@@ -50,6 +50,7 @@ from messaging.campaigns.models import (
 )
 from messaging.campaigns.render import recipient_rng, template_render
 from messaging.campaigns.rhythm import RestRule
+from messaging.campaigns.selectors import campaign_tally_refresh
 from messaging.campaigns.services import HELD_FOREVER, campaign_messages_hold, campaign_pause
 from messaging.caps import new_recipients_limit, new_recipients_today
 from messaging.models import ConsentChange, ConsentSource
@@ -108,6 +109,7 @@ def campaign_feed(*, campaign_id: int, now: datetime | None = None) -> FeedResul
             result.fed += fed
             result.skipped += skipped
     _complete_if_done(campaign)
+    campaign_tally_refresh(campaign=campaign)
     return result
 
 

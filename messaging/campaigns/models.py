@@ -92,6 +92,11 @@ class Campaign(models.Model):
     breaker_opt_out_rate = models.FloatField(_("opt-out limit"), default=0.03)
     breaker_blocked_rate = models.FloatField(_("block limit"), default=0.02)
 
+    # The progress counts (one GROUP BY over the recipients and their messages), kept here
+    # by the feeder every few seconds so the progress page reads one row however many
+    # recipients there are (messaging.campaigns.selectors.campaign_tally_rows).
+    tally = models.JSONField(default=list, blank=True, editable=False)
+    tally_at = models.DateTimeField(null=True, blank=True, editable=False)
     audience_count = models.PositiveIntegerField(_("audience"), default=0)
     excluded_opted_out = models.PositiveIntegerField(_("opted out"), default=0)
     excluded_invalid = models.PositiveIntegerField(_("invalid"), default=0)

@@ -7,9 +7,10 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, field
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 from typing import Any
 
+from django.conf import settings
 from django.db.models import Count, Q, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -18,13 +19,14 @@ from messaging.campaigns.models import (
     Campaign,
     CampaignRecipient,
     CampaignSender,
+    CampaignState,
     CampaignVariant,
     RecipientState,
     SkipReason,
 )
 from messaging.campaigns.safety import SafetyReport, SenderCapacity, capacity_check, content_check
-from messaging.caps import new_recipients_limit, new_recipients_today
-from messaging.models import HoldReason, InstancePacer
+from messaging.caps import new_recipients_limit
+from messaging.models import HoldReason, InstancePacer, NewRecipient
 from messaging.pacer import pacer_get
 from messaging.states import DELIVERY_CHAIN, MessageState
 
@@ -159,32 +161,70 @@ class Progress:
         return [(_("Opted out"), c.excluded_opted_out), (_("Invalid number"), c.excluded_invalid)]
 
 
-def campaign_progress(*, campaign: Campaign) -> Progress:
-    """Everything the progress page shows, in a number of queries that does not depend on
-    the recipients (one GROUP BY) nor on the senders beyond a per-sender count of today's
-    new recipients."""
+TALLY_FIELDS = ("sender_id", "variant_id", "state", "reason", "message__state",
+                "message__hold_reason")  # fmt: skip
+
+
+def campaign_tally_compute(*, campaign_ids: list[int]) -> dict[int, list[dict[str, Any]]]:
+    """The GROUP BY behind every count: recipients by sender, variant, state, reason and
+    their message's state, with how many replied. One query for many campaigns."""
     rows = (
-        CampaignRecipient.objects.filter(campaign=campaign)
-        .values("sender_id", "variant_id", "state", "reason", "message__state",
-                "message__hold_reason")
+        CampaignRecipient.objects.filter(campaign_id__in=campaign_ids)
+        .values("campaign_id", *TALLY_FIELDS)
         .annotate(n=Count("pk"), replied=Count("pk", filter=Q(replied_at__isnull=False)))
         .order_by()
-    )  # fmt: skip
+    )
+    out: dict[int, list[dict[str, Any]]] = {pk: [] for pk in campaign_ids}
+    for row in rows:
+        out[row.pop("campaign_id")].append(row)
+    return out
+
+
+def campaign_tally_refresh(*, campaign: Campaign) -> list[dict[str, Any]]:
+    """Recount and keep the counts on the campaign row (the feeder calls this each run)."""
+    rows = campaign_tally_compute(campaign_ids=[campaign.pk])[campaign.pk]
+    now = timezone.now()
+    Campaign.objects.filter(pk=campaign.pk).update(tally=rows, tally_at=now)
+    campaign.tally, campaign.tally_at = rows, now
+    return rows
+
+
+def campaign_tally_rows(*, campaign: Campaign) -> list[dict[str, Any]]:
+    """The kept counts if fresh enough (``CAMPAIGN_TALLY_SECONDS``; a campaign that no
+    longer runs still gets reads and replies, so it is recounted too, less often), else
+    recounted now."""
+    if _tally_fresh(campaign):
+        return list(campaign.tally)
+    return campaign_tally_refresh(campaign=campaign)
+
+
+def _tally_fresh(campaign: Campaign) -> bool:
+    fresh = timedelta(seconds=settings.CAMPAIGN_TALLY_SECONDS)
+    if campaign.state not in (CampaignState.RUNNING, CampaignState.SCHEDULED):
+        fresh *= 12
+    return campaign.tally_at is not None and timezone.now() - campaign.tally_at < fresh
+
+
+def campaign_progress(*, campaign: Campaign) -> Progress:
+    """Everything the progress page shows, in a number of queries that depends neither on
+    the recipients (their counts are kept on the campaign) nor on the senders."""
     total = Tally()
     by_sender: dict[int | None, Tally] = defaultdict(Tally)
     by_variant: dict[int | None, Tally] = defaultdict(Tally)
-    for row in rows:
+    for row in campaign_tally_rows(campaign=campaign):
         total.add(row)
         by_sender[row["sender_id"]].add(row)
         by_variant[row["variant_id"]].add(row)
-    senders = []
-    for sender in campaign.senders.select_related("instance__pacer").order_by("pk"):
+    senders = list(campaign.senders.select_related("instance__pacer").order_by("pk"))
+    new_today = new_recipients_today_of(instance_ids=[s.instance_id for s in senders])
+    rows = []
+    for sender in senders:
         pacer = getattr(sender.instance, "pacer", None) or pacer_get(instance_id=sender.instance_id)
-        senders.append(
+        rows.append(
             SenderRow(
                 sender=sender,
                 tally=by_sender.get(sender.instance_id, Tally()),
-                new_today=new_recipients_today(instance_id=sender.instance_id),
+                new_today=new_today.get(sender.instance_id, 0),
                 limit_today=new_recipients_limit(instance=sender.instance, pacer=pacer),
             )
         )
@@ -194,14 +234,27 @@ def campaign_progress(*, campaign: Campaign) -> Progress:
     return Progress(
         campaign=campaign,
         total=total,
-        senders=senders,
+        senders=rows,
         variants=variants,
-        estimated_end=campaign_estimated_end(campaign=campaign, senders=senders, total=total),
+        estimated_end=campaign_estimated_end(
+            campaign=campaign, senders=rows, total=total, new_today=new_today
+        ),
+    )
+
+
+def new_recipients_today_of(*, instance_ids: list[int]) -> dict[int, int]:
+    """Today's new recipients of several numbers in one query (the daily cap's own count,
+    ``messaging.caps.new_recipients_today``, for a page that shows many)."""
+    return dict(
+        NewRecipient.objects.filter(instance_id__in=instance_ids, day=timezone.localdate())
+        .values("instance_id")
+        .annotate(n=Count("pk"))
+        .values_list("instance_id", "n")
     )
 
 
 def _per_day(sender: CampaignSender, pacer: InstancePacer, campaign: Campaign,
-             days: list[date]) -> list[int]:  # fmt: skip
+             days: list[date], used: int) -> list[int]:  # fmt: skip
     """What one sender may reach on each coming sending day: the smaller of its pace over
     the window's hours (with the rests) and its daily cap with the warm-up ramp."""
     gap = (pacer.min_gap_seconds + pacer.max_gap_seconds) / 2
@@ -210,7 +263,6 @@ def _per_day(sender: CampaignSender, pacer: InstancePacer, campaign: Campaign,
     per_message = max(gap + rest / max(burst, 1), 0.5)
     by_pace = int(campaign.window.hours_per_day * 3600 / per_message)
     today = timezone.localdate()
-    used = new_recipients_today(instance_id=sender.instance_id)
     out = []
     for day in days:
         limit = new_recipients_limit(instance=sender.instance, pacer=pacer, day=day)
@@ -220,12 +272,15 @@ def _per_day(sender: CampaignSender, pacer: InstancePacer, campaign: Campaign,
     return out
 
 
-def _capacities(campaign: Campaign, senders: Iterable[CampaignSender], days: list[date]
-                ) -> list[SenderCapacity]:  # fmt: skip
+def _capacities(campaign: Campaign, senders: Iterable[CampaignSender], days: list[date],
+                new_today: dict[int, int]) -> list[SenderCapacity]:  # fmt: skip
     out = []
     for sender in senders:
         pacer = getattr(sender.instance, "pacer", None) or pacer_get(instance_id=sender.instance_id)
-        out.append(SenderCapacity(sender.instance.name, _per_day(sender, pacer, campaign, days)))
+        used = new_today.get(sender.instance_id, 0)
+        out.append(
+            SenderCapacity(sender.instance.name, _per_day(sender, pacer, campaign, days, used))
+        )
     return out
 
 
@@ -237,16 +292,18 @@ def campaign_safety(*, campaign: Campaign) -> SafetyReport:
     start = timezone.localdate(campaign.starts_at) if campaign.starts_at else timezone.localdate()
     days = campaign.window.open_days(start, HORIZON_DAYS)
     senders = list(campaign.senders.select_related("instance__pacer"))
+    new_today = new_recipients_today_of(instance_ids=[s.instance_id for s in senders])
     capacity, _end = capacity_check(
-        audience=campaign.audience_count, senders=_capacities(campaign, senders, days),
+        audience=campaign.audience_count,
+        senders=_capacities(campaign, senders, days, new_today),
         open_days=days,
     )  # fmt: skip
     report.findings.extend(capacity.findings)
     return report
 
 
-def campaign_estimated_end(*, campaign: Campaign, senders: list[SenderRow], total: Tally
-                           ) -> datetime | None:  # fmt: skip
+def campaign_estimated_end(*, campaign: Campaign, senders: list[SenderRow], total: Tally,
+                           new_today: dict[int, int]) -> datetime | None:  # fmt: skip
     """When the last recipient should be reached at the senders' pace, caps and window."""
     left = total.pending + total.waiting
     if left == 0:
@@ -256,7 +313,7 @@ def campaign_estimated_end(*, campaign: Campaign, senders: list[SenderRow], tota
         return None
     now = timezone.now()
     days = campaign.window.open_days(timezone.localdate(), HORIZON_DAYS)
-    capacities = _capacities(campaign, active, days)
+    capacities = _capacities(campaign, active, days, new_today)
     for index, day in enumerate(days):
         per_day = sum(c.per_day[index] for c in capacities)
         if per_day >= left:
@@ -332,17 +389,17 @@ def campaigns_for(*, user: Any) -> QuerySet[Campaign]:
 
 
 def campaign_progress_rows(*, campaigns: Iterable[Campaign]) -> dict[int, Tally]:
-    """Progress of many campaigns for the list page, in one query."""
-    ids = [c.pk for c in campaigns]
-    rows = (
-        CampaignRecipient.objects.filter(campaign_id__in=ids)
-        .values("campaign_id", "state", "reason", "message__state", "message__hold_reason")
-        .annotate(n=Count("pk"), replied=Count("pk", filter=Q(replied_at__isnull=False)))
-        .order_by()
-    )
-    out: dict[int, Tally] = defaultdict(Tally)
-    for row in rows:
-        out[row["campaign_id"]].add(row)
+    """Progress of many campaigns for the list page: their kept counts, the missing ones
+    recounted in one query."""
+    campaigns = list(campaigns)
+    missing = [c.pk for c in campaigns if not _tally_fresh(c)]
+    computed = campaign_tally_compute(campaign_ids=missing) if missing else {}
+    out: dict[int, Tally] = {}
+    for campaign in campaigns:
+        tally = Tally()
+        for row in computed.get(campaign.pk, campaign.tally or []):
+            tally.add(row)
+        out[campaign.pk] = tally
     return out
 
 

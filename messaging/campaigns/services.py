@@ -278,7 +278,7 @@ def campaign_start(
         else CampaignState.RUNNING
     )
     moved = Campaign.objects.filter(pk=campaign.pk, state=CampaignState.DRAFT).update(
-        state=state, started_at=now, state_reason=""
+        state=state, started_at=now, state_reason="", tally_at=None
     )
     if not moved:
         raise ValidationError(_("Only a draft campaign can be started."))
@@ -325,7 +325,11 @@ def campaign_pause(*, campaign: Campaign, reason: str = "", user: Any = None) ->
     with transaction.atomic():
         moved = Campaign.objects.filter(
             pk=campaign.pk, state__in=[CampaignState.RUNNING, CampaignState.SCHEDULED]
-        ).update(state=CampaignState.PAUSED, state_reason=reason or _("Paused by an operator."))
+        ).update(
+            state=CampaignState.PAUSED,
+            state_reason=reason or _("Paused by an operator."),
+            tally_at=None,
+        )
         if moved:
             campaign_messages_hold(campaign=campaign, until=HELD_FOREVER)
     campaign.refresh_from_db()
@@ -335,7 +339,7 @@ def campaign_pause(*, campaign: Campaign, reason: str = "", user: Any = None) ->
 def campaign_resume(*, campaign: Campaign, user: Any = None) -> bool:
     with transaction.atomic():
         moved = Campaign.objects.filter(pk=campaign.pk, state=CampaignState.PAUSED).update(
-            state=CampaignState.RUNNING, state_reason=""
+            state=CampaignState.RUNNING, state_reason="", tally_at=None
         )
         if moved:
             _messages_release(campaign)
@@ -358,7 +362,7 @@ def campaign_cancel(*, campaign: Campaign, user: Any = None) -> bool:
                 CampaignState.RUNNING,
                 CampaignState.PAUSED,
             ],
-        ).update(state=CampaignState.CANCELLED, finished_at=timezone.now())
+        ).update(state=CampaignState.CANCELLED, finished_at=timezone.now(), tally_at=None)
         if moved:
             for pk in (
                 _campaign_messages(campaign)

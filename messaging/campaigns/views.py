@@ -60,6 +60,7 @@ from partners.roles import Capability
 from partners.scoping import partners_where, user_can
 
 Route = tuple[str, Any, str]
+PAGE = 50
 
 
 def _context(model_admin: Any, request: HttpRequest, title: str, **extra: Any) -> dict[str, Any]:
@@ -198,9 +199,16 @@ def campaign_progress_view(request: HttpRequest, campaign_id: int, *, model_admi
     }
     if getattr(request, "htmx", False) and request.GET.get("part") == "live":
         return TemplateResponse(request, "messaging/campaigns/_live.html", live)
-    page = Paginator(recipients_filtered(campaign=campaign, params=request.GET.dict()), 50)
-    recipients = page.get_page(request.GET.get("p"))
-    rows = [(r, *recipient_outcome(r)) for r in recipients.object_list]
+    # No COUNT(*) over 100,000 joined rows: a page of 50 and whether there is a next one.
+    number = int(request.GET["p"]) if request.GET.get("p", "").isdigit() else 1
+    number = max(number, 1)
+    found = list(
+        recipients_filtered(campaign=campaign, params=request.GET.dict())[
+            (number - 1) * PAGE : number * PAGE + 1
+        ]
+    )
+    recipients = {"number": number, "has_next": len(found) > PAGE, "has_previous": number > 1}
+    rows = [(r, *recipient_outcome(r)) for r in found[:PAGE]]
     is_draft = campaign.state == CampaignState.DRAFT
     context = _context(
         model_admin, request, campaign.name, **live,
