@@ -156,7 +156,7 @@ class CampaignVariant(models.Model):
 
 
 class SenderState(models.TextChoices):
-    ACTIVE = "active", _("Sending")
+    ACTIVE = "active", _("Active")
     TRIPPED = "tripped", _("Stopped by the circuit breaker")
     LOST = "lost", _("Taken out: disconnected or banned")
 
