@@ -3,29 +3,15 @@ Campaign admin's changelist, add and change views (custom views, under the admin
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from typing import Any
 
 from django.contrib import admin
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
-from django.urls import URLPattern, path, reverse
+from django.urls import URLPattern, reverse
 
-from core.admin import ScopedAdmin
+from core.admin import ScopedAdmin, admin_routes
 from messaging.campaigns import views
 from messaging.campaigns.models import Campaign
-
-
-def campaign_routes(model_admin: admin.ModelAdmin) -> list[URLPattern]:
-    """``views.ROUTES`` behind the admin's login, named ``admin:messaging_campaign_<name>``."""
-    wrap = model_admin.admin_site.admin_view
-    patterns = []
-    for route, view, name in views.ROUTES:
-
-        def bound(request: HttpRequest, _view: Callable[..., Any] = view, **kwargs: Any) -> Any:
-            return _view(request, **kwargs, model_admin=model_admin)
-
-        patterns.append(path(route, wrap(bound), name=f"messaging_campaign_{name}"))
-    return patterns
 
 
 @admin.register(Campaign)
@@ -43,10 +29,15 @@ class CampaignAdmin(ScopedAdmin):
     ) -> HttpResponse:
         if not object_id.isdigit():
             return HttpResponseRedirect(reverse("admin:messaging_campaign_changelist"))
-        return views.campaign_progress_view(request, int(object_id), model_admin=self)
+        return HttpResponseRedirect(
+            reverse("admin:messaging_campaign_progress", args=[int(object_id)])
+        )
 
     def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
         return False  # a campaign's record stays; cancel it instead
 
     def get_urls(self) -> list[URLPattern]:
-        return [*campaign_routes(self), *super().get_urls()]
+        return [
+            *admin_routes(self, views.ROUTES, prefix="", name_prefix="messaging_campaign_"),
+            *super().get_urls(),
+        ]

@@ -29,6 +29,8 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from core.admin import Route
+from core.htmx import HtmxHttpRequest
 from messaging.campaigns.audience import audience_describe, audience_from_file
 from messaging.campaigns.forms import CampaignForm
 from messaging.campaigns.models import Campaign, CampaignState
@@ -59,7 +61,6 @@ from messaging.views import KIND_FIELDS_JSON
 from partners.roles import Capability
 from partners.scoping import partners_where, user_can
 
-Route = tuple[str, Any, str]
 PAGE = 50
 
 
@@ -182,7 +183,7 @@ def _create_from_form(
     return None
 
 
-def campaign_progress_view(request: HttpRequest, campaign_id: int, *, model_admin: Any
+def campaign_progress_view(request: HtmxHttpRequest, campaign_id: int, *, model_admin: Any
                            ) -> HttpResponse:  # fmt: skip
     campaign = scoped_campaign(request, campaign_id, Capability.VIEW)
     progress = campaign_progress(campaign=campaign)
@@ -197,7 +198,7 @@ def campaign_progress_view(request: HttpRequest, campaign_id: int, *, model_admi
         ),
         "campaign": campaign,
     }
-    if getattr(request, "htmx", False) and request.GET.get("part") == "live":
+    if request.htmx and request.GET.get("part") == "live":
         return TemplateResponse(request, "messaging/campaigns/_live.html", live)
     # No COUNT(*) over 100,000 joined rows: a page of 50 and whether there is a next one.
     number = int(request.GET["p"]) if request.GET.get("p", "").isdigit() else 1
