@@ -45,8 +45,7 @@ def populate(recipients: int, numbers: int, gap: float, cap: int):
     from messaging.campaigns.services import VariantSpec, campaign_create
     from messaging.models import Contact, InstancePacer
     from partners.models import Partner
-    from sandbox.models import WEBHOOK_KINDS
-    from sandbox.services import instance_webhooks_update, sandbox_instance_create
+    from sandbox.services import every_kind, instance_webhooks_update, sandbox_instance_create
 
     partner = Partner.objects.create(name="Bench")
     pool = []
@@ -56,9 +55,7 @@ def populate(recipients: int, numbers: int, gap: float, cap: int):
             partner=partner, zapi_id=box.zapi_id, token=box.token, name=f"scale-{n:02d}",
             connection_state=ConnectionState.CONNECTED, smartphone_connected=True,
         )  # fmt: skip
-        instance_webhooks_update(
-            instance=box, urls={kind: instance.webhook_url for kind in WEBHOOK_KINDS}
-        )
+        instance_webhooks_update(instance=box, urls=every_kind(instance.webhook_url))
         InstancePacer.objects.create(
             instance=instance, min_gap_seconds=gap, max_gap_seconds=gap * 1.5,
             daily_new_recipients=cap,
@@ -150,7 +147,7 @@ def main() -> None:
     setup_env(
         port, database="zapi_bench_campaign_scale", redis_db=12, ZAPI_BASE_URL=sandbox,
         ZAPI_PARTNER_BASE_URL=sandbox, NUMBER_REGISTRATION_BASE_URL=sandbox,
-        CAMPAIGN_FEED_SECONDS="1", MESSAGING_WARMUP_RAMP="0:-",
+        CAMPAIGN_FEED_SECONDS="1", CAMPAIGN_FEED_BATCH="6", MESSAGING_WARMUP_RAMP="0:-",
     )  # fmt: skip
     recreate_database()
     import django

@@ -185,6 +185,15 @@ class PaceForm(forms.Form):
     max_gap_seconds = forms.FloatField(label=_("Maximum gap (s)"), min_value=0)
     daily_new_recipients = forms.IntegerField(label=_("New recipients per day"), min_value=0)
     paused = forms.BooleanField(label=_("Paused"), required=False)
+    paired_since = forms.DateField(
+        label=_("Paired since"),
+        required=False,
+        widget=forms.DateInput(attrs={"type": "date"}),
+        help_text=_(
+            "The warm-up limits new recipients per day by the number's age from this day "
+            "(new numbers that reach many strangers get banned)."
+        ),
+    )
 
     def clean(self) -> dict[str, Any]:
         data = super().clean() or {}

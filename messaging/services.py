@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterable
-from datetime import datetime
+from datetime import date, datetime, time
 from typing import Any
 
 from django.core.exceptions import ValidationError
@@ -158,15 +158,24 @@ def pacer_configure(
     max_gap_seconds: float,
     daily_new_recipients: int,
     paused: bool,
+    paired_since: date | None = None,
 ) -> InstancePacer:
+    """Save a number's pace. ``paired_since`` moves the warm-up's day 0 (a number matured
+    elsewhere before it came to us); None keeps it."""
     if not 0 <= min_gap_seconds <= max_gap_seconds:
         raise ValidationError(_("The minimum gap must be between 0 and the maximum gap."))
     pacer = pacer_get(instance_id=instance.pk)
+    changes: dict[str, Any] = {}
+    if paired_since is not None:
+        if paired_since > timezone.localdate():
+            raise ValidationError(_("The pairing date cannot be in the future."))
+        changes["paired_at"] = timezone.make_aware(datetime.combine(paired_since, time.min))
     InstancePacer.objects.filter(pk=pacer.pk).update(
         min_gap_seconds=min_gap_seconds,
         max_gap_seconds=max_gap_seconds,
         daily_new_recipients=daily_new_recipients,
         paused=paused,
+        **changes,
     )
     if not paused:
         transaction.on_commit(lambda: dispatch_kick(instance_id=instance.pk))

@@ -27,6 +27,7 @@ from django.http import (
 from django.shortcuts import get_object_or_404
 from django.template.response import TemplateResponse
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
@@ -41,7 +42,7 @@ from instances.shortcuts import instance_may, scoped_instance
 from messaging.dispatcher import instance_ready
 from messaging.forms import UPLOAD_FOLDER, ComposeForm, PaceForm, media_signer
 from messaging.models import Message, MessageKind
-from messaging.pacer import pacer_get
+from messaging.pacer import pacer_get, pacer_paired_at
 from messaging.phones import chat_id_normalize
 from messaging.selectors import (
     chats_recent,
@@ -172,6 +173,7 @@ def _pace_form(instance: Instance) -> PaceForm:
             "max_gap_seconds": pacer.max_gap_seconds,
             "daily_new_recipients": pacer.daily_new_recipients,
             "paused": pacer.paused,
+            "paired_since": timezone.localdate(pacer_paired_at(instance=instance, pacer=pacer)),
         }
     )
 
@@ -227,12 +229,18 @@ def pace(request: HttpRequest, instance_id: int, model_admin: Any) -> HttpRespon
     instance = scoped_instance(request, instance_id, Capability.OPERATE)
     form = PaceForm(request.POST)
     if form.is_valid():
-        pacer_configure(instance=instance, **form.cleaned_data)
-        audit_record(
-            actor=request.user, partner=instance.partner, instance=instance,
-            action=AuditAction.PACE_CHANGE, ip=request_ip(request), details=form.cleaned_data,
-        )  # fmt: skip
-        messages.success(request, _("Pace of %(name)s saved.") % {"name": instance.name})
+        try:
+            pacer_configure(instance=instance, **form.cleaned_data)
+        except ValidationError as exc:
+            messages.error(
+                request, _("Pace not saved: %(errors)s") % {"errors": " ".join(exc.messages)}
+            )
+        else:
+            audit_record(
+                actor=request.user, partner=instance.partner, instance=instance,
+                action=AuditAction.PACE_CHANGE, ip=request_ip(request), details=form.cleaned_data,
+            )  # fmt: skip
+            messages.success(request, _("Pace of %(name)s saved.") % {"name": instance.name})
     else:
         messages.error(request, _("Pace not saved: %(errors)s") % {"errors": form.errors.as_text()})
     return HttpResponseRedirect(reverse("admin:messaging_queue") + f"?instance={instance.pk}")

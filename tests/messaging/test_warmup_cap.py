@@ -6,6 +6,7 @@ from __future__ import annotations
 from datetime import timedelta
 
 import pytest
+from django.urls import reverse
 from django.utils import timezone
 
 from instances.models import HealthProbe
@@ -50,3 +51,21 @@ def test_age_counts_from_the_first_connected_probe_and_the_cap_still_wins(connec
     assert new_recipients_limit(instance=connected, pacer=pacer, day=later) == 100
     pacer.daily_new_recipients = 3
     assert new_recipients_limit(instance=connected, pacer=pacer, day=later) == 3
+
+
+def test_an_operator_sets_since_when_a_number_is_paired(connected, operator_client, settings):
+    settings.MESSAGING_WARMUP_RAMP = RAMP
+    url = reverse("admin:messaging_pace", args=[connected.pk])
+    form = {"min_gap_seconds": "1", "max_gap_seconds": "2", "daily_new_recipients": "100"}
+    pacer = pacer_get(instance_id=connected.pk)
+    assert new_recipients_limit(instance=connected, pacer=pacer) == 2  # paired today
+    matured = timezone.localdate() - timedelta(days=40)
+    operator_client.post(url, {**form, "paired_since": matured.isoformat()})
+    pacer.refresh_from_db()
+    assert timezone.localdate(pacer.paired_at) == matured
+    assert new_recipients_limit(instance=connected, pacer=pacer) == 100
+    tomorrow = timezone.localdate() + timedelta(days=1)
+    response = operator_client.post(url, {**form, "paired_since": tomorrow.isoformat()})
+    assert response.status_code == 302  # refused with a message, nothing saved
+    pacer.refresh_from_db()
+    assert timezone.localdate(pacer.paired_at) == matured
