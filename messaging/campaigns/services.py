@@ -22,6 +22,8 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from audit.models import AuditAction
+from audit.services import audit_record
 from instances.models import Instance
 from messaging.campaigns.audience import audience_contacts, phone_sendable
 from messaging.campaigns.models import (
@@ -262,7 +264,11 @@ def _known_senders(
 
 
 def campaign_start(
-    *, campaign: Campaign, user: Any = None, safety: SafetyReport | None = None
+    *,
+    campaign: Campaign,
+    user: Any = None,
+    safety: SafetyReport | None = None,
+    ip: str | None = None,
 ) -> Campaign:
     """Start now, or at ``starts_at`` (scheduled). Refuses when the safety checks found a
     blocker (broken template, no sender)."""
@@ -283,6 +289,7 @@ def campaign_start(
     if not moved:
         raise ValidationError(_("Only a draft campaign can be started."))
     campaign.refresh_from_db()
+    _audit(campaign, AuditAction.CAMPAIGN_START, user, ip, state=campaign.state)
     _feed_soon(campaign)
     return campaign
 
@@ -320,7 +327,9 @@ def _kick_all(instance_ids: set[int]) -> None:
         dispatch_kick(instance_id=instance_id)
 
 
-def campaign_pause(*, campaign: Campaign, reason: str = "", user: Any = None) -> bool:
+def campaign_pause(
+    *, campaign: Campaign, reason: str = "", user: Any = None, ip: str | None = None
+) -> bool:
     """Stop feeding and hold what is queued and not yet sent."""
     with transaction.atomic():
         moved = Campaign.objects.filter(
@@ -332,24 +341,26 @@ def campaign_pause(*, campaign: Campaign, reason: str = "", user: Any = None) ->
         )
         if moved:
             campaign_messages_hold(campaign=campaign, until=HELD_FOREVER)
+            _audit(campaign, AuditAction.CAMPAIGN_PAUSE, user, ip, reason=reason)
     campaign.refresh_from_db()
     return bool(moved)
 
 
-def campaign_resume(*, campaign: Campaign, user: Any = None) -> bool:
+def campaign_resume(*, campaign: Campaign, user: Any = None, ip: str | None = None) -> bool:
     with transaction.atomic():
         moved = Campaign.objects.filter(pk=campaign.pk, state=CampaignState.PAUSED).update(
             state=CampaignState.RUNNING, state_reason="", tally_at=None
         )
         if moved:
             _messages_release(campaign)
+            _audit(campaign, AuditAction.CAMPAIGN_RESUME, user, ip)
     campaign.refresh_from_db()
     if moved:
         _feed_soon(campaign)
     return bool(moved)
 
 
-def campaign_cancel(*, campaign: Campaign, user: Any = None) -> bool:
+def campaign_cancel(*, campaign: Campaign, user: Any = None, ip: str | None = None) -> bool:
     """Nothing more goes: queued messages are cancelled, waiting recipients skipped."""
     from messaging.services import message_transition
 
@@ -373,6 +384,7 @@ def campaign_cancel(*, campaign: Campaign, user: Any = None) -> bool:
             CampaignRecipient.objects.filter(
                 campaign=campaign, state=RecipientState.PENDING
             ).update(state=RecipientState.SKIPPED, reason=SkipReason.CANCELLED)
+            _audit(campaign, AuditAction.CAMPAIGN_CANCEL, user, ip)
     campaign.refresh_from_db()
     return bool(moved)
 
@@ -391,6 +403,16 @@ def campaign_duplicate(*, campaign: Campaign, user: Any = None, name: str = "") 
         duplicated_from=campaign,
         **options,
     )
+
+
+def _audit(campaign: Campaign, action: AuditAction, user: Any, ip: str | None, **details: Any
+           ) -> None:  # fmt: skip
+    """Start, pause, resume and cancel leave an audit row (the circuit breaker's pause has no
+    person: the system did it, and its reason says why)."""
+    audit_record(
+        actor=user, partner=campaign.partner, action=action, target=campaign, ip=ip,
+        details={"campaign": campaign.pk, **details},
+    )  # fmt: skip
 
 
 def _feed_soon(campaign: Campaign) -> None:

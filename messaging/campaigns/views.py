@@ -29,6 +29,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from audit.services import request_ip
 from core.admin import Route
 from core.htmx import HtmxHttpRequest
 from messaging.campaigns.audience import audience_describe, audience_from_file
@@ -234,10 +235,10 @@ def _outcomes() -> list[tuple[str, str]]:
 
 
 ACTIONS = {
-    "start": lambda c, u: campaign_start(campaign=c, user=u),
-    "pause": lambda c, u: campaign_pause(campaign=c, user=u),
-    "resume": lambda c, u: campaign_resume(campaign=c, user=u),
-    "cancel": lambda c, u: campaign_cancel(campaign=c, user=u),
+    "start": lambda c, u, ip: campaign_start(campaign=c, user=u, ip=ip),
+    "pause": lambda c, u, ip: campaign_pause(campaign=c, user=u, ip=ip),
+    "resume": lambda c, u, ip: campaign_resume(campaign=c, user=u, ip=ip),
+    "cancel": lambda c, u, ip: campaign_cancel(campaign=c, user=u, ip=ip),
 }
 
 
@@ -254,7 +255,7 @@ def campaign_action(request: HttpRequest, campaign_id: int, action: str, *, mode
         messages.success(request, _("Duplicated as a new draft."))
         return HttpResponseRedirect(reverse("admin:messaging_campaign_progress", args=[copy.pk]))
     try:
-        done = ACTIONS[action](campaign, request.user)
+        done = ACTIONS[action](campaign, request.user, request_ip(request))
     except ValidationError as exc:
         messages.error(request, " ".join(exc.messages))
         return HttpResponseRedirect(back)

@@ -21,6 +21,14 @@ EXPECTED_NAV = {
         "fleet",
         "queue",
         "contacts",
+
+
+    Role.OPERATOR: {"fleet", "queue", "campaigns", "events", "api"},
+    Role.SUPPORT: {"fleet", "queue", "campaigns", "events", "audit", "api"},
+    Role.PARTNER_ADMIN: {
+        "fleet",
+        "queue",
+        "campaigns",
         "events",
         "partners",
         "members",
@@ -49,7 +57,7 @@ def test_the_navigation_shows_what_the_role_can_use(partner, instance, role):
 def test_staff_sees_the_sandbox_and_no_members_shortcut(staff_client):
     response = staff_client.get(reverse("admin:instances_instance_changelist"))
     shown = {item["key"] for item in response.context["fleet_nav"]}
-    assert {"fleet", "queue", "events", "partners", "audit", "sandbox"} <= shown
+    assert {"fleet", "queue", "campaigns", "events", "partners", "audit", "sandbox"} <= shown
     assert "members" not in shown
     assert {item.key for item in NAV} >= shown
 

@@ -15,14 +15,16 @@
     });
   }
 
-  // The composer shows only the fields of the chosen kind (data-kind-fields on the form).
+  // The composer shows only the fields of the chosen kind (data-kind-fields on the form, or
+  // on each variant's fieldset of a campaign, whose fields carry a prefix: v1-kind...).
   function composer(root) {
-    root.querySelectorAll("form[data-kind-fields]").forEach(function (form) {
+    root.querySelectorAll("[data-kind-fields]").forEach(function (form) {
       if (form.dataset.kindBound) return;
       form.dataset.kindBound = "1";
       var map = JSON.parse(form.dataset.kindFields);
       var always = ["chat_id", "kind", "delay_typing"];
-      var kind = form.querySelector("[name=kind]");
+      var kind = form.querySelector("[name=kind], [name$='-kind']");
+      if (!kind) return;
       function show() {
         var wanted = new Set(always.concat(map[kind.value] || []));
         form.querySelectorAll(".compose-row").forEach(function (row) {

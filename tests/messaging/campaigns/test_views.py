@@ -12,6 +12,7 @@ from django.test import Client
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
+from audit.models import AuditAction, AuditEntry
 from messaging.campaigns.feeder import campaign_feed
 from messaging.campaigns.models import Campaign, CampaignRecipient, CampaignState
 from messaging.campaigns.services import campaign_start
@@ -124,6 +125,11 @@ def test_actions_pause_resume_cancel_duplicate(operator_client, partner, senders
     copy = Campaign.objects.exclude(pk=campaign.pk).get()
     assert copy.state == CampaignState.DRAFT and str(copy.pk) in response["Location"]
     assert do("explode").status_code == 404
+    logged = list(AuditEntry.objects.order_by("pk").values_list("action", "actor__username"))
+    assert logged == [
+        (AuditAction.CAMPAIGN_START, "olga"), (AuditAction.CAMPAIGN_PAUSE, "olga"),
+        (AuditAction.CAMPAIGN_RESUME, "olga"), (AuditAction.CAMPAIGN_CANCEL, "olga"),
+    ]  # fmt: skip
     url = reverse("admin:messaging_campaign_action", args=[campaign.pk, "pause"])
     assert operator_client.get(url).status_code == 405
 
