@@ -31,8 +31,8 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from bench.common import free_port, recreate_database, setup_env  # noqa: E402
-from bench.outbound_bench import start_workers, wait_http  # noqa: E402
+from bench.common import free_port, recreate_database, setup_env, start_workers  # noqa: E402
+from bench.outbound_bench import wait_http  # noqa: E402
 
 FAST_SANDBOX = {
     "gap_min": 0.0, "gap_max": 0.0, "sent_after": 0.2, "received_after": 0.3,
