@@ -29,8 +29,7 @@ NAV: list[NavItem] = [
     NavItem("queue", _("Our queue"), "admin:messaging_queue",
             (Capability.OPERATE, Capability.SUPPORT)),
     NavItem("contacts", _("Contacts"), "admin:messaging_contact_changelist",
-
-
+            (Capability.OPERATE, Capability.SUPPORT)),
     NavItem("campaigns", _("Campaigns"), "admin:messaging_campaign_changelist",
             (Capability.OPERATE, Capability.SUPPORT)),
     NavItem("events", _("Event log"), "admin:webhooks_webhookevent_changelist",

@@ -15,19 +15,12 @@ from tests.factories import MembershipFactory
 pytestmark = pytest.mark.django_db
 
 EXPECTED_NAV = {
-    Role.OPERATOR: {"fleet", "queue", "contacts", "events", "api"},
-    Role.SUPPORT: {"fleet", "queue", "contacts", "events", "audit", "api"},
+    Role.OPERATOR: {"fleet", "queue", "contacts", "campaigns", "events", "api"},
+    Role.SUPPORT: {"fleet", "queue", "contacts", "campaigns", "events", "audit", "api"},
     Role.PARTNER_ADMIN: {
         "fleet",
         "queue",
         "contacts",
-
-
-    Role.OPERATOR: {"fleet", "queue", "campaigns", "events", "api"},
-    Role.SUPPORT: {"fleet", "queue", "campaigns", "events", "audit", "api"},
-    Role.PARTNER_ADMIN: {
-        "fleet",
-        "queue",
         "campaigns",
         "events",
         "partners",
