@@ -22,13 +22,16 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.routers import DefaultRouter
 
+from api.resources.contacts import ContactListViewSet, ContactViewSet
 from api.resources.events import WebhookEventViewSet
 from api.resources.instances import InstanceViewSet
+from api.resources.labels import LabelViewSet
 from api.resources.messages import (
     ConversationTimelineViewSet,
     ConversationViewSet,
     MessageViewSet,
 )
+from api.resources.partners import PartnerViewSet
 
 
 @extend_schema(exclude=True)
@@ -45,6 +48,10 @@ router.include_root_view = False
 router.register("instances", InstanceViewSet, basename="instance")
 router.register("messages", MessageViewSet, basename="message")
 router.register("webhook-events", WebhookEventViewSet, basename="webhook-event")
+router.register("contacts", ContactViewSet, basename="contact")
+router.register("lists", ContactListViewSet, basename="contact-list")
+router.register("labels", LabelViewSet, basename="label")
+router.register("partners", PartnerViewSet, basename="partner")
 
 conversations = ConversationViewSet.as_view({"get": "list"})
 conversation = ConversationTimelineViewSet.as_view({"get": "list"})

@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from django.db.models import Model, QuerySet
+from django.utils.translation import gettext as _
 from rest_framework import viewsets
 from rest_framework.request import Request
 
@@ -36,3 +37,25 @@ class ScopedViewSet(viewsets.GenericViewSet):
 
 def operable_partners(request: Request) -> set[int] | None:
     return partners_where(request.user, Capability.OPERATE)
+
+
+def partner_for_write(request: Request, partner_id: int | None, capability: Capability) -> Any:
+    """The partner a new row belongs to: the one given (404 if not visible, 403 if the role
+    may not), or the only one where the caller may do ``capability``."""
+    from django.shortcuts import get_object_or_404
+    from rest_framework.exceptions import PermissionDenied, ValidationError
+
+    from partners.models import Partner
+    from partners.scoping import user_can
+
+    if partner_id is not None:
+        partner = get_object_or_404(Partner.objects.for_user(request.user), pk=partner_id)
+        if not user_can(request.user, capability, partner):
+            raise PermissionDenied
+        return partner
+    ids = partners_where(request.user, capability)
+    if ids is not None and len(ids) == 1:
+        return Partner.objects.get(pk=next(iter(ids)))
+    if ids is not None and not ids:
+        raise PermissionDenied
+    raise ValidationError({"partner": [_("Say which partner (you may write at several).")]})

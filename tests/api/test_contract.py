@@ -12,9 +12,12 @@ import re
 
 import pytest
 import schemathesis
+from django.utils import timezone
 from hypothesis import HealthCheck, Phase, settings
 from schemathesis.specs.openapi.checks import positive_data_acceptance
 
+from instances.business.models import Label
+from messaging.models import Contact, ContactList
 from partners.roles import Role
 from tests.api.conftest import make_key
 from tests.factories import MembershipFactory
@@ -46,6 +49,9 @@ def world(live_url, partner, settings):
     unpaired, _ = make_pair(partner, connected=False)
     message = OutboundMessageFactory(instance=paired)
     event = WebhookEventFactory(instance=paired)
+    contact = Contact.objects.create(partner=partner, phone="5511911110000", name="Ana")
+    contact_list = ContactList.objects.create(partner=partner, name="Leads")
+    label = Label.objects.create(instance=paired, label_id="1", name="VIP", read_at=timezone.now())
     return {
         "headers": {"Authorization": f"Bearer {make_key(admin, partner, Role.PARTNER_ADMIN)}"},
         "base_url": live_url,
@@ -53,6 +59,10 @@ def world(live_url, partner, settings):
             "instances": [paired.pk, unpaired.pk],
             "messages": [message.pk],
             "webhook-events": [event.pk],
+            "contacts": [contact.pk],
+            "lists": [contact_list.pk],
+            "labels": [label.pk],
+            "partners": [partner.pk],
         },
     }
 

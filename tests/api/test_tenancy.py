@@ -25,15 +25,31 @@ def operations() -> list[tuple[str, str]]:
 
 
 @pytest.fixture
-def acme(instance):
+def acme(instance, partner):
+    from django.utils import timezone
+
+    from instances.business.models import Label
+    from messaging.models import Contact, ContactList
+
     message = OutboundMessageFactory(instance=instance, chat_id="5511911110000")
     event = WebhookEventFactory(instance=instance)
+    contact = Contact.objects.create(partner=partner, phone="5511911110000")
+    contact_list = ContactList.objects.create(partner=partner, name="Acme list")
+    label = Label.objects.create(
+        instance=instance, label_id="1", name="VIP", read_at=timezone.now()
+    )
     return {
         "instances": instance.pk,
         "messages": message.pk,
         "webhook-events": event.pk,
+        "contacts": contact.pk,
+        "lists": contact_list.pk,
+        "labels": label.pk,
+        "partners": partner.pk,
         "chat_id": message.chat_id,
+        "month": "2027-06",
         "instance": instance,
+        "partner": partner,
     }
 
 
@@ -44,8 +60,8 @@ def fill(path: str, acme: dict) -> str:
         name = match.group(1)
         if name == "instance_pk":
             return str(acme["instances"])
-        if name == "chat_id":
-            return acme["chat_id"]
+        if name in ("chat_id", "month"):
+            return acme[name]
         return str(acme[resource])
 
     return re.sub(r"\{(\w+)\}", value, path)
@@ -60,12 +76,28 @@ BODIES = {
     ("PUT", "/api/instances/{id}/settings/"): lambda acme: {
         "auto_read_message": True, "auto_read_status": True, "call_reject_auto": False,
     },
+    # Creating something at Acme's partner or on Acme's number:
+    ("POST", "/api/contacts/"): lambda acme: {"partner": acme["partners"], "phone": "11999998888"},
+    ("POST", "/api/contacts/import/"): lambda acme: {
+        "partner": acme["partners"], "rows": [{"phone": "11999998888"}],
+    },
+    ("POST", "/api/lists/"): lambda acme: {"partner": acme["partners"], "name": "x"},
+    ("POST", "/api/labels/"): lambda acme: {"instance": acme["instances"], "name": "x"},
+    ("POST", "/api/labels/sync/"): lambda acme: {"instance": acme["instances"]},
 }  # fmt: skip
 
 
 def test_the_schema_lists_every_resource():
     paths = {path for _method, path in operations()}
-    assert {"/api/instances/{id}/", "/api/messages/{id}/", "/api/webhook-events/{id}/"} <= paths
+    assert {
+        "/api/instances/{id}/",
+        "/api/messages/{id}/",
+        "/api/webhook-events/{id}/",
+        "/api/contacts/{id}/",
+        "/api/lists/{id}/",
+        "/api/labels/{id}/",
+        "/api/partners/{id}/",
+    } <= paths
 
 
 @pytest.mark.parametrize(("method", "path"), operations())
@@ -73,12 +105,13 @@ def test_every_route_refuses_another_partners_key(method, path, acme, other_api)
     url = fill(path, acme)
     body = BODIES.get((method, path), lambda acme: {})(acme)
     response = getattr(other_api, method.lower())(url, body or None, format="json")
-    if "{" in path or body.get("instance"):
+    if "{" in path or body.get("instance") or body.get("partner"):
         assert response.status_code == 404, (method, url, response.content)
         assert response.json()["errors"][0]["code"] == "not_found"
     else:
         # A collection: answered, with none of Acme's rows.
         assert response.status_code == 200, (method, url, response.content)
-        rows = response.json()["results"]
-        assert rows == [], (method, url, rows)
+        resource = re.match(r"/api/([^/]+)/", path).group(1)
+        ids = [row["id"] for row in response.json()["results"]]
+        assert acme[resource] not in ids, (method, url, ids)
     assert Message.objects.filter(instance=acme["instance"]).count() == 1  # nothing was sent
