@@ -20,7 +20,8 @@ class ApiAutoSchema(StandardizedErrorsAutoSchema):
                 extra.setdefault("page_size", set()).add("invalid")
             filterset = getattr(self.view, "filterset_class", None)
             for name in getattr(filterset, "base_filters", {}):
-                extra.setdefault(name, set()).add("blank")  # ``api.filters.StrictFilterSet``
+                # ``api.filters.StrictFilterSet``: empty values, yes/no that are neither
+                extra.setdefault(name, set()).update({"blank", "invalid"})
         return extra
 
 

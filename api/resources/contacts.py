@@ -15,7 +15,8 @@ from rest_framework.decorators import action
 from rest_framework.request import Request
 from rest_framework.response import Response
 
-from api.filters import StrictFilterSet
+from api.fields import FlatDictField, FlatListField
+from api.filters import IdFilter, StrictFilterSet
 from api.resources.base import ScopedViewSet, partner_for_write
 from instances.business.selectors import contacts_with_label, labels_for_user
 from messaging.consent import contact_opt_in, contact_opt_out
@@ -52,24 +53,24 @@ class ContactIn(serializers.Serializer[Any]):
     )
     phone = serializers.CharField(max_length=40, help_text="Any format; country code or BR.")
     name = serializers.CharField(max_length=200, required=False, allow_blank=True, default="")
-    variables = serializers.DictField(
+    variables = FlatDictField(
         child=serializers.CharField(max_length=500), required=False, default=dict,
         help_text="Personalisation variables, e.g. {\"city\": \"Campinas\"}.",
     )  # fmt: skip
-    lists = serializers.ListField(child=serializers.IntegerField(), required=False, default=list)
+    lists = FlatListField(child=serializers.IntegerField(), required=False, default=list)
 
 
 class ContactChange(serializers.Serializer[Any]):
     phone = serializers.CharField(max_length=40, required=False, allow_blank=True)
     name = serializers.CharField(max_length=200, required=False, allow_blank=True)
-    variables = serializers.DictField(child=serializers.CharField(max_length=500), required=False)
-    lists = serializers.ListField(child=serializers.IntegerField(), required=False)
+    variables = FlatDictField(child=serializers.CharField(max_length=500), required=False)
+    lists = FlatListField(child=serializers.IntegerField(), required=False)
 
 
 class ImportRow(serializers.Serializer[Any]):
     phone = serializers.CharField(max_length=40)
     name = serializers.CharField(max_length=200, required=False, allow_blank=True, default="")
-    variables = serializers.DictField(
+    variables = FlatDictField(
         child=serializers.CharField(max_length=500), required=False, default=dict
     )
 
@@ -77,7 +78,7 @@ class ImportRow(serializers.Serializer[Any]):
 class ImportIn(serializers.Serializer[Any]):
     partner = serializers.IntegerField(required=False)
     list = serializers.IntegerField(required=False, help_text="Put every row in this list.")
-    rows = ImportRow(many=True, max_length=5000)
+    rows = FlatListField(child=ImportRow(), min_length=1, max_length=5000)
 
 
 ImportReportSerializer = inline_serializer(
@@ -101,9 +102,9 @@ class ContactFilter(StrictFilterSet):
     opted_out = django_filters.BooleanFilter(field_name="opted_out_at", lookup_expr="isnull",
                                              exclude=True)  # fmt: skip
     has_whatsapp = django_filters.BooleanFilter()
-    list = django_filters.NumberFilter(field_name="lists")
-    label = django_filters.NumberFilter(method="filter_label", label="A WhatsApp Business label")
-    partner = django_filters.NumberFilter(field_name="partner_id")
+    list = IdFilter(field_name="lists")
+    label = IdFilter(method="filter_label", label="A WhatsApp Business label")
+    partner = IdFilter(field_name="partner_id")
 
     class Meta:
         model = Contact
@@ -149,7 +150,7 @@ class ContactViewSet(
     @extend_schema(
         summary="Add a contact (or update the one with that number)",
         request=ContactIn,
-        responses={201: ContactSerializer},
+        responses={201: ContactSerializer, 200: ContactSerializer},
         examples=[
             OpenApiExample(
                 "Contact",
@@ -261,8 +262,8 @@ class ContactListIn(serializers.Serializer[Any]):
 
 
 class MembersIn(serializers.Serializer[Any]):
-    add = serializers.ListField(child=serializers.IntegerField(), required=False, default=list)
-    remove = serializers.ListField(child=serializers.IntegerField(), required=False, default=list)
+    add = FlatListField(child=serializers.IntegerField(), required=False, default=list)
+    remove = FlatListField(child=serializers.IntegerField(), required=False, default=list)
 
 
 MembersOut = inline_serializer(

@@ -12,7 +12,7 @@ from rest_framework.decorators import action
 from rest_framework.request import Request
 from rest_framework.response import Response
 
-from api.filters import StrictFilterSet
+from api.filters import IdFilter, StrictFilterSet
 from api.resources.base import ScopedViewSet
 from partners.roles import Capability
 from webhooks.models import EventState, WebhookEvent
@@ -39,7 +39,7 @@ class WebhookEventDetailSerializer(WebhookEventSerializer):
 
 
 class WebhookEventFilter(StrictFilterSet):
-    instance = django_filters.NumberFilter(field_name="instance_id")
+    instance = IdFilter(field_name="instance_id")
     event_type = django_filters.CharFilter()
     state = django_filters.MultipleChoiceFilter(choices=EventState.choices)
     received_after = django_filters.IsoDateTimeFilter(field_name="received_at", lookup_expr="gte")

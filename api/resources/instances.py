@@ -17,7 +17,7 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 
 from api.errors import CONFLICT, ZAPI_ERRORS, Conflict, OutcomeSerializer, outcome_body
-from api.filters import StrictFilterSet
+from api.filters import IdFilter, StrictFilterSet
 from api.resources.base import ScopedViewSet, operable_partners
 from instances.models import ConnectionState, Instance, SubscriptionState
 from instances.selectors import FLEET_STATES, connection_badge, fleet_queryset, fleet_state_q
@@ -71,7 +71,7 @@ class InstanceFilter(StrictFilterSet):
     state = django_filters.ChoiceFilter(choices=FLEET_STATE_CHOICES, method="filter_state")
     connection_state = django_filters.ChoiceFilter(choices=ConnectionState.choices)
     subscription_state = django_filters.ChoiceFilter(choices=SubscriptionState.choices)
-    partner = django_filters.NumberFilter(field_name="partner_id")
+    partner = IdFilter(field_name="partner_id")
     search = django_filters.CharFilter(method="filter_search", label="Name, phone or Z-API id")
 
     class Meta:

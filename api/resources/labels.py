@@ -5,7 +5,6 @@ from __future__ import annotations
 
 from typing import Any
 
-import django_filters
 from django.db.models import Count, QuerySet
 from django.shortcuts import get_object_or_404
 from drf_spectacular.utils import extend_schema, inline_serializer
@@ -15,7 +14,8 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 
 from api.errors import ZAPI_ERRORS, outcome_body, outcome_raise
-from api.filters import StrictFilterSet
+from api.fields import FlatListField
+from api.filters import IdFilter, StrictFilterSet
 from api.resources.base import ScopedViewSet
 from instances.business.labels import (
     chat_labels_apply,
@@ -52,7 +52,7 @@ class LabelChange(serializers.Serializer[Any]):
 
 
 class ChatsIn(serializers.Serializer[Any]):
-    chat_ids = serializers.ListField(
+    chat_ids = FlatListField(
         child=serializers.CharField(max_length=100), min_length=1, max_length=500
     )
     on = serializers.BooleanField(help_text="true: put the label on; false: take it off.")
@@ -72,7 +72,7 @@ ChatsOut = inline_serializer(
 
 
 class LabelFilter(StrictFilterSet):
-    instance = django_filters.NumberFilter(field_name="instance_id")
+    instance = IdFilter(field_name="instance_id")
 
     class Meta:
         model = Label

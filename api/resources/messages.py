@@ -25,7 +25,7 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 
 from api.errors import CONFLICT, Conflict, error_response
-from api.filters import StrictFilterSet
+from api.filters import IdFilter, StrictFilterSet
 from api.models import ApiKey
 from api.pagination import OldestFirstCursorPagination
 from api.resources.base import ScopedViewSet
@@ -155,7 +155,7 @@ class SendSerializer(serializers.Serializer[Any]):
 
 
 class MessageFilter(StrictFilterSet):
-    instance = django_filters.NumberFilter(field_name="instance_id")
+    instance = IdFilter(field_name="instance_id")
     chat_id = django_filters.CharFilter(method="filter_chat")
     state = django_filters.MultipleChoiceFilter(choices=MessageState.choices)
     direction = django_filters.ChoiceFilter(choices=Direction.choices)

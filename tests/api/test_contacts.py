@@ -89,3 +89,15 @@ def test_foreign_contacts_and_lists_are_404(api, other_partner):
     assert api.delete(f"/api/contacts/{theirs.pk}/").status_code == 404
     assert api.post(f"/api/lists/{their_list.pk}/members/", {"add": []}).status_code == 404
     assert api.post("/api/lists/", {"name": "x", "partner": other_partner.pk}).status_code == 404
+
+
+def test_item_errors_name_the_item_on_the_field(api):
+    response = api.post(
+        "/api/contacts/import/", {"rows": [{"phone": "11999990001"}, {"name": "no phone"}]}
+    )
+    assert response.status_code == 400
+    error = response.json()["errors"][0]
+    assert error["attr"] == "rows" and error["code"] == "invalid"
+    assert "item 1: phone:" in error["detail"]
+    bad = api.get("/api/contacts/?opted_out=maybe")
+    assert bad.status_code == 400 and bad.json()["errors"][0]["attr"] == "opted_out"

@@ -35,3 +35,10 @@ def test_replay_needs_support_and_is_scoped(
     assert event.replays == 1
     foreign = WebhookEventFactory(instance=foreign_instance)
     assert support.post(f"/api/webhook-events/{foreign.pk}/replay/").status_code == 404
+
+
+def test_an_impossible_date_is_a_400_not_a_500(api):
+    response = api.get("/api/webhook-events/?received_after=9482-03-28T15:24:19.90-22:32")
+    assert response.status_code == 400
+    assert response.json()["errors"][0]["attr"] == "received_after"
+    assert api.get("/api/contacts/?list=0.5").status_code == 400
