@@ -34,8 +34,8 @@ NAV: list[NavItem] = [
             (Capability.OPERATE, Capability.SUPPORT)),
     NavItem("events", _("Event log"), "admin:webhooks_webhookevent_changelist",
             (Capability.OPERATE, Capability.SUPPORT)),
-    NavItem("partners", _("Partners"), "admin:partners_partner_changelist",
-            (Capability.PROVISION, Capability.MANAGE_MEMBERS)),
+    # The partner home (provisioning, invoices, numbers); it links the partner's settings.
+    NavItem("partners", _("Partner"), "admin:partners_partner_mine", (Capability.PROVISION,)),
     NavItem("members", _("Members"), "admin:partners_partner_members",
             (Capability.MANAGE_MEMBERS,)),
     NavItem("audit", _("Audit log"), "admin:audit_auditentry_changelist", (Capability.AUDIT,)),

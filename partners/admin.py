@@ -53,21 +53,9 @@ class PartnerAdmin(ScopedAdmin):
     staff_only_fields = ["integrator_token", "first_token", "max_instances"]
 
     def get_urls(self) -> list[Any]:
-        from partners import views
+        from partners.views import urls as partner_urls
 
-        def wrap(view: Any, **kwargs: Any) -> Any:
-            return self.admin_site.admin_view(partial(view, model_admin=self, **kwargs))
-
-        return [
-            path("<int:partner_id>/members/", wrap(views.members),
-                 name="partners_partner_members"),
-            path("<int:partner_id>/members/<int:membership_id>/role/",
-                 wrap(views.member_action, action="role"), name="partners_partner_member_role"),
-            path("<int:partner_id>/members/<int:membership_id>/remove/",
-                 wrap(views.member_action, action="remove"),
-                 name="partners_partner_member_remove"),
-            *super().get_urls(),
-        ]  # fmt: skip
+        return [*partner_urls(self), *super().get_urls()]
 
     @admin.display(description=_("members"))
     def members_link(self, obj: Partner) -> str:

@@ -146,12 +146,12 @@ class Invoice:
     @property
     def total(self) -> Decimal:
         """What Z-API charges (the partner's cost)."""
-        return sum((line.cost for line in self.lines), Decimal("0"))
+        return sum((line.cost for line in self.lines), Decimal("0.00"))
 
     @property
     def revenue(self) -> Decimal:
         """What the partner charges its customers (resold lines only)."""
-        return sum((line.revenue or Decimal("0") for line in self.lines), Decimal("0"))
+        return sum((line.revenue or Decimal("0") for line in self.lines), Decimal("0.00"))
 
     @property
     def margin(self) -> Decimal:

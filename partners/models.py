@@ -41,6 +41,14 @@ class Partner(models.Model):
     )
     # Spec 001 l.13475: the first integrator token creates 25 instances; the definitive one
     # has no limit. Z-API counts what the token created, so deleted instances count too.
+    number_registration_token = EncryptedTextField(
+        _("number registration access token"),
+        blank=True,
+        help_text=_(
+            "Bearer token of the number-registration API (spec 003). Empty: the integrator "
+            "token is used (as the sandbox does)."
+        ),
+    )
     first_token = models.BooleanField(
         _("first integrator token"),
         default=True,
@@ -62,6 +70,8 @@ class Partner(models.Model):
         default=False,
         help_text=_("Subscribe each trial instance shortly before its trial ends."),
     )
+    # The last reconciliation with Z-API's instance list (partners.sync.SyncReport, no tokens).
+    last_sync = models.JSONField(default=dict, blank=True, editable=False)
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
 
     objects = PartnerQuerySet.as_manager()
@@ -131,3 +141,72 @@ class Customer(models.Model):
 
     def __str__(self) -> str:
         return self.name
+
+
+class RegistrationMethod(models.IntegerChoices):
+    """How the 6-digit code comes (spec 003 ``method``): SMS is the more stable."""
+
+    SMS = 1, _("SMS")
+    VOICE = 2, _("Voice call")
+
+
+class RegisteredNumberState(models.TextChoices):
+    CODE_REQUESTED = "code_requested", _("Waiting for the code")
+    VERIFIED = "verified", _("Verified, waiting for an account")
+    FAILED = "failed", _("Refused")
+    EXPIRED = "expired", _("Expired (register again)")
+    USED = "used", _("Used by an instance")
+
+
+class RegisteredNumberQuerySet(TenantQuerySet["RegisteredNumber"]):
+    tenant_path = "partner"
+
+
+class RegisteredNumber(models.Model):
+    """A new number registered with the number-registration API (spec 003): code requested,
+    then verified; it waits 90 days for an account to be created with it."""
+
+    partner = models.ForeignKey(
+        Partner, on_delete=models.CASCADE, related_name="numbers", verbose_name=_("partner")
+    )
+    whatsapp = models.CharField(_("number"), max_length=15)
+    method = models.PositiveSmallIntegerField(
+        _("code by"), choices=RegistrationMethod.choices, default=RegistrationMethod.SMS
+    )
+    language = models.CharField(_("language"), max_length=5, default="en")
+    comment = models.CharField(_("comment"), max_length=100, blank=True)
+    state = models.CharField(
+        _("state"),
+        max_length=20,
+        choices=RegisteredNumberState.choices,
+        default=RegisteredNumberState.CODE_REQUESTED,
+    )
+    # Spec 003: no more than 3 code requests, or Facebook blocks the number for 1 hour.
+    code_requests = models.PositiveSmallIntegerField(_("code requests"), default=0)
+    window_started_at = models.DateTimeField(null=True, blank=True, editable=False)
+    last_request_at = models.DateTimeField(_("last code request"), null=True, blank=True)
+    last_reason = models.CharField(_("last answer"), max_length=200, blank=True)
+    verified_at = models.DateTimeField(_("verified"), null=True, blank=True)
+    expires_at = models.DateTimeField(_("expires"), null=True, blank=True)
+    instance = models.ForeignKey(
+        "instances.Instance",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("instance"),
+    )
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
+
+    objects = RegisteredNumberQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-created_at", "-pk"]
+        verbose_name = _("registered number")
+        verbose_name_plural = _("registered numbers")
+        constraints = [
+            models.UniqueConstraint(fields=["partner", "whatsapp"], name="one_number_per_partner")
+        ]
+
+    def __str__(self) -> str:
+        return f"+{self.whatsapp}"

@@ -17,6 +17,8 @@ class Capability(models.TextChoices):
     VIEW = "view", _("See the partner's instances, messages and events")
     OPERATE = "operate", _("Pair, restart, configure instances; send messages and campaigns")
     SUPPORT = "support", _("Inspect and fix queues and events (replay, cancel, retry)")
+    # Pairing is where a provisioned instance goes next: partner members pair what they create.
+    PAIR = "pair", _("Pair numbers (QR code, phone code, mobile registration)")
     PROVISION = "provision", _("Create, subscribe and cancel instances; register numbers")
     MANAGE_MEMBERS = "manage_members", _("Manage the partner's members")
     MANAGE_API_KEYS = "manage_api_keys", _("Create and revoke the partner's API keys")
@@ -27,8 +29,8 @@ class Capability(models.TextChoices):
 QUEUE_FIXERS: tuple[Capability, ...] = (Capability.SUPPORT, Capability.OPERATE)
 
 CAPABILITIES: dict[Role, frozenset[Capability]] = {
-    Role.OPERATOR: frozenset({Capability.VIEW, Capability.OPERATE}),
+    Role.OPERATOR: frozenset({Capability.VIEW, Capability.OPERATE, Capability.PAIR}),
     Role.SUPPORT: frozenset({Capability.VIEW, Capability.SUPPORT, Capability.AUDIT}),
     Role.PARTNER_ADMIN: frozenset(Capability),
-    Role.PARTNER_MEMBER: frozenset({Capability.VIEW, Capability.PROVISION}),
+    Role.PARTNER_MEMBER: frozenset({Capability.VIEW, Capability.PROVISION, Capability.PAIR}),
 }

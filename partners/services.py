@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import AbstractUser
@@ -14,7 +16,7 @@ from django.utils.encoding import force_bytes
 from django.utils.http import urlsafe_base64_encode
 from django.utils.translation import gettext as _
 
-from partners.models import Membership, Partner
+from partners.models import Customer, Membership, Partner
 from partners.roles import Role
 
 
@@ -97,3 +99,11 @@ def member_remove(*, membership: Membership) -> None:
     if locked.role == Role.PARTNER_ADMIN and not _admins_left(locked.partner, without=locked):
         raise ValidationError(_("A partner keeps at least one partner admin."))
     locked.delete()
+
+
+def instance_customer_set(*, instance: Any, customer: Customer | None) -> None:
+    """Give an instance to one of its partner's customers (or to none)."""
+    if customer is not None and customer.partner_id != instance.partner_id:
+        raise ValueError("the customer belongs to another partner")
+    type(instance).objects.filter(pk=instance.pk).update(customer=customer)
+    instance.customer = customer

@@ -3,6 +3,7 @@ because Z-API adds fields without notice; field names keep the spec's spelling."
 
 from __future__ import annotations
 
+from enum import IntEnum
 from typing import Any
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator
@@ -215,6 +216,21 @@ class PartnerInstancePage(ZapiModel):
     pageSize: int = 0
     page: int = 0
     content: list[PartnerInstance] = []
+
+
+class RegistrationReason(IntEnum):
+    """The ``reason`` of a registerNumber / verifyNumber answer (spec 003). The spec's table
+    of reasons is lost in the text we have; these are the codes the sandbox answers, and the
+    dashboard says each in words (``partners.numbers.REASON_TEXT``)."""
+
+    OK = 1
+    INVALID_NUMBER = 2
+    TOO_MANY_REQUESTS = 3  # more than 3 code requests: blocked for 1 hour
+    TOO_MANY_NUMBERS = 4  # up to 500 numbers may wait in an account
+    WRONG_CODE = 5
+    NO_CODE_REQUESTED = 6
+    INVALID_FIELDS = 7  # method, language or comment
+    ALREADY_REGISTERED = 8
 
 
 class NumberRegistrationResult(ZapiModel):

@@ -48,6 +48,8 @@ def overview(request: HttpRequest, object_id: int, model_admin: Any) -> HttpResp
         fetched_at=snapshot.get("fetched_at"),
         rename_form=RenameForm(initial={"name": instance.name}),
         can_operate=instance_may(request, instance, Capability.OPERATE),
+        can_pair=instance_may(request, instance, Capability.PAIR),
+        can_provision=instance_may(request, instance, Capability.PROVISION),
     )
     return TemplateResponse(request, "instances/overview.html", context)
 

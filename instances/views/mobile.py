@@ -33,7 +33,7 @@ def _key(instance: Instance) -> str:
 
 
 def page(request: HttpRequest, object_id: int, model_admin: Any) -> HttpResponse:
-    instance = scoped_instance(request, object_id, Capability.OPERATE)
+    instance = scoped_instance(request, object_id, Capability.PAIR)
     wizard = Wizard.load(request.session.get(_key(instance)))
     if request.method == "POST":
         wizard = _step(request, instance, wizard)

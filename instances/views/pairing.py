@@ -46,7 +46,7 @@ def _queue_decided(request: HttpRequest, instance: Instance) -> bool:
 
 
 def page(request: HttpRequest, object_id: int, model_admin: Any) -> HttpResponse:
-    instance = scoped_instance(request, object_id, Capability.OPERATE)
+    instance = scoped_instance(request, object_id, Capability.PAIR)
     context = page_context(request, model_admin, instance, title=_("Pairing"), tab="pairing")
     context.update(_timing())
     if not instance_pairable(instance=instance):
@@ -73,7 +73,7 @@ def _timing() -> dict[str, Any]:
 
 @require_POST
 def queue_decision(request: HttpRequest, object_id: int, model_admin: Any) -> HttpResponse:
-    instance = scoped_instance(request, object_id, Capability.OPERATE)
+    instance = scoped_instance(request, object_id, Capability.PAIR)
     if request.POST.get("choice") == "delete":
         outcome = zapi_queue_clear(instance=instance)
         show(request, outcome)
@@ -94,7 +94,7 @@ def _connected(request: HttpRequest, instance: Instance) -> HttpResponse:
 def qr(request: HttpRequest, object_id: int, model_admin: Any) -> HttpResponse:
     """One QR refresh: ``n`` counts the QR codes shown; past the maximum, stop and offer a
     button instead of calling Z-API again (spec 002 "stop the flow after 3 calls")."""
-    instance = scoped_instance(request, object_id, Capability.OPERATE)
+    instance = scoped_instance(request, object_id, Capability.PAIR)
     if not instance_pairable(instance=instance):
         return _connected(request, instance)
     try:
@@ -116,7 +116,7 @@ def qr(request: HttpRequest, object_id: int, model_admin: Any) -> HttpResponse:
 
 def state(request: HttpRequest, object_id: int, model_admin: Any) -> HttpResponse:
     """Polled by the pairing page: 204 (nothing to swap) until our row says connected."""
-    instance = scoped_instance(request, object_id, Capability.OPERATE)
+    instance = scoped_instance(request, object_id, Capability.PAIR)
     if instance_pairable(instance=instance):
         return HttpResponse(status=204)
     return _connected(request, instance)
@@ -124,7 +124,7 @@ def state(request: HttpRequest, object_id: int, model_admin: Any) -> HttpRespons
 
 @require_POST
 def phone_code(request: HtmxHttpRequest, object_id: int, model_admin: Any) -> HttpResponse:
-    instance = scoped_instance(request, object_id, Capability.OPERATE)
+    instance = scoped_instance(request, object_id, Capability.PAIR)
     form = PhoneCodeForm(request.POST)
     outcome = None
     if form.is_valid():

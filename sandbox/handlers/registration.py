@@ -3,7 +3,8 @@ comment) then verifyNumber with the 6-digit code; verified numbers wait 90 days;
 500 waiting numbers; no more than 3 code requests an hour.
 
 Both answer HTTP 200 with ``status`` "OK" or "FAIL" and a numeric ``reason``. The spec's
-table of reasons is lost in the text we have, so the sandbox numbers them as below.
+table of reasons is lost in the text we have, so the sandbox numbers them as
+``zapi.models.RegistrationReason`` does.
 """
 
 from __future__ import annotations
@@ -19,15 +20,17 @@ from django.utils import timezone
 from sandbox.api import Answer, Call
 from sandbox.handlers import handles
 from sandbox.models import SandboxNumber
+from zapi.models import RegistrationReason
 
-OK = 1
-INVALID_NUMBER = 2
-TOO_MANY_REQUESTS = 3  # spec 003: more than 3 requests; blocked for 1 hour
-TOO_MANY_NUMBERS = 4  # spec 003: up to 500 numbers waiting
-WRONG_CODE = 5
-NO_CODE_REQUESTED = 6
-INVALID_FIELDS = 7  # method, language or comment
-ALREADY_REGISTERED = 8
+# The reason codes live with the client (one table, zapi.models.RegistrationReason).
+OK = int(RegistrationReason.OK)
+INVALID_NUMBER = int(RegistrationReason.INVALID_NUMBER)
+TOO_MANY_REQUESTS = int(RegistrationReason.TOO_MANY_REQUESTS)
+TOO_MANY_NUMBERS = int(RegistrationReason.TOO_MANY_NUMBERS)
+WRONG_CODE = int(RegistrationReason.WRONG_CODE)
+NO_CODE_REQUESTED = int(RegistrationReason.NO_CODE_REQUESTED)
+INVALID_FIELDS = int(RegistrationReason.INVALID_FIELDS)
+ALREADY_REGISTERED = int(RegistrationReason.ALREADY_REGISTERED)
 
 WAITING_LIMIT = 500
 VALID_FOR = timedelta(days=90)

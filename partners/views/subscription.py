@@ -1,0 +1,72 @@
+"""One instance's subscription: state, trial countdown, subscribe and cancel with a
+confirmation that says the cost and the dates, and its customer."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect
+from django.template.response import TemplateResponse
+from django.utils.translation import gettext_lazy as _
+from django.views.decorators.http import require_POST
+
+from instances.models import SubscriptionState
+from instances.selectors import billing_of
+from partners.forms import CustomerChoiceForm
+from partners.lifecycle import instance_cancel, instance_subscribe, subscription_quote
+from partners.views.common import page_context, partner_instance_for, show
+
+
+def _context(request: HttpRequest, model_admin: Any, instance: Any, title: Any) -> dict[str, Any]:
+    context = page_context(request, model_admin, instance.partner, title=title, tab="")
+    context.update(
+        instance=instance,
+        billing=billing_of(instance),
+        quote=subscription_quote(instance=instance),
+        customer_form=CustomerChoiceForm(
+            partner=instance.partner, initial={"customer": instance.customer_id}
+        ),
+        can_subscribe=instance.subscription_state
+        in (SubscriptionState.TRIAL, SubscriptionState.CANCELLED, SubscriptionState.UNKNOWN,
+            SubscriptionState.EXPIRED),
+        can_cancel=instance.subscription_state == SubscriptionState.SUBSCRIBED,
+    )  # fmt: skip
+    return context
+
+
+def page(request: HttpRequest, instance_id: int, model_admin: Any) -> HttpResponse:
+    instance = partner_instance_for(request, instance_id)
+    context = _context(request, model_admin, instance, _("Subscription"))
+    return TemplateResponse(request, "partners/subscription.html", context)
+
+
+def subscribe(request: HttpRequest, instance_id: int, model_admin: Any) -> HttpResponse:
+    instance = partner_instance_for(request, instance_id)
+    if request.method == "POST":
+        show(request, instance_subscribe(instance=instance))
+        return redirect("admin:partners_partner_subscription", instance.pk)
+    context = _context(request, model_admin, instance, _("Subscribe"))
+    context["confirm"] = "subscribe"
+    return TemplateResponse(request, "partners/subscription_confirm.html", context)
+
+
+def cancel(request: HttpRequest, instance_id: int, model_admin: Any) -> HttpResponse:
+    instance = partner_instance_for(request, instance_id)
+    if request.method == "POST":
+        show(request, instance_cancel(instance=instance))
+        return redirect("admin:partners_partner_subscription", instance.pk)
+    context = _context(request, model_admin, instance, _("Cancel"))
+    context["confirm"] = "cancel"
+    return TemplateResponse(request, "partners/subscription_confirm.html", context)
+
+
+@require_POST
+def customer(request: HttpRequest, instance_id: int, model_admin: Any) -> HttpResponse:
+    from partners.services import instance_customer_set
+
+    instance = partner_instance_for(request, instance_id)
+    form = CustomerChoiceForm(request.POST, partner=instance.partner)
+    if form.is_valid():
+        instance_customer_set(instance=instance, customer=form.cleaned_data["customer"])
+    return redirect("admin:partners_partner_subscription", instance.pk)
