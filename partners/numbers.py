@@ -23,6 +23,7 @@ from django.utils.translation import gettext_lazy
 
 from instances.models import Instance
 from instances.outcome import Outcome
+from messaging.phones import PhoneProblem, RecipientKind, recipient_normalize
 from partners.models import (
     Partner,
     RegisteredNumber,
@@ -89,10 +90,15 @@ def _fail(action: str, text: str, number: RegisteredNumber | None = None) -> Out
     return Outcome(ok=False, action=action, text=text, value=number)
 
 
-def number_digits(value: str) -> str:
-    """Digits with the country code, no ``+`` (spec 003); "" when it cannot be one."""
-    digits = re.sub(r"[\s().+-]", "", value or "")
-    return digits if digits.isdigit() and 8 <= len(digits) <= 15 else ""
+def number_digits(value: str) -> tuple[str, str]:
+    """(digits with the country code, no ``+``, as spec 003 wants; the problem in words).
+    The one phone normaliser decides; spec 003 numbers always carry their country code, so
+    a number typed without ``+`` is read as starting with it."""
+    text = (value or "").strip()
+    recipient = recipient_normalize(text if text.startswith("+") else f"+{text}")
+    if not recipient.ok or recipient.kind != RecipientKind.PHONE:
+        return "", recipient.reason or str(PhoneProblem.NOT_A_NUMBER.label)
+    return recipient.chat_id, ""
 
 
 def waiting_numbers(*, partner: Partner, now: datetime | None = None) -> QuerySet[Any]:
@@ -124,10 +130,10 @@ def number_register(
     """Ask for a verification code for a new number (``registerNumber``)."""
     action = _("Register a number")
     now = now or timezone.now()
-    digits = number_digits(whatsapp)
+    digits, problem = number_digits(whatsapp)
     comment = " ".join((comment or "").split())
     if not digits:
-        return _fail(action, str(REASON_TEXT[RegistrationReason.INVALID_NUMBER]))
+        return _fail(action, f"{problem}. {REASON_TEXT[RegistrationReason.INVALID_NUMBER]}")
     if method not in RegistrationMethod.values:
         return _fail(action, _("Choose SMS or a voice call."))
     if language not in dict(CODE_LANGUAGES):

@@ -124,3 +124,15 @@ def test_an_operator_cannot_provision(page, live_url, partner, operator):
     response = page.goto(f"{live_url}/partners/partner/{partner.pk}/new-instance/")
     assert response.status == 403
     screenshot(page, "partner-operator-403")
+
+
+def test_a_partner_member_keeps_the_customers(page, live_url, reseller, member):
+    login(page, live_url, member)
+    page.goto(f"{live_url}/partners/customer/add/")
+    page.select_option("#id_partner", label=reseller.name)
+    page.fill("#id_name", "Mercado Azul")
+    page.fill("#id_resale_price", "75.50")
+    page.click("input[name=_save]")
+    page.wait_for_selector("text=Mercado Azul")
+    assert Customer.objects.get(name="Mercado Azul").resale_price == Decimal("75.50")
+    screenshot(page, "partner-customers")
