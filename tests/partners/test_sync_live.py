@@ -120,3 +120,12 @@ def test_a_failed_list_changes_nothing(live_url, reseller):
     assert not outcome.ok and "HTTP 401" in outcome.text
     ours.refresh_from_db()
     assert ours.missing_at_zapi_since is None
+
+
+def test_the_list_can_be_narrowed_by_type_and_query(live_url, reseller, account):
+    from partners.sync import zapi_pages
+
+    web = sandbox_instance_create(name="Front web", account=account, middleware="web")
+    sandbox_instance_create(name="Back mobile", account=account, middleware="mobile")
+    assert [r.name for r in zapi_pages(partner=reseller, middleware="mobile")] == ["Back mobile"]
+    assert [r.id for r in zapi_pages(partner=reseller, query=web.zapi_id)] == [web.zapi_id]
