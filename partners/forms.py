@@ -11,7 +11,15 @@ from partners.models import Customer, Partner, RegistrationMethod
 from partners.numbers import CODE_LANGUAGES
 
 
-class ProvisionForm(forms.Form):
+class PartnerCustomerMixin:
+    """A ``customer`` field offering only the partner's own customers."""
+
+    def _customers_of(self, partner: Partner) -> None:
+        field = self.fields["customer"]  # type: ignore[attr-defined]
+        field.queryset = Customer.objects.filter(partner=partner)
+
+
+class ProvisionForm(PartnerCustomerMixin, forms.Form):
     """The on-demand body (spec 001 l.13525-13550), in words."""
 
     name = forms.CharField(label=_("Instance name"), max_length=120)
@@ -48,17 +56,17 @@ class ProvisionForm(forms.Form):
 
     def __init__(self, *args: Any, partner: Partner, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["customer"].queryset = Customer.objects.filter(partner=partner)  # type: ignore[attr-defined]
+        self._customers_of(partner)
 
 
-class CustomerChoiceForm(forms.Form):
+class CustomerChoiceForm(PartnerCustomerMixin, forms.Form):
     customer = forms.ModelChoiceField(
         label=_("Customer"), queryset=Customer.objects.none(), required=False
     )
 
     def __init__(self, *args: Any, partner: Partner, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["customer"].queryset = Customer.objects.filter(partner=partner)  # type: ignore[attr-defined]
+        self._customers_of(partner)
 
 
 class RegisterNumberForm(forms.Form):

@@ -3,6 +3,7 @@ confirmation that says the cost and the dates, and its customer."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 from django.http import HttpRequest, HttpResponse
@@ -12,6 +13,7 @@ from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_POST
 
 from instances.models import SubscriptionState
+from instances.outcome import Outcome
 from instances.selectors import billing_of
 from partners.forms import CustomerChoiceForm
 from partners.lifecycle import instance_cancel, instance_subscribe, subscription_quote
@@ -41,24 +43,28 @@ def page(request: HttpRequest, instance_id: int, model_admin: Any) -> HttpRespon
     return TemplateResponse(request, "partners/subscription.html", context)
 
 
-def subscribe(request: HttpRequest, instance_id: int, model_admin: Any) -> HttpResponse:
+def _confirmed(
+    request: HttpRequest, instance_id: int, model_admin: Any, *, which: str, title: Any,
+    service: Callable[..., Outcome[Any]],
+) -> HttpResponse:  # fmt: skip
+    """GET: the confirmation that says the cost and the dates; POST: do it at Z-API."""
     instance = partner_instance_for(request, instance_id)
     if request.method == "POST":
-        show(request, instance_subscribe(instance=instance))
+        show(request, service(instance=instance))
         return redirect("admin:partners_partner_subscription", instance.pk)
-    context = _context(request, model_admin, instance, _("Subscribe"))
-    context["confirm"] = "subscribe"
+    context = _context(request, model_admin, instance, title)
+    context["confirm"] = which
     return TemplateResponse(request, "partners/subscription_confirm.html", context)
+
+
+def subscribe(request: HttpRequest, instance_id: int, model_admin: Any) -> HttpResponse:
+    return _confirmed(request, instance_id, model_admin, which="subscribe",
+                      title=_("Subscribe"), service=instance_subscribe)  # fmt: skip
 
 
 def cancel(request: HttpRequest, instance_id: int, model_admin: Any) -> HttpResponse:
-    instance = partner_instance_for(request, instance_id)
-    if request.method == "POST":
-        show(request, instance_cancel(instance=instance))
-        return redirect("admin:partners_partner_subscription", instance.pk)
-    context = _context(request, model_admin, instance, _("Cancel"))
-    context["confirm"] = "cancel"
-    return TemplateResponse(request, "partners/subscription_confirm.html", context)
+    return _confirmed(request, instance_id, model_admin, which="cancel",
+                      title=_("Cancel"), service=instance_cancel)  # fmt: skip
 
 
 @require_POST
