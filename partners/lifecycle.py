@@ -21,6 +21,7 @@ from django.utils.translation import gettext as _
 
 from instances.models import Instance, InstanceNotice, NoticeKind, Origin, SubscriptionState
 from instances.outcome import Outcome
+from instances.services import instance_notice_create, instance_notices_dismiss
 from partners.billing import BillingRules
 from partners.models import Customer, Partner
 from partners.zapi import partner_client, partner_error_text
@@ -301,17 +302,15 @@ def trials_ending(*, partner_ids: Any = None, now: datetime | None = None) -> An
     return rows.select_related("partner").order_by("due_date")
 
 
-def _notices_close(instance: Instance, kind: str) -> None:
-    InstanceNotice.objects.filter(instance=instance, kind=kind, dismissed_at__isnull=True).update(
-        dismissed_at=timezone.now()
-    )
+def _notices_close(instance: Instance, kind: NoticeKind) -> None:
+    instance_notices_dismiss(notices=InstanceNotice.objects.filter(instance=instance, kind=kind))
 
 
-def _notice_once(instance: Instance, kind: str, text: str) -> bool:
+def _notice_once(instance: Instance, kind: NoticeKind, text: str) -> bool:
     """Raise a notice unless the same one is already there (dismissed or not)."""
     if InstanceNotice.objects.filter(instance=instance, kind=kind, text=text).exists():
         return False
-    InstanceNotice.objects.create(instance=instance, kind=kind, text=text[:255])
+    instance_notice_create(instance_id=instance.pk, kind=kind, text=text)
     return True
 
 

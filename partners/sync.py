@@ -18,7 +18,6 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from instances.connection import instance_connection_apply
 from instances.models import (
     ConnectionState,
     Instance,
@@ -29,6 +28,11 @@ from instances.models import (
     SubscriptionState,
 )
 from instances.outcome import Outcome
+from instances.services import (
+    instance_connection_apply,
+    instance_notice_create,
+    instance_notices_dismiss,
+)
 from partners.lifecycle import PENDING_PREFIX
 from partners.models import Partner
 from partners.zapi import partner_client, partner_error_text
@@ -170,9 +174,11 @@ def _reconcile(instance: Instance, row: PartnerInstance, now: datetime) -> int:
     changes = _state_from(row, instance, now)
     changes.update(last_synced_at=now, missing_at_zapi_since=None)
     if instance.missing_at_zapi_since is not None:
-        InstanceNotice.objects.filter(
-            instance=instance, kind=NoticeKind.MISSING_AT_ZAPI, dismissed_at__isnull=True
-        ).update(dismissed_at=now)
+        instance_notices_dismiss(
+            notices=InstanceNotice.objects.filter(
+                instance=instance, kind=NoticeKind.MISSING_AT_ZAPI
+            )
+        )
     Instance.objects.filter(pk=instance.pk).update(**changes)
     if isinstance(row.whatsappConnected, bool):
         connected = instance.connection_state == ConnectionState.CONNECTED
@@ -195,8 +201,8 @@ def _reconcile(instance: Instance, row: PartnerInstance, now: datetime) -> int:
 def _flag_missing(instance: Instance, now: datetime) -> None:
     with transaction.atomic():
         Instance.objects.filter(pk=instance.pk).update(missing_at_zapi_since=now)
-        InstanceNotice.objects.create(
-            instance=instance,
+        instance_notice_create(
+            instance_id=instance.pk,
             kind=NoticeKind.MISSING_AT_ZAPI,
             text=_(
                 "%(name)s is not in Z-API's instance list any more (since %(at)s). It was "

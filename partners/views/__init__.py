@@ -2,18 +2,18 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from functools import partial
 from typing import Any
 
-from django.urls import URLPattern, path, reverse
+from django.urls import URLPattern, reverse
 from django.utils.translation import gettext_lazy as _
 
+from core.admin import Route, admin_routes
 from partners.models import Partner
 from partners.views import billing, home, members, numbers, provision, subscription, sync
 
 # (route under /<partner_id>/, view, url name suffix): "admin:partners_partner_<suffix>".
-ROUTES: list[tuple[str, Callable[..., Any], str]] = [
+ROUTES: list[Route] = [
     ("home/", home.page, "home"),
     ("new-instance/", provision.page, "provision"),
     ("invoice/", billing.invoice, "invoice"),
@@ -31,7 +31,7 @@ ROUTES: list[tuple[str, Callable[..., Any], str]] = [
      "member_remove"),
 ]  # fmt: skip
 # Pages of one instance's subscription, under /instance/<instance_id>/.
-INSTANCE_ROUTES: list[tuple[str, Callable[..., Any], str]] = [
+INSTANCE_ROUTES: list[Route] = [
     ("subscription/", subscription.page, "subscription"),
     ("subscribe/", subscription.subscribe, "subscribe"),
     ("cancel/", subscription.cancel, "cancel"),
@@ -58,20 +58,16 @@ def partner_tabs(partner: Partner, active: str) -> list[dict[str, Any]]:
 
 
 def urls(model_admin: Any) -> list[URLPattern]:
-    wrap = model_admin.admin_site.admin_view
-    patterns = [
-        path(
-            "home/",
-            wrap(lambda request: home.mine(request, model_admin=model_admin)),
-            name="partners_partner_mine",
-        )
+    mine: list[Route] = [("home/", home.mine, "mine")]
+    return [
+        *admin_routes(model_admin, mine, prefix="", name_prefix="partners_partner_"),
+        *admin_routes(
+            model_admin, ROUTES, prefix="<int:partner_id>/", name_prefix="partners_partner_"
+        ),
+        *admin_routes(
+            model_admin,
+            INSTANCE_ROUTES,
+            prefix="instance/<int:instance_id>/",
+            name_prefix="partners_partner_",
+        ),
     ]
-    for prefix, routes in (("<int:partner_id>/", ROUTES), ("instance/<int:instance_id>/",
-                                                            INSTANCE_ROUTES)):  # fmt: skip
-        for route, view, name in routes:
-
-            def bound(request: Any, _view: Callable[..., Any] = view, **kwargs: Any) -> Any:
-                return _view(request, model_admin=model_admin, **kwargs)
-
-            patterns.append(path(f"{prefix}{route}", wrap(bound), name=f"partners_partner_{name}"))
-    return patterns

@@ -11,6 +11,7 @@ from django.shortcuts import get_object_or_404
 
 from instances.models import Instance
 from instances.outcome import Outcome
+from instances.shortcuts import scoped_instance
 from partners.models import Partner
 from partners.roles import Capability
 from partners.scoping import user_can
@@ -26,16 +27,9 @@ def partner_for(
     return partner
 
 
-def partner_instance_for(
-    request: HttpRequest, instance_id: int, capability: Capability = Capability.PROVISION
-) -> Instance:
-    instance = get_object_or_404(
-        Instance.objects.for_user(request.user).select_related("partner", "customer"),
-        pk=instance_id,
-    )
-    if not user_can(request.user, capability, instance.partner):
-        raise PermissionDenied
-    return instance
+def partner_instance_for(request: HttpRequest, instance_id: int) -> Instance:
+    """An instance of the partner pages: the one lookup, with the partner's capability."""
+    return scoped_instance(request, instance_id, Capability.PROVISION)
 
 
 def page_context(
