@@ -35,7 +35,7 @@ NAV: list[NavItem] = [
     NavItem("events", _("Event log"), "admin:webhooks_webhookevent_changelist",
             (Capability.OPERATE, Capability.SUPPORT)),
     # The partner home (provisioning, invoices, numbers); it links the partner's settings.
-    NavItem("partners", _("Partner"), "admin:partners_partner_mine", (Capability.PROVISION,)),
+    NavItem("partners", _("Partner"), "admin:partners_partner_home", (Capability.PROVISION,)),
     NavItem("members", _("Members"), "admin:partners_partner_members",
             (Capability.MANAGE_MEMBERS,)),
     NavItem("audit", _("Audit log"), "admin:audit_auditentry_changelist", (Capability.AUDIT,)),
@@ -68,6 +68,13 @@ def _url(item: NavItem, request: HttpRequest) -> str:
             return ""
         ids = partners_where(request.user, Capability.MANAGE_MEMBERS) or set()
         return reverse(item.url_name, args=[next(iter(ids))]) if len(ids) == 1 else ""
+    if item.key == "partners":
+        # The home of the first partner the person provisions for (it links the others);
+        # staff, who see every partner, go to the partner list.
+        ids = partners_where(request.user, Capability.PROVISION)
+        if ids is None:
+            return reverse("admin:partners_partner_changelist")
+        return reverse(item.url_name, args=[min(ids)]) if ids else ""
     try:
         return reverse(item.url_name)
     except NoReverseMatch:

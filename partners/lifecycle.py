@@ -19,6 +19,8 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from audit.models import AuditAction
+from audit.services import audit_record
 from instances.models import Instance, InstanceNotice, NoticeKind, Origin, SubscriptionState
 from instances.outcome import Outcome
 from instances.services import instance_notice_create, instance_notices_dismiss
@@ -132,6 +134,8 @@ def instance_provision(
     call_reject_message: str = "",
     auto_read_message: bool = False,
     customer: Customer | None = None,
+    actor: Any = None,
+    ip: str | None = None,
 ) -> Outcome[Instance]:
     """Create an instance at Z-API (``POST /instances/integrator/on-demand``, l.13515) in its
     2-day trial, with every webhook pointing at us, and add it to the fleet."""
@@ -169,6 +173,10 @@ def instance_provision(
     instance.save(
         update_fields=["zapi_id", "token", "due_date", "payment_status", "settings_snapshot"]
     )
+    audit_record(actor=actor, partner=partner, action=AuditAction.INSTANCE_PROVISION,
+                 target=instance, instance=instance, ip=ip,
+                 details={"mobile": mobile, "business": business,
+                          "customer": customer.name if customer else None})  # fmt: skip
     return Outcome(
         ok=True,
         action=action,
@@ -222,7 +230,9 @@ def _on_demand_refusal(instance: Instance) -> str:
     return ""
 
 
-def instance_subscribe(*, instance: Instance, now: datetime | None = None) -> Outcome[Instance]:
+def instance_subscribe(
+    *, instance: Instance, now: datetime | None = None, actor: Any = None, ip: str | None = None
+) -> Outcome[Instance]:
     """Keep the instance after its trial (``.../on-demand/subscription``, l.13607)."""
     action = _("Subscribe")
     if refusal := _on_demand_refusal(instance):
@@ -245,6 +255,9 @@ def instance_subscribe(*, instance: Instance, now: datetime | None = None) -> Ou
     if instance.subscribed_at is None:
         changes["subscribed_at"] = now
     Instance.objects.filter(pk=instance.pk).update(**changes)
+    audit_record(actor=actor or _("auto-subscribe"), partner=instance.partner,
+                 action=AuditAction.INSTANCE_SUBSCRIBE, target=instance, instance=instance,
+                 ip=ip)  # fmt: skip
     _notices_close(instance, NoticeKind.TRIAL_ENDING)
     instance.refresh_from_db()
     quote = subscription_quote(instance=instance)
@@ -257,7 +270,9 @@ def instance_subscribe(*, instance: Instance, now: datetime | None = None) -> Ou
     )
 
 
-def instance_cancel(*, instance: Instance, now: datetime | None = None) -> Outcome[Instance]:
+def instance_cancel(
+    *, instance: Instance, now: datetime | None = None, actor: Any = None, ip: str | None = None
+) -> Outcome[Instance]:
     """Cancel (``.../on-demand/cancel``, l.13660): it stays active 30 more days."""
     action = _("Cancel")
     if refusal := _on_demand_refusal(instance):
@@ -281,6 +296,9 @@ def instance_cancel(*, instance: Instance, now: datetime | None = None) -> Outco
         due_date=until,
         updated_at=now,
     )
+    audit_record(actor=actor, partner=instance.partner, action=AuditAction.INSTANCE_CANCEL,
+                 target=instance, instance=instance, ip=ip,
+                 details={"active_until": until.isoformat()})  # fmt: skip
     instance.refresh_from_db()
     return Outcome(
         ok=True,

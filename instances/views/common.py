@@ -22,12 +22,12 @@ _OPERATE = (Capability.OPERATE,)
 # page to this table.
 TABS: list[tuple[str, Any, tuple[Capability, ...]]] = [
     ("overview", _("Overview"), (Capability.VIEW,)),
-    ("pairing", _("Pairing"), _OPERATE),
+    ("pairing", _("Pairing"), (Capability.PAIR,)),
     ("settings", _("Settings"), _OPERATE),
     ("webhooks", _("Webhooks"), _OPERATE),
     ("queue", _("Z-API queue"), (Capability.SUPPORT, Capability.OPERATE)),
     ("health", _("Health"), (Capability.VIEW,)),
-    ("mobile", _("Mobile registration"), _OPERATE),
+    ("mobile", _("Mobile registration"), (Capability.PAIR,)),
     ("labels", _("Labels"), (Capability.VIEW,)),
     ("catalog", _("Catalog"), (Capability.VIEW,)),
     ("company", _("Company profile"), (Capability.VIEW,)),

@@ -10,6 +10,7 @@ from django.template.response import TemplateResponse
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
+from audit.services import request_ip
 from partners.forms import ProvisionForm
 from partners.lifecycle import instance_provision, provision_refusal, token_usage
 from partners.models import RegisteredNumber, RegisteredNumberState
@@ -36,6 +37,8 @@ def page(
             call_reject_message=data["call_reject_message"],
             auto_read_message=data["auto_read_message"],
             customer=data["customer"],
+            actor=request.user,
+            ip=request_ip(request),
         )
         show(request, outcome)
         if outcome.ok and outcome.value is not None:

@@ -12,6 +12,7 @@ from django.template.response import TemplateResponse
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_POST
 
+from audit.services import request_ip
 from instances.models import SubscriptionState
 from instances.outcome import Outcome
 from instances.selectors import billing_of
@@ -50,7 +51,7 @@ def _confirmed(
     """GET: the confirmation that says the cost and the dates; POST: do it at Z-API."""
     instance = partner_instance_for(request, instance_id)
     if request.method == "POST":
-        show(request, service(instance=instance))
+        show(request, service(instance=instance, actor=request.user, ip=request_ip(request)))
         return redirect("admin:partners_partner_subscription", instance.pk)
     context = _context(request, model_admin, instance, title)
     context["confirm"] = which

@@ -151,3 +151,19 @@ def test_upstream_errors_are_said_in_words(reseller, settings, monkeypatch, stat
     assert seen[0][:2] == ("POST", "/instances/integrator/on-demand")
     assert seen[0][2]["name"] == "Shop"
     assert not Instance.objects.exists()  # the reservation is given back
+
+
+def test_provision_subscribe_and_cancel_leave_audit_rows(live_url, reseller, member):
+    from audit.models import AuditAction, AuditEntry
+
+    instance = instance_provision(partner=reseller, name="Audited", actor=member).value
+    assert instance_subscribe(instance=instance, actor=member).ok
+    instance.refresh_from_db()
+    assert instance_cancel(instance=instance, actor=member).ok
+    rows = list(AuditEntry.objects.filter(instance=instance).order_by("at", "pk"))
+    assert [(r.action, r.actor_name) for r in rows] == [
+        (AuditAction.INSTANCE_PROVISION, "paula"),
+        (AuditAction.INSTANCE_SUBSCRIBE, "paula"),
+        (AuditAction.INSTANCE_CANCEL, "paula"),
+    ]
+    assert str(instance.token) not in str([r.details for r in rows])
