@@ -71,10 +71,10 @@ def _url(item: NavItem, request: HttpRequest) -> str:
     if item.key == "partners":
         # The home of the first partner the person provisions for (it links the others);
         # staff, who see every partner, go to the partner list.
-        ids = partners_where(request.user, Capability.PROVISION)
-        if ids is None:
+        provisioning = partners_where(request.user, Capability.PROVISION)
+        if provisioning is None:
             return reverse("admin:partners_partner_changelist")
-        return reverse(item.url_name, args=[min(ids)]) if ids else ""
+        return reverse(item.url_name, args=[min(provisioning)]) if provisioning else ""
     try:
         return reverse(item.url_name)
     except NoReverseMatch:
