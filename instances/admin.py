@@ -299,8 +299,7 @@ class InstanceAdmin(ScopedAdmin):
 
     @admin.display(description=_("webhook URL"))
     def webhook_url(self, obj: Instance) -> str:
-        # The path holds the secret: the Webhooks tab (operators) points Z-API at it.
-        return obj.webhook_url.replace(str(obj.webhook_secret), mask(str(obj.webhook_secret)))
+        return obj.webhook_url_masked
 
 
 def _after_commit(task: Any, *args: Any) -> Any:

@@ -9,6 +9,7 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from core.fields import EncryptedTextField
+from core.secrets import mask
 from partners.models import Partner
 from partners.scoping import TenantQuerySet
 
@@ -141,6 +142,12 @@ class Instance(models.Model):
             "webhooks:receive", kwargs={"instance_id": self.pk, "secret": self.webhook_secret}
         )
         return f"{settings.PUBLIC_BASE_URL}{path}"
+
+    @property
+    def webhook_url_masked(self) -> str:
+        """``webhook_url`` as people may see it: the secret in its path masked."""
+        secret = str(self.webhook_secret)
+        return self.webhook_url.replace(secret, mask(secret))
 
     def own_urls_redacted(self, answer: Any) -> Any:
         """Z-API's answer with every value that holds our webhook secret (the

@@ -116,7 +116,8 @@ def webhooks(request: HttpRequest, object_id: int, model_admin: Any) -> HttpResp
             return _back(object_id, "webhooks")
     me = instance.own_urls_redacted((instance.settings_snapshot or {}).get("me", {}))
     form = WebhooksForm(initial={"notify_sent_by_me": bool(me.get("receiveCallbackSentByMe"))})
-    ours = instance.webhook_url
+    # The path holds the secret: "Point every webhook here" sends it to Z-API; people see it masked.
+    ours = instance.webhook_url_masked
     rows = [
         {
             "label": gettext(kind.label),

@@ -110,6 +110,9 @@ def test_point_webhooks_here_then_show_what_zapi_has(operator_client, instance, 
     assert json.loads(sent.read()) == {"value": instance.webhook_url, "notifySentByMe": True}
     assert "Every webhook now points at this dashboard" in body
     assert body.count("badge-ok") >= 6  # every row says "here"
+    # Z-API got the secret; the page shows it masked, even to the operator who pointed it.
+    assert str(instance.webhook_secret) not in body
+    assert instance.webhook_url_masked in body
 
 
 def test_restart_needs_a_confirmation(operator_client, instance, fake_zapi):
