@@ -11,6 +11,8 @@ from django.urls import reverse
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
+from audit.models import AuditAction
+from audit.services import audit_record, request_ip
 from instances.models import Instance
 from instances.outcome import Outcome, answer_json
 from partners.roles import Capability
@@ -101,6 +103,28 @@ def show(request: HttpRequest, outcome: Outcome[Any]) -> None:
         raw,
     )
     messages.add_message(request, level, text)
+
+
+def audit_outcomes(
+    request: HttpRequest,
+    instance: Instance,
+    action: AuditAction,
+    outcomes: list[Outcome[Any]],
+    **details: Any,
+) -> None:
+    """One audit row for what a person did to ``instance`` from a page, with Z-API's answers
+    in words (never the raw answer: it may carry our webhook URLs)."""
+    if not outcomes:
+        return
+    audit_record(
+        actor=request.user,
+        partner=instance.partner,
+        action=action,
+        target=str(instance),
+        instance=instance,
+        ip=request_ip(request),
+        details={**details, "ok": all(o.ok for o in outcomes), "said": [str(o) for o in outcomes]},
+    )
 
 
 def show_all(request: HttpRequest, outcomes: list[Outcome[Any]]) -> None:

@@ -11,6 +11,7 @@ from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_POST
 
+from audit.models import AuditAction
 from instances.forms import ProfileForm, RenameForm, SettingsForm, WebhooksForm
 from instances.models import POINTS_HERE
 from instances.selectors import billing_of, connection_badge
@@ -24,7 +25,7 @@ from instances.services import (
     instance_webhooks_point_here,
 )
 from instances.shortcuts import instance_may, scoped_instance
-from instances.views.common import page_context, show, show_all
+from instances.views.common import audit_outcomes, page_context, show, show_all
 from partners.roles import Capability
 from zapi.events import WEBHOOK_KINDS
 
@@ -76,7 +77,9 @@ def settings_page(request: HttpRequest, object_id: int, model_admin: Any) -> Htt
     if request.method == "POST":
         form = SettingsForm(request.POST)
         if form.is_valid():
-            show_all(request, instance_settings_update(instance=instance, **form.cleaned_data))
+            outcomes = instance_settings_update(instance=instance, **form.cleaned_data)
+            show_all(request, outcomes)
+            audit_outcomes(request, instance, AuditAction.INSTANCE_SETTINGS, outcomes)
             return _back(object_id, "settings")
     else:
         form = SettingsForm(initial=_settings_initial(me))
@@ -113,6 +116,7 @@ def webhooks(request: HttpRequest, object_id: int, model_admin: Any) -> HttpResp
                 instance=instance, notify_sent_by_me=form.cleaned_data["notify_sent_by_me"]
             )
             show(request, outcome)
+            audit_outcomes(request, instance, AuditAction.INSTANCE_WEBHOOKS, [outcome])
             return _back(object_id, "webhooks")
     me = instance.own_urls_redacted((instance.settings_snapshot or {}).get("me", {}))
     form = WebhooksForm(initial={"notify_sent_by_me": bool(me.get("receiveCallbackSentByMe"))})
@@ -143,12 +147,15 @@ def _confirm(
     model_admin: Any,
     *,
     action: Any,
+    audit: AuditAction,
     title: Any,
     warning: Any,
 ) -> HttpResponse:
     instance = scoped_instance(request, object_id, Capability.OPERATE)
     if request.method == "POST":
-        show(request, action(instance=instance))
+        outcome = action(instance=instance)
+        show(request, outcome)
+        audit_outcomes(request, instance, audit, [outcome])
         return _back(object_id)
     context = page_context(request, model_admin, instance, title=title, tab="overview")
     context.update(warning=warning)
@@ -161,6 +168,7 @@ def restart(request: HttpRequest, object_id: int, model_admin: Any) -> HttpRespo
         object_id,
         model_admin,
         action=instance_restart,
+        audit=AuditAction.INSTANCE_RESTART,
         title=_("Restart the instance?"),
         warning=_("Z-API restarts the instance; messages pause for a few seconds."),
     )
@@ -172,6 +180,7 @@ def disconnect(request: HttpRequest, object_id: int, model_admin: Any) -> HttpRe
         object_id,
         model_admin,
         action=instance_disconnect,
+        audit=AuditAction.INSTANCE_DISCONNECT,
         title=_("Disconnect the phone?"),
         warning=_(
             "The phone is unlinked from Z-API. Nothing is sent until it is paired again "

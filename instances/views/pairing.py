@@ -17,6 +17,7 @@ from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_POST
 from django_htmx.http import reswap, retarget
 
+from audit.models import AuditAction
 from core.htmx import HtmxHttpRequest
 from instances.forms import PhoneCodeForm
 from instances.models import Instance
@@ -30,7 +31,7 @@ from instances.services import (
     zapi_queue_page,
 )
 from instances.shortcuts import scoped_instance
-from instances.views.common import page_context, show
+from instances.views.common import audit_outcomes, page_context, show
 from partners.roles import Capability
 
 QUEUE_DECISION_TTL = 15 * 60  # a decision on the queue holds for one pairing session
@@ -77,6 +78,7 @@ def queue_decision(request: HttpRequest, object_id: int, model_admin: Any) -> Ht
     if request.POST.get("choice") == "delete":
         outcome = zapi_queue_clear(instance=instance)
         show(request, outcome)
+        audit_outcomes(request, instance, AuditAction.ZAPI_QUEUE_DELETE, [outcome], all=True)
         if not outcome.ok:
             return redirect("admin:instances_instance_pairing", object_id)
     request.session[_decision_key(instance)] = time.time()
@@ -105,6 +107,8 @@ def qr(request: HttpRequest, object_id: int, model_admin: Any) -> HttpResponse:
     if n > settings.PAIRING_QR_MAX_REFRESHES:
         return TemplateResponse(request, "instances/_qr.html", {**context, "stopped": True})
     outcome = pairing_qr(instance=instance)
+    if n == 1:  # one row a pairing attempt, not one per QR refresh
+        audit_outcomes(request, instance, AuditAction.INSTANCE_PAIR, [outcome], by="QR code")
     if outcome.ok and outcome.value is not None and outcome.value.already_connected:
         instance_probe(instance=instance)  # Z-API says connected: learn it now
         instance.refresh_from_db()
@@ -129,6 +133,7 @@ def phone_code(request: HtmxHttpRequest, object_id: int, model_admin: Any) -> Ht
     outcome = None
     if form.is_valid():
         outcome = pairing_phone_code(instance=instance, phone=form.cleaned_data["phone"])
+        audit_outcomes(request, instance, AuditAction.INSTANCE_PAIR, [outcome], by="phone code")
     context = {"instance": instance, "phone_form": form, "outcome": outcome}
     if not request.htmx:
         if outcome is not None:

@@ -14,6 +14,7 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_POST
 
+from audit.models import AuditAction
 from instances.models import Instance
 from instances.services import (
     zapi_queue_after,
@@ -23,7 +24,7 @@ from instances.services import (
     zapi_queue_page,
 )
 from instances.shortcuts import scoped_instance
-from instances.views.common import page_context, show
+from instances.views.common import audit_outcomes, page_context, show
 from partners.roles import QUEUE_FIXERS
 
 PAGE_SIZES = (10, 20, 50, 100)
@@ -102,14 +103,20 @@ def delete_one(request: HttpRequest, object_id: int, model_admin: Any) -> HttpRe
     instance = scoped_instance(request, object_id, QUEUE_FIXERS)
     zaap_id = request.POST.get("zaap_id", "").strip()
     if zaap_id:
-        show(request, zapi_queue_delete(instance=instance, zaap_id=zaap_id))
+        outcome = zapi_queue_delete(instance=instance, zaap_id=zaap_id)
+        show(request, outcome)
+        audit_outcomes(
+            request, instance, AuditAction.ZAPI_QUEUE_DELETE, [outcome], zaap_id=zaap_id[:64]
+        )
     return _back(instance, request)
 
 
 def clear(request: HttpRequest, object_id: int, model_admin: Any) -> HttpResponse:
     instance = scoped_instance(request, object_id, QUEUE_FIXERS)
     if request.method == "POST" and request.POST.get("confirm") == "yes":
-        show(request, zapi_queue_clear(instance=instance))
+        outcome = zapi_queue_clear(instance=instance)
+        show(request, outcome)
+        audit_outcomes(request, instance, AuditAction.ZAPI_QUEUE_DELETE, [outcome], all=True)
         return _back(instance, request)
     context = page_context(
         request, model_admin, instance, title=_("Empty Z-API's queue?"), tab="queue"

@@ -158,3 +158,26 @@ def test_add_an_instance_you_already_have_then_land_on_its_page(operator_client,
     assert str(instance.token) == "TOK123456789ABCDEF"
     page = operator_client.get(url("overview", instance)).content.decode()
     assert "TOK123456789ABCDEF" not in page
+
+
+def test_sensitive_instance_actions_leave_audit_rows(
+    operator_client, operator, instance, fake_zapi
+):
+    from audit.models import AuditAction, AuditEntry
+
+    operator_client.post(url("restart", instance))
+    operator_client.post(url("disconnect", instance))
+    operator_client.post(url("webhooks", instance), {"notify_sent_by_me": "on"})
+    operator_client.post(url("queue_clear", instance), {"confirm": "yes"})
+    rows = AuditEntry.objects.filter(instance=instance).order_by("at")
+    assert [row.action for row in rows] == [
+        AuditAction.INSTANCE_RESTART,
+        AuditAction.INSTANCE_DISCONNECT,
+        AuditAction.INSTANCE_WEBHOOKS,
+        AuditAction.ZAPI_QUEUE_DELETE,
+    ]
+    assert {row.actor for row in rows} == {operator}
+    assert all(row.partner_id == instance.partner_id for row in rows)
+    # What Z-API said is kept in words, and our webhook secret never.
+    assert all(row.details["said"] for row in rows)
+    assert str(instance.webhook_secret) not in str([row.details for row in rows])
