@@ -2,6 +2,8 @@ import pytest
 
 from config.celery import app
 
+pytestmark = pytest.mark.integration
+
 
 @pytest.mark.django_db(transaction=True)
 def test_a_real_worker_process_starts_answers_and_can_be_killed(celery_workers):

@@ -18,7 +18,7 @@ from tests.messaging.live import (
     sandbox_number,
 )
 
-pytestmark = pytest.mark.django_db(transaction=True)
+pytestmark = [pytest.mark.integration, pytest.mark.django_db(transaction=True)]
 
 
 def test_killed_workers_lose_nothing_and_duplicate_nothing(celery_workers, partner, monkeypatch):

@@ -24,7 +24,7 @@ from tests.messaging.live import (
     smallest_gap,
 )
 
-pytestmark = pytest.mark.django_db(transaction=True)
+pytestmark = [pytest.mark.integration, pytest.mark.django_db(transaction=True)]
 
 
 def test_four_workers_never_send_one_number_faster_than_its_minimum_gap(celery_workers, partner):
