@@ -207,13 +207,30 @@ def chat_id_valid(chat_id: str) -> bool:
     return bool(_STORABLE_CHAT_ID.fullmatch(chat_id or ""))
 
 
+# A phone as WhatsApp or Z-API writes it: digits with, at most, the usual formatting marks.
+_WRITTEN_PHONE = re.compile(r"\+?[\d\s().-]*\d[\d\s().-]*")
+
+
 def chat_id_normalize(chat_id: str) -> str:
-    """A chat id as WhatsApp or Z-API gave it (a webhook's ``phone``, ``/chats``), kept as
-    WhatsApp knows it: digits only for phones (an old 8-digit id stays 8 digits, so it still
-    matches the webhooks), group and ``@lid`` ids as they are. What people type goes through
-    ``recipient_normalize`` instead."""
-    chat_id = chat_id.strip()
-    if chat_id.endswith("-group") or "@" in chat_id:
-        return chat_id
-    digits = "".join(ch for ch in chat_id if ch.isdigit())
-    return digits or chat_id
+    """A chat id as WhatsApp or Z-API gave it (a webhook's ``phone``, ``/chats``, a URL), kept
+    as WhatsApp knows it: digits only for phones (an old 8-digit id stays 8 digits, so it still
+    matches the webhooks), group and ``@lid`` ids as they are; "" when none is given. Anything
+    else (``5511/evil``, ``abc``) is refused with ``ValidationError``: dropping its other
+    characters would name another chat. What people type goes through ``recipient_normalize``
+    instead."""
+    given = chat_id.strip()
+    if not given:
+        return ""
+    if given.endswith("-group") or "@" in given:
+        normalized = given
+    elif _WRITTEN_PHONE.fullmatch(given):
+        normalized = "".join(ch for ch in given if ch.isdigit())
+    else:
+        normalized = ""
+    if not chat_id_valid(normalized):
+        raise ValidationError(
+            _("%(value)s is not a chat id (a phone with its country code, a group or an @lid)."),
+            params={"value": given[:40]},
+            code="chat_id",
+        )
+    return normalized

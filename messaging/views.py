@@ -119,7 +119,10 @@ def conversation(
     request: HtmxHttpRequest, instance_id: int, chat_id: str, model_admin: Any
 ) -> HttpResponse:
     instance = scoped_instance(request, instance_id)
-    chat_id = chat_id_normalize(chat_id)
+    try:
+        chat_id = chat_id_normalize(chat_id)
+    except ValidationError:
+        raise Http404(_("No such chat.")) from None
     timeline = list(conversation_messages(user=request.user, instance=instance, chat_id=chat_id))
     if request.htmx:
         return TemplateResponse(

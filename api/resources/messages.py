@@ -7,6 +7,7 @@ from __future__ import annotations
 from typing import Any
 
 import django_filters
+from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db.models import Q, QuerySet
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy as _lazy
@@ -21,6 +22,7 @@ from drf_spectacular.utils import (
 from drf_standardized_errors.openapi_validation_errors import extend_validation_errors
 from rest_framework import mixins, serializers, status
 from rest_framework.decorators import action
+from rest_framework.exceptions import NotFound
 from rest_framework.request import Request
 from rest_framework.response import Response
 
@@ -156,7 +158,7 @@ class SendSerializer(serializers.Serializer[Any]):
 
 class MessageFilter(StrictFilterSet):
     instance = IdFilter(field_name="instance_id")
-    chat_id = django_filters.CharFilter(method="filter_chat")
+    chat_id = django_filters.CharFilter(method="filter_chat", validators=[chat_id_normalize])
     state = django_filters.MultipleChoiceFilter(choices=MessageState.choices)
     direction = django_filters.ChoiceFilter(choices=Direction.choices)
     kind = django_filters.ChoiceFilter(choices=MessageKind.choices)
@@ -415,9 +417,11 @@ class ConversationTimelineViewSet(mixins.ListModelMixin, ScopedViewSet):
 
     def queryset_for(self, user: Any) -> QuerySet[Message]:
         instance = instance_in_scope(self.request, self.kwargs["instance_pk"])
-        return conversation_messages(
-            user=user, instance=instance, chat_id=chat_id_normalize(self.kwargs["chat_id"])
-        )
+        try:
+            chat_id = chat_id_normalize(self.kwargs["chat_id"])
+        except DjangoValidationError:
+            raise NotFound() from None
+        return conversation_messages(user=user, instance=instance, chat_id=chat_id)
 
     @extend_schema(
         operation_id="instances_conversations_messages",

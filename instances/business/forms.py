@@ -43,6 +43,9 @@ class ChatLabelForm(forms.Form):
     chat_id = forms.CharField(max_length=100)
     on = forms.BooleanField(required=False)
 
+    def clean_chat_id(self) -> str:
+        return chat_id_normalize(self.cleaned_data["chat_id"])
+
 
 class BulkLabelForm(forms.Form):
     label = forms.TypedChoiceField(label=_("Label"), coerce=int)

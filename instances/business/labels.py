@@ -11,6 +11,7 @@ from collections.abc import Iterable
 from functools import partial
 from typing import Any
 
+from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -55,7 +56,10 @@ def _chat_label_ids(instance: Instance, client: Any) -> tuple[dict[str, set[str]
         # An answer of another shape (not a list of chats) reads as no chats, never a 500.
         rows = outcome.value if isinstance(outcome.value, list) else []
         for row in (r for r in rows if isinstance(r, dict)):
-            chat_id = chat_id_normalize(str(row.get("phone") or ""))
+            try:
+                chat_id = chat_id_normalize(str(row.get("phone") or ""))
+            except ValidationError:
+                continue  # no chat id we could store or link to
             if not chat_id:
                 continue
             if isinstance(row.get("tags"), list):

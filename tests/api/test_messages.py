@@ -189,6 +189,15 @@ def test_conversations_of_a_foreign_number_are_a_404(api, foreign_instance):
     assert api.get(url).status_code == 404
 
 
+def test_a_chat_id_that_is_none_is_refused_not_cut_short(api, instance):
+    # "5511/evil" once read as chat 5511: another chat's messages.
+    OutboundMessageFactory(instance=instance, chat_id="5511")
+    listed = api.get("/api/messages/", {"chat_id": "5511?evil"})
+    assert listed.status_code == 400
+    assert "is not a chat id" in listed.content.decode()
+    assert api.get(f"/api/instances/{instance.pk}/conversations/5511.evil/").status_code == 404
+
+
 def test_message_list_is_scoped_and_filtered(api, instance, foreign_instance):
     mine = OutboundMessageFactory(instance=instance, state=MessageState.SENT)
     OutboundMessageFactory(instance=instance, state=MessageState.FAILED)

@@ -5,7 +5,13 @@ from __future__ import annotations
 import pytest
 from django.core.exceptions import ValidationError
 
-from messaging.phones import PhoneProblem, RecipientKind, chat_id_clean, recipient_normalize
+from messaging.phones import (
+    PhoneProblem,
+    RecipientKind,
+    chat_id_clean,
+    chat_id_normalize,
+    recipient_normalize,
+)
 
 VALID = [
     ("(11) 98765-4321", "5511987654321"),
@@ -84,3 +90,25 @@ def test_chat_id_clean_raises_the_reason():
     with pytest.raises(ValidationError) as error:
         chat_id_clean("abc")
     assert "Not a phone number" in str(error.value)
+
+
+@pytest.mark.parametrize(
+    ("given", "chat_id"),
+    [
+        ("5511987654321", "5511987654321"),
+        (" +55 (11) 8765-4321 ", "551187654321"),  # an old 8-digit id stays 8 digits
+        ("120363019502650977-group", "120363019502650977-group"),
+        ("12345678901@lid", "12345678901@lid"),
+        ("", ""),
+    ],
+)
+def test_chat_id_normalize_keeps_what_whatsapp_gave(given, chat_id):
+    assert chat_id_normalize(given) == chat_id
+
+
+@pytest.mark.parametrize("given", ["5511/evil", "5511?x=1", "abc", "55 11 abc 4321", "a@b/c"])
+def test_chat_id_normalize_refuses_what_is_no_chat_id(given):
+    # "5511/evil" once came out as "5511": another chat than the one asked for.
+    with pytest.raises(ValidationError) as error:
+        chat_id_normalize(given)
+    assert "is not a chat id" in str(error.value)

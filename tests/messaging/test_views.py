@@ -165,6 +165,15 @@ def test_conversation_shows_both_directions_with_ticks_and_refreshes(operator_cl
     assert "Tudo bem?" in partial and "<html" not in partial
 
 
+def test_a_conversation_url_that_names_no_chat_is_a_404(operator_client, connected):
+    Message.objects.create(
+        instance=connected, direction=Direction.INBOUND, chat_id="5511", text="Oi",
+        state=MessageState.RECEIVED,
+    )  # fmt: skip
+    url = reverse("admin:messaging_conversation", args=[connected.pk, "5511.evil"])
+    assert operator_client.get(url).status_code == 404
+
+
 def test_queue_page_says_why_each_number_waits(operator_client, partner, connected):
     offline = InstanceFactory(
         partner=partner, name="Offline", connection_state=ConnectionState.DISCONNECTED

@@ -174,6 +174,19 @@ def test_create_edit_delete_through_the_page(paired, operator_client):
     assert not SandboxTag.objects.filter(instance=box).exists()
 
 
+def test_a_chat_id_that_is_none_is_refused_in_words(paired, operator_client):
+    ours, _box = paired
+    operator_client.post(_url("labels_create", ours), {"name": "Lead", "color": "4"})
+    label = Label.objects.get(instance=ours)
+    for url, data in (
+        (_url("labels_chat", ours), {"label": label.pk, "chat_id": "5511/evil", "on": "1"}),
+        (_url("labels_bulk", ours), {"label": label.pk, "chat_ids": "5511/evil", "on": "add"}),
+    ):
+        response = operator_client.post(url, data, follow=True)
+        assert "5511/evil is not a chat id" in response.content.decode()
+    assert not ChatLabel.objects.exists()
+
+
 def test_empty_name_is_an_error_not_a_500(paired, operator_client):
     ours, _box = paired
     response = operator_client.post(_url("labels_create", ours), {"name": " "}, follow=True)
