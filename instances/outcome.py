@@ -33,6 +33,11 @@ class Outcome(Generic[T]):
     def __str__(self) -> str:
         return f"{self.action}: {self.text}"
 
+    def failed_as(self, action: str) -> Outcome[Any]:
+        """This failure carried up under the name of the action that failed (its value
+        dropped, so the types of the caller's answer hold)."""
+        return Outcome(ok=False, action=action, text=self.text, retryable=self.retryable)
+
 
 def zapi_error_text(exc: ZapiError) -> str:
     """A short, secret-free sentence for an admin message (no URL: it holds the token path)."""

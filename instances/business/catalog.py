@@ -18,7 +18,6 @@ from django.utils.translation import gettext as _
 
 from instances.business.labels import business_account
 from instances.business.models import Collection, Product
-from instances.business.outcome import failed
 from instances.models import Instance
 from instances.outcome import Outcome, zapi_outcome
 from instances.zapi import instance_client
@@ -84,14 +83,14 @@ def _read_all(
     action = _("Read the catalog")
     outcome = zapi_outcome(action, first)
     if not outcome.ok:
-        return failed(outcome, action)
+        return outcome.failed_as(action)
     data = outcome.value if isinstance(outcome.value, dict) else {}
     rows = list(data.get(key) or [])
     cursor, pages = _text(data.get("nextCursor")), 1
     while cursor and pages < PAGES_MAX:
         outcome = zapi_outcome(action, partial(more, cursor))
         if not outcome.ok:
-            return failed(outcome, action)
+            return outcome.failed_as(action)
         page = outcome.value if isinstance(outcome.value, dict) else {}
         rows += list(page.get(key) or [])
         cursor, pages = _text(page.get("nextCursor")), pages + 1
@@ -111,12 +110,12 @@ def catalog_sync(*, instance: Instance) -> Outcome[int]:
         client.catalogs, lambda c: client.catalog_by_phone(phone, next_cursor=c), "products"
     )
     if not products.ok:
-        return failed(products, action)
+        return products.failed_as(action)
     collections = _read_all(
         client.collections, lambda c: client.collections(next_cursor=c), "collections"
     )
     if not collections.ok:
-        return failed(collections, action)
+        return collections.failed_as(action)
     members: dict[str, list[str]] = {}
     for row in _rows(collections, "collections"):
         cid = _text(row.get("id"))
@@ -197,7 +196,7 @@ def product_save(
     outcome = zapi_outcome(action, lambda: instance_client(instance).product_upsert(body))
     product_id = _text((outcome.value or {}).get("id")) if outcome.ok else ""
     if not product_id:
-        return failed(outcome, action)
+        return outcome.failed_as(action)
     row = {**body, "price": str(body["price"]), "salePrice": body.get("salePrice")}
     saved, _created = Product.objects.update_or_create(
         instance=instance,
@@ -212,7 +211,7 @@ def product_delete(*, product: Product) -> Outcome[None]:
     client = instance_client(product.instance)
     outcome = zapi_outcome(action, lambda: client.product_delete(product.product_id))
     if not outcome.ok:
-        return failed(outcome, action)
+        return outcome.failed_as(action)
     product_id = product.product_id
     product.delete()
     for collection in Collection.objects.filter(instance=product.instance):
@@ -227,7 +226,7 @@ def catalog_configure(*, instance: Instance, cart_enabled: bool) -> Outcome[None
     client = instance_client(instance)
     outcome = zapi_outcome(action, lambda: client.catalog_config(cart_enabled=cart_enabled))
     if not outcome.ok:
-        return failed(outcome, action)
+        return outcome.failed_as(action)
     account = business_account(instance)
     account.cart_enabled = cart_enabled
     account.save(update_fields=["cart_enabled", "updated_at"])
@@ -242,7 +241,7 @@ def collection_create(
     outcome = zapi_outcome(action, lambda: client.collection_create(name, product_ids))
     cid = _text((outcome.value or {}).get("collectionId")) if outcome.ok else ""
     if not cid:
-        return failed(outcome, action)
+        return outcome.failed_as(action)
     row = Collection.objects.create(
         instance=instance,
         collection_id=cid,
@@ -258,7 +257,7 @@ def collection_rename(*, collection: Collection, name: str) -> Outcome[Collectio
     client = instance_client(collection.instance)
     outcome = zapi_outcome(action, lambda: client.collection_edit(collection.collection_id, name))
     if not outcome.ok:
-        return failed(outcome, action)
+        return outcome.failed_as(action)
     collection.name = name
     collection.collection_id = (
         _text((outcome.value or {}).get("collectionId")) or collection.collection_id
@@ -273,7 +272,7 @@ def collection_delete(*, collection: Collection) -> Outcome[None]:
     client = instance_client(collection.instance)
     outcome = zapi_outcome(action, lambda: client.collection_delete(collection.collection_id))
     if not outcome.ok:
-        return failed(outcome, action)
+        return outcome.failed_as(action)
     collection.delete()
     return Outcome(ok=True, action=action, text=_("Deleted."))
 
@@ -289,7 +288,7 @@ def collection_products_change(
     call = client.collection_add_products if add else client.collection_remove_products
     outcome = zapi_outcome(action, lambda: call(collection.collection_id, product_ids))
     if not outcome.ok:
-        return failed(outcome, action)
+        return outcome.failed_as(action)
     answer = outcome.answer or {}
     collection.collection_id = _text(answer.get("collectionId")) or collection.collection_id
     if add:
@@ -311,5 +310,5 @@ def catalog_of_phone(*, instance: Instance, phone: str, cursor: str = "") -> Out
         action, lambda: client.catalog_by_phone(phone, next_cursor=cursor or None)
     )
     if not outcome.ok:
-        return failed(outcome, action)
+        return outcome.failed_as(action)
     return Outcome(ok=True, action=action, text="", value=_page(outcome.value))

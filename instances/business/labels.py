@@ -18,7 +18,6 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
 from instances.business.models import BusinessAccount, ChatLabel, Label
-from instances.business.outcome import failed
 from instances.models import Instance
 from instances.outcome import Outcome, zapi_outcome
 from instances.zapi import instance_client
@@ -90,7 +89,7 @@ def labels_sync(*, instance: Instance) -> Outcome[int]:
     colors = zapi_outcome(_("Label colours"), client.tag_colors)
     tags = zapi_outcome(_("Labels"), client.tags)
     if not tags.ok:
-        return failed(tags, action)
+        return tags.failed_as(action)
     chats, chat_error = _chat_label_ids(instance, client)
     now = timezone.now()
     rows = [t for t in (tags.value or []) if isinstance(t, dict) and t.get("id") is not None]
@@ -139,7 +138,7 @@ def label_create(*, instance: Instance, name: str, color: int | None) -> Outcome
     outcome = zapi_outcome(action, lambda: instance_client(instance).tag_create(name, color))
     label_id = (outcome.value or {}).get("id") if outcome.ok else None
     if label_id is None:
-        return failed(outcome, action)
+        return outcome.failed_as(action)
     label, _created = Label.objects.update_or_create(
         instance=instance,
         label_id=str(label_id),
@@ -154,7 +153,7 @@ def label_edit(*, label: Label, name: str, color: int | None) -> Outcome[Label]:
     client = instance_client(label.instance)
     outcome = zapi_outcome(action, lambda: client.tag_edit(label.label_id, name, color))
     if not outcome.ok:
-        return failed(outcome, action)
+        return outcome.failed_as(action)
     label.name, label.read_at = name, timezone.now()
     if color is not None:
         label.color = color
@@ -167,7 +166,7 @@ def label_delete(*, label: Label) -> Outcome[None]:
     client = instance_client(label.instance)
     outcome = zapi_outcome(action, lambda: client.tag_delete(label.label_id))
     if not outcome.ok:
-        return failed(outcome, action)
+        return outcome.failed_as(action)
     label.delete()
     return Outcome(ok=True, action=action, text=_("Deleted."))
 
@@ -181,7 +180,7 @@ def chat_label_set(*, label: Label, chat_id: str, on: bool) -> Outcome[None]:
     call = client.chat_tag_add if on else client.chat_tag_remove
     outcome = zapi_outcome(action, lambda: call(chat_id, label.label_id))
     if not outcome.ok:
-        return failed(outcome, action)
+        return outcome.failed_as(action)
     if on:
         ChatLabel.objects.update_or_create(
             label=label, chat_id=chat_id, defaults={"read_at": timezone.now()}
