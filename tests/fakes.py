@@ -3,10 +3,11 @@ for unit tests that need exact requests or answers the sandbox cannot give (erro
 captcha, bans, timeouts). Installed at the ``zapi`` transport as the process's pooled
 client (the ``fake_zapi`` fixture), so every client in the code under test uses it.
 
-Answers: ``routes["<METHOD> <suffix>"]`` for one route, ``handler`` for every request (it
-may raise httpx errors), else the defaults below (a send gets fresh ids Z1/M1, Z2/M2...).
-The ``zapi`` package's own unit tests pass ``http=`` to the client instead
-(``tests/zapi/conftest.py``), which is the same transport seam."""
+Answers, first that applies: the queue of ``reply(...)`` (responses, or exceptions to
+raise, one per request), ``handler`` for every request (it may raise httpx errors),
+``routes["<METHOD> <suffix>"]`` for one route, else the defaults below (a send gets fresh
+ids Z1/M1, Z2/M2...). The ``zapi`` package's own unit tests pass ``http=`` (a client on the
+same fake, ``tests/zapi/conftest.py``) instead of installing it: the same transport seam."""
 
 from __future__ import annotations
 
@@ -36,6 +37,18 @@ class FakeZapi:
     qr_counter: int = 0
     # Answers every request when set (before ``routes``): a function of the request.
     handler: Callable[[httpx.Request], httpx.Response] | None = None
+    # Answers for the next requests, in order (an exception is raised instead of answering).
+    replies: list[httpx.Response | Exception] = field(default_factory=list)
+
+    def reply(self, *items: httpx.Response | Exception) -> None:
+        self.replies.extend(items)
+
+    @property
+    def last(self) -> httpx.Request:
+        return self.requests[-1]
+
+    def last_json(self) -> Any:
+        return json.loads(self.last.content)
 
     def calls(self, suffix: str, method: str | None = None) -> list[httpx.Request]:
         return [
@@ -54,6 +67,11 @@ class FakeZapi:
 
     def handle(self, request: httpx.Request) -> httpx.Response:
         self.requests.append(request)
+        if self.replies:
+            item = self.replies.pop(0)
+            if isinstance(item, Exception):
+                raise item
+            return item
         if self.handler is not None:
             return self.handler(request)
         body = json.loads(request.content) if request.content else {}

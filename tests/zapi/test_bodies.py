@@ -17,7 +17,7 @@ def test_missing_fields_are_named():
     assert send_body_missing("send_text_status", {"message": "hi"}) == []  # no phone
 
 
-def test_the_client_refuses_an_incomplete_body_before_any_request(recorder, http):
+def test_the_client_refuses_an_incomplete_body_before_any_request(fake_zapi, http):
     from tests.zapi.conftest import BASE, INSTANCE_ID, TOKEN
     from zapi import InstanceClient
 
@@ -26,7 +26,7 @@ def test_the_client_refuses_an_incomplete_body_before_any_request(recorder, http
         client.send_text("5511999999999", "")
     with pytest.raises(ValueError, match="delayTyping"):
         client.send_text("5511999999999", "hi", delayTyping=16)
-    assert recorder.requests == []
+    assert fake_zapi.requests == []
 
 
 def test_every_composable_kind_builds_the_body_the_spec_asks_for():

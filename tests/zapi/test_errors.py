@@ -50,24 +50,24 @@ def test_rate_limited_reads_retry_after_seconds():
     assert isinstance(error, errors.RateLimitedError) and error.retry_after == 7.0
 
 
-def test_client_maps_error_response_and_keeps_parsed_body(instance, recorder):
-    recorder.reply(httpx.Response(400, json={"error": "null not allowed"}))
+def test_client_maps_error_response_and_keeps_parsed_body(instance, fake_zapi):
+    fake_zapi.reply(httpx.Response(400, json={"error": "null not allowed"}))
     with pytest.raises(errors.ClientTokenError) as info:
         instance.send_text("55", "hi")
     assert info.value.body == {"error": "null not allowed"}
     assert isinstance(info.value, errors.AuthError)
 
 
-def test_connect_refused_is_never_sent_and_retryable(instance, recorder):
-    recorder.reply(*[httpx.ConnectError("[Errno 111] Connection refused")] * 3)
+def test_connect_refused_is_never_sent_and_retryable(instance, fake_zapi):
+    fake_zapi.reply(*[httpx.ConnectError("[Errno 111] Connection refused")] * 3)
     with pytest.raises(errors.NeverSentError) as info:
         instance.send_text("55", "hi")
     assert info.value.retryable is True
-    assert len(recorder.requests) == 1  # sends are never retried by the client
+    assert len(fake_zapi.requests) == 1  # sends are never retried by the client
 
 
-def test_dns_failure_is_never_sent(instance, recorder):
-    recorder.reply(httpx.ConnectError("[Errno -2] Name or service not known"))
+def test_dns_failure_is_never_sent(instance, fake_zapi):
+    fake_zapi.reply(httpx.ConnectError("[Errno -2] Name or service not known"))
     with pytest.raises(errors.NeverSentError):
         instance.send_text("55", "hi")
 
@@ -76,8 +76,8 @@ def test_dns_failure_is_never_sent(instance, recorder):
     "exc",
     [httpx.ConnectTimeout("connect timed out"), httpx.PoolTimeout("pool timed out")],
 )
-def test_connect_and_pool_timeouts_are_never_sent(instance, recorder, exc):
-    recorder.reply(exc)
+def test_connect_and_pool_timeouts_are_never_sent(instance, fake_zapi, exc):
+    fake_zapi.reply(exc)
     with pytest.raises(errors.NeverSentError):
         instance.send_text("55", "hi")
 
@@ -91,64 +91,64 @@ def test_connect_and_pool_timeouts_are_never_sent(instance, recorder, exc):
         httpx.WriteTimeout("write timed out"),
     ],
 )
-def test_read_timeout_after_send_is_maybe_delivered(instance, recorder, exc):
-    recorder.reply(exc)
+def test_read_timeout_after_send_is_maybe_delivered(instance, fake_zapi, exc):
+    fake_zapi.reply(exc)
     with pytest.raises(errors.MaybeDeliveredError) as info:
         instance.send_text("55", "hi")
     assert info.value.retryable is False
-    assert len(recorder.requests) == 1
+    assert len(fake_zapi.requests) == 1
 
 
-def test_idempotent_get_is_retried_with_backoff(instance, recorder, sleeps):
-    recorder.reply(
+def test_idempotent_get_is_retried_with_backoff(instance, fake_zapi, sleeps):
+    fake_zapi.reply(
         httpx.Response(503),
         httpx.ConnectError("refused"),
         httpx.Response(200, json={"connected": True}),
     )
     assert instance.status().connected is True
-    assert len(recorder.requests) == 3
+    assert len(fake_zapi.requests) == 3
     assert sleeps == [0.5, 1.0]
 
 
-def test_read_timeout_on_a_get_is_retried(instance, recorder, sleeps):
-    recorder.reply(httpx.ReadTimeout("t"), httpx.Response(200, json={"count": 2}))
+def test_read_timeout_on_a_get_is_retried(instance, fake_zapi, sleeps):
+    fake_zapi.reply(httpx.ReadTimeout("t"), httpx.Response(200, json={"count": 2}))
     assert instance.queue_count().count == 2
     assert len(sleeps) == 1
 
 
-def test_get_retries_stop_after_max_retries(instance, recorder, sleeps):
-    recorder.reply(*[httpx.Response(500)] * 5)
+def test_get_retries_stop_after_max_retries(instance, fake_zapi, sleeps):
+    fake_zapi.reply(*[httpx.Response(500)] * 5)
     with pytest.raises(errors.ServerError):
         instance.status()
-    assert len(recorder.requests) == 3 and len(sleeps) == 2
+    assert len(fake_zapi.requests) == 3 and len(sleeps) == 2
 
 
-def test_rate_limited_get_waits_retry_after(instance, recorder, sleeps):
-    recorder.reply(httpx.Response(429, headers={"Retry-After": "3"}), httpx.Response(200, json={}))
+def test_rate_limited_get_waits_retry_after(instance, fake_zapi, sleeps):
+    fake_zapi.reply(httpx.Response(429, headers={"Retry-After": "3"}), httpx.Response(200, json={}))
     instance.device()
     assert sleeps == [3.0]
 
 
-def test_permanent_error_on_get_is_not_retried(instance, recorder, sleeps):
-    recorder.reply(httpx.Response(400, json={"error": "null not allowed"}))
+def test_permanent_error_on_get_is_not_retried(instance, fake_zapi, sleeps):
+    fake_zapi.reply(httpx.Response(400, json={"error": "null not allowed"}))
     with pytest.raises(errors.ClientTokenError):
         instance.status()
-    assert len(recorder.requests) == 1 and sleeps == []
+    assert len(fake_zapi.requests) == 1 and sleeps == []
 
 
 @pytest.mark.parametrize("name", ["restart", "disconnect"])
-def test_gets_with_side_effects_are_not_retried(instance, recorder, sleeps, name):
-    recorder.reply(httpx.Response(503))
+def test_gets_with_side_effects_are_not_retried(instance, fake_zapi, sleeps, name):
+    fake_zapi.reply(httpx.Response(503))
     with pytest.raises(errors.ServerError):
         getattr(instance, name)()
-    assert len(recorder.requests) == 1
+    assert len(fake_zapi.requests) == 1
 
 
-def test_server_error_on_send_is_raised_not_retried(instance, recorder, sleeps):
-    recorder.reply(httpx.Response(502), httpx.Response(200, json={"zaapId": "Z"}))
+def test_server_error_on_send_is_raised_not_retried(instance, fake_zapi, sleeps):
+    fake_zapi.reply(httpx.Response(502), httpx.Response(200, json={"zaapId": "Z"}))
     with pytest.raises(errors.ServerError):
         instance.send_text("55", "hi")
-    assert len(recorder.requests) == 1 and sleeps == []
+    assert len(fake_zapi.requests) == 1 and sleeps == []
 
 
 def test_bare_error_body_with_200_is_still_an_error():

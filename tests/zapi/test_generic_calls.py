@@ -19,14 +19,14 @@ def _fill(endpoint):
 
 @pytest.mark.parametrize("endpoint", ENDPOINTS, ids=lambda e: e.name)
 def test_generic_call_builds_method_and_url_for_every_row(
-    endpoint, instance, partner, numbers, recorder
+    endpoint, instance, partner, numbers, fake_zapi
 ):
     client: BaseClient = {"instance": instance, "partner": partner, "number_registration": numbers}[
         endpoint.scope
     ]
-    recorder.reply(httpx.Response(200, json={}))
+    fake_zapi.reply(httpx.Response(200, json={}))
     client.call(endpoint.name, path=_fill(endpoint), json={} if endpoint.method != "GET" else None)
-    req = recorder.last
+    req = fake_zapi.last
     assert req.method == endpoint.method
     params = _fill(endpoint)
     if endpoint.scope == "instance":
@@ -213,11 +213,11 @@ def test_generic_call_builds_method_and_url_for_every_row(
     ],
 )
 def test_sections_without_named_methods_build_spec_requests(
-    instance, recorder, name, path, query, body, url
+    instance, fake_zapi, name, path, query, body, url
 ):
-    recorder.reply(httpx.Response(200, json={}))
+    fake_zapi.reply(httpx.Response(200, json={}))
     instance.call(name, path=path, query=query, json=body)
-    req = recorder.last
+    req = fake_zapi.last
     assert req.method == ENDPOINTS_BY_NAME[name].method
     assert str(req.url) == PREFIX + url
     assert (json.loads(req.content) if req.content else None) == body

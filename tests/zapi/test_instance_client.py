@@ -11,8 +11,8 @@ from zapi import InstanceClient
 from zapi.models import QueueMessage
 
 
-def test_status_sends_get_with_client_token_and_parses(instance, recorder):
-    recorder.reply(
+def test_status_sends_get_with_client_token_and_parses(instance, fake_zapi):
+    fake_zapi.reply(
         httpx.Response(
             200,
             json={
@@ -23,40 +23,40 @@ def test_status_sends_get_with_client_token_and_parses(instance, recorder):
         )
     )
     status = instance.status()
-    req = recorder.last
+    req = fake_zapi.last
     assert (req.method, str(req.url)) == ("GET", f"{PREFIX}/status")
     assert req.headers["Client-Token"] == CLIENT_TOKEN
     assert "content-type" not in req.headers
     assert status.connected is False and status.error == "You are not connected."
 
 
-def test_client_token_header_is_absent_when_not_configured(http, recorder):
+def test_client_token_header_is_absent_when_not_configured(http, fake_zapi):
     client = InstanceClient("https://api.z-api.io", "I", "T", http=http)
-    recorder.reply(httpx.Response(200, json={"connected": True}))
+    fake_zapi.reply(httpx.Response(200, json={"connected": True}))
     client.status()
-    assert "client-token" not in recorder.last.headers
+    assert "client-token" not in fake_zapi.last.headers
 
 
-def test_base_url_with_a_path_prefix_is_kept(http, recorder):
+def test_base_url_with_a_path_prefix_is_kept(http, fake_zapi):
     client = InstanceClient("http://localhost:8000/sandbox/", "I", "T", http=http)
-    recorder.reply(httpx.Response(200, json={}))
+    fake_zapi.reply(httpx.Response(200, json={}))
     client.device()
-    assert str(recorder.last.url) == "http://localhost:8000/sandbox/instances/I/token/T/device"
+    assert str(fake_zapi.last.url) == "http://localhost:8000/sandbox/instances/I/token/T/device"
 
 
-def test_send_text_matches_spec_example(instance, recorder):
+def test_send_text_matches_spec_example(instance, fake_zapi):
     # spec 001 l.1847
     result = instance.send_text("5511999998888", "Welcome to *Z-API*")
-    req = recorder.last
+    req = fake_zapi.last
     assert (req.method, str(req.url)) == ("POST", f"{PREFIX}/send-text")
     assert req.headers["content-type"] == "application/json"
-    assert recorder.last_json() == {"phone": "5511999998888", "message": "Welcome to *Z-API*"}
+    assert fake_zapi.last_json() == {"phone": "5511999998888", "message": "Welcome to *Z-API*"}
     assert (result.zaapId, result.messageId, result.id) == ("Z1", "M1", "M1")
 
 
-def test_send_text_passes_spec_options_through(instance, recorder):
+def test_send_text_passes_spec_options_through(instance, fake_zapi):
     instance.send_text("55", "hi", delayMessage=5, delayTyping=3, messageId="ABC")
-    assert recorder.last_json() == {
+    assert fake_zapi.last_json() == {
         "phone": "55",
         "message": "hi",
         "delayMessage": 5,
@@ -66,13 +66,13 @@ def test_send_text_passes_spec_options_through(instance, recorder):
 
 
 @pytest.mark.parametrize("delay", [0, 16])
-def test_delay_outside_one_to_fifteen_seconds_is_refused_before_sending(instance, recorder, delay):
+def test_delay_outside_one_to_fifteen_seconds_is_refused_before_sending(instance, fake_zapi, delay):
     with pytest.raises(ValueError):
         instance.send_text("55", "hi", delayMessage=delay)
-    assert recorder.requests == []
+    assert fake_zapi.requests == []
 
 
-def test_send_document_puts_extension_in_path(instance, recorder):
+def test_send_document_puts_extension_in_path(instance, fake_zapi):
     # spec 001 l.2675-2682
     instance.send_document(
         "5511999998888",
@@ -80,8 +80,8 @@ def test_send_document_puts_extension_in_path(instance, recorder):
         "pdf",
         fileName="Meu PDF",
     )
-    assert str(recorder.last.url) == f"{PREFIX}/send-document/pdf"
-    assert recorder.last_json() == {
+    assert str(fake_zapi.last.url) == f"{PREFIX}/send-document/pdf"
+    assert fake_zapi.last_json() == {
         "phone": "5511999998888",
         "document": "https://expoforest.com.br/wp-content/uploads/2017/05/exemplo.pdf",
         "fileName": "Meu PDF",
@@ -282,23 +282,23 @@ def test_send_document_puts_extension_in_path(instance, recorder):
         ),
     ],
 )
-def test_every_send_kind_posts_the_spec_body(instance, recorder, call, path, body):
+def test_every_send_kind_posts_the_spec_body(instance, fake_zapi, call, path, body):
     call(instance)
-    assert (recorder.last.method, str(recorder.last.url)) == ("POST", f"{PREFIX}/{path}")
-    assert recorder.last_json() == body
+    assert (fake_zapi.last.method, str(fake_zapi.last.url)) == ("POST", f"{PREFIX}/{path}")
+    assert fake_zapi.last_json() == body
 
 
-def test_delete_message_uses_query_parameters(instance, recorder):
+def test_delete_message_uses_query_parameters(instance, fake_zapi):
     # spec 001 l.3946
     instance.delete_message("5511999998888", "123", owner=True)
-    assert recorder.last.method == "DELETE"
+    assert fake_zapi.last.method == "DELETE"
     assert (
-        str(recorder.last.url) == f"{PREFIX}/messages?messageId=123&phone=5511999998888&owner=true"
+        str(fake_zapi.last.url) == f"{PREFIX}/messages?messageId=123&phone=5511999998888&owner=true"
     )
 
 
-def test_pairing_requests(instance, recorder):
-    recorder.reply(
+def test_pairing_requests(instance, fake_zapi):
+    fake_zapi.reply(
         httpx.Response(200, content=b"\x89PNG"),
         httpx.Response(200, json={"value": "data:image/png;base64,AAA"}),
         httpx.Response(200, json={"code": "ABCD-1234"}),
@@ -306,15 +306,15 @@ def test_pairing_requests(instance, recorder):
     assert instance.qr_code() == b"\x89PNG"
     assert instance.qr_code_image().value == "data:image/png;base64,AAA"
     assert instance.phone_code("5511999999999").code == "ABCD-1234"
-    assert [str(r.url) for r in recorder.requests] == [
+    assert [str(r.url) for r in fake_zapi.requests] == [
         f"{PREFIX}/qr-code",
         f"{PREFIX}/qr-code/image",
         f"{PREFIX}/phone-code/5511999999999",
     ]
 
 
-def test_device_and_me_parse_and_keep_unknown_fields(instance, recorder):
-    recorder.reply(
+def test_device_and_me_parse_and_keep_unknown_fields(instance, fake_zapi):
+    fake_zapi.reply(
         httpx.Response(
             200,
             json={
@@ -413,14 +413,14 @@ def test_device_and_me_parse_and_keep_unknown_fields(instance, recorder):
         ),
     ],
 )
-def test_settings_profile_and_webhooks_are_puts_with_value(instance, recorder, call, path, body):
-    recorder.reply(httpx.Response(200, json={"value": True}))
+def test_settings_profile_and_webhooks_are_puts_with_value(instance, fake_zapi, call, path, body):
+    fake_zapi.reply(httpx.Response(200, json={"value": True}))
     assert call(instance).value is True
-    assert (recorder.last.method, str(recorder.last.url)) == ("PUT", f"{PREFIX}/{path}")
-    assert recorder.last_json() == body
+    assert (fake_zapi.last.method, str(fake_zapi.last.url)) == ("PUT", f"{PREFIX}/{path}")
+    assert fake_zapi.last_json() == body
 
 
-def test_queue_page_reads_a_bare_list_with_capitalised_fields(instance, recorder):
+def test_queue_page_reads_a_bare_list_with_capitalised_fields(instance, fake_zapi):
     # spec 001 l.9406-9430 (the example wraps the list in braces, which is not JSON)
     item = {
         "_id": "39BB",
@@ -434,25 +434,25 @@ def test_queue_page_reads_a_bare_list_with_capitalised_fields(instance, recorder
         "MessageId": "7AD2",
         "Created": 1624977905648,
     }
-    recorder.reply(httpx.Response(200, json=[item]))
+    fake_zapi.reply(httpx.Response(200, json=[item]))
     page = instance.queue(page=1, page_size=100)
-    assert str(recorder.last.url) == f"{PREFIX}/queue?page=1&pageSize=100"
+    assert str(fake_zapi.last.url) == f"{PREFIX}/queue?page=1&pageSize=100"
     assert page.messages == [QueueMessage.model_validate(item)]
     assert page.messages[0].id_ == "39BB" and page.messages[0].ZaapId == "39BB"
 
 
-def test_queue_cursor_paging_posts_the_cursor_and_caps_the_page_at_30(instance, recorder):
-    recorder.reply(
+def test_queue_cursor_paging_posts_the_cursor_and_caps_the_page_at_30(instance, fake_zapi):
+    fake_zapi.reply(
         httpx.Response(200, json={"messages": [{"ZaapId": "A1"}], "pagingState": "c2"}),
         httpx.Response(200, json={"messages": [], "pagingState": None}),
     )
     first = instance.queue_page()
     last = instance.queue_page(paging_state=first.pagingState, page_size=50)
-    assert [(r.method, str(r.url)) for r in recorder.requests] == [
+    assert [(r.method, str(r.url)) for r in fake_zapi.requests] == [
         ("POST", f"{PREFIX}/queue"),
         ("POST", f"{PREFIX}/queue"),
     ]
-    assert [json.loads(r.content) for r in recorder.requests] == [
+    assert [json.loads(r.content) for r in fake_zapi.requests] == [
         {"pageSize": 20},
         {"pageSize": 30, "pagingState": "c2"},
     ]
@@ -461,35 +461,35 @@ def test_queue_cursor_paging_posts_the_cursor_and_caps_the_page_at_30(instance, 
 
 
 @pytest.mark.parametrize("body", [{"count": 7}, 7])
-def test_queue_count_reads_number_or_object(instance, recorder, body):
-    recorder.reply(httpx.Response(200, json=body))
+def test_queue_count_reads_number_or_object(instance, fake_zapi, body):
+    fake_zapi.reply(httpx.Response(200, json=body))
     assert instance.queue_count().count == 7
-    assert str(recorder.last.url) == f"{PREFIX}/queue/count"
+    assert str(fake_zapi.last.url) == f"{PREFIX}/queue/count"
 
 
-def test_queue_deletes(instance, recorder):
-    recorder.reply(httpx.Response(200), httpx.Response(200))
+def test_queue_deletes(instance, fake_zapi):
+    fake_zapi.reply(httpx.Response(200), httpx.Response(200))
     instance.queue_delete_all()
     instance.queue_delete("39BB1684570F00E91090F6BBC7EE7646")
-    assert [(r.method, str(r.url)) for r in recorder.requests] == [
+    assert [(r.method, str(r.url)) for r in fake_zapi.requests] == [
         ("DELETE", f"{PREFIX}/queue"),
         ("DELETE", f"{PREFIX}/queue/39BB1684570F00E91090F6BBC7EE7646"),
     ]
 
 
-def test_phone_exists_reads_the_spec_list_with_text_boolean(instance, recorder):
+def test_phone_exists_reads_the_spec_list_with_text_boolean(instance, fake_zapi):
     # spec 001 l.5978: [{"exists": "true or false"}]
-    recorder.reply(
+    fake_zapi.reply(
         httpx.Response(200, json=[{"exists": "true"}]), httpx.Response(200, json={"exists": False})
     )
     assert instance.phone_exists("5511999999999").exists is True
-    assert str(recorder.last.url) == f"{PREFIX}/phone-exists/5511999999999"
+    assert str(fake_zapi.last.url) == f"{PREFIX}/phone-exists/5511999999999"
     assert instance.phone_exists("5511").exists is False
 
 
-def test_phone_exists_batch(instance, recorder):
+def test_phone_exists_batch(instance, fake_zapi):
     # spec 001 l.6026-6050
-    recorder.reply(
+    fake_zapi.reply(
         httpx.Response(
             200,
             json=[
@@ -499,7 +499,7 @@ def test_phone_exists_batch(instance, recorder):
         )
     )
     items = instance.phone_exists_batch(["554499999999", "554488888888"])
-    assert recorder.last_json() == {"phones": ["554499999999", "554488888888"]}
+    assert fake_zapi.last_json() == {"phones": ["554499999999", "554488888888"]}
     assert [i.exists for i in items] == [True, False]
 
 
@@ -696,18 +696,18 @@ def test_phone_exists_batch(instance, recorder):
         ),
     ],
 )
-def test_contacts_chats_business_and_mobile_requests(instance, recorder, call, method, url, body):
-    recorder.reply(httpx.Response(200, json={}))
+def test_contacts_chats_business_and_mobile_requests(instance, fake_zapi, call, method, url, body):
+    fake_zapi.reply(httpx.Response(200, json={}))
     call(instance)
-    assert (recorder.last.method, str(recorder.last.url)) == (method, PREFIX + url)
+    assert (fake_zapi.last.method, str(fake_zapi.last.url)) == (method, PREFIX + url)
     if body is None:
-        assert recorder.last.content == b""
+        assert fake_zapi.last.content == b""
     else:
-        assert recorder.last_json() == body
+        assert fake_zapi.last_json() == body
 
 
-def test_request_registration_code_parses_spec_000_answer(instance, recorder):
-    recorder.reply(
+def test_request_registration_code_parses_spec_000_answer(instance, fake_zapi):
+    fake_zapi.reply(
         httpx.Response(
             200,
             json={
@@ -724,11 +724,11 @@ def test_request_registration_code_parses_spec_000_answer(instance, recorder):
     assert answer.success is True and answer.retryAfter == 165 and answer.captcha is None
 
 
-def test_generic_call_reaches_any_instance_row_by_name(instance, recorder):
-    recorder.reply(httpx.Response(200, json={"ok": 1}))
+def test_generic_call_reaches_any_instance_row_by_name(instance, fake_zapi):
+    fake_zapi.reply(httpx.Response(200, json={"ok": 1}))
     data = instance.call("group_metadata", path={"phone": "120363019502650977-group"})
     assert data == {"ok": 1}
-    assert str(recorder.last.url) == f"{PREFIX}/group-metadata/120363019502650977-group"
+    assert str(fake_zapi.last.url) == f"{PREFIX}/group-metadata/120363019502650977-group"
 
 
 def test_generic_call_refuses_rows_of_another_scope(instance):

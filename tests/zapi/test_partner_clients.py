@@ -9,9 +9,9 @@ Z = "https://api.z-api.io"
 N = "https://partners.99digital.co.il"
 
 
-def test_create_instance_posts_spec_body_with_bearer(partner, recorder):
+def test_create_instance_posts_spec_body_with_bearer(partner, fake_zapi):
     # spec 001 l.13549-13570
-    recorder.reply(
+    fake_zapi.reply(
         httpx.Response(
             200,
             json={"id": "8823XWIE982KII99012K2L", "token": "8900LS", "due": "329000002121"},
@@ -28,11 +28,11 @@ def test_create_instance_posts_spec_body_with_bearer(partner, recorder):
         isDevice=False,
         businessDevice=True,
     )
-    req = recorder.last
+    req = fake_zapi.last
     assert (req.method, str(req.url)) == ("POST", f"{Z}/instances/integrator/on-demand")
     assert req.headers["Authorization"] == f"Bearer {PARTNER_TOKEN}"
     assert "client-token" not in req.headers
-    assert recorder.last_json() == {
+    assert fake_zapi.last_json() == {
         "name": "Z-API Instance - 9292812",
         "sessionName": "Testes testes",
         "deliveryCallbackUrl": "https://meuwebhook.com.br/delivery",
@@ -54,10 +54,10 @@ def test_create_instance_posts_spec_body_with_bearer(partner, recorder):
 @pytest.mark.parametrize(
     ("method", "suffix"), [("subscribe", "subscription"), ("cancel", "cancel")]
 )
-def test_subscribe_and_cancel_post_under_the_instance_path(partner, recorder, method, suffix):
-    recorder.reply(httpx.Response(201, text="OK"))
+def test_subscribe_and_cancel_post_under_the_instance_path(partner, fake_zapi, method, suffix):
+    fake_zapi.reply(httpx.Response(201, text="OK"))
     getattr(partner, method)("INST", "INSTTOKEN")
-    req = recorder.last
+    req = fake_zapi.last
     assert (req.method, str(req.url)) == (
         "POST",
         f"{Z}/instances/INST/token/INSTTOKEN/integrator/on-demand/{suffix}",
@@ -65,14 +65,14 @@ def test_subscribe_and_cancel_post_under_the_instance_path(partner, recorder, me
     assert req.headers["Authorization"] == f"Bearer {PARTNER_TOKEN}"
 
 
-def test_create_instance_is_not_retried(partner, recorder, sleeps):
-    recorder.reply(httpx.Response(503), httpx.Response(200, json={"id": "x", "token": "y"}))
+def test_create_instance_is_not_retried(partner, fake_zapi, sleeps):
+    fake_zapi.reply(httpx.Response(503), httpx.Response(200, json={"id": "x", "token": "y"}))
     with pytest.raises(Exception):  # noqa: B017 - ServerError; only the count matters here
         partner.create_instance("n")
-    assert len(recorder.requests) == 1
+    assert len(fake_zapi.requests) == 1
 
 
-def test_list_instances_pages_with_query_and_parses(partner, recorder):
+def test_list_instances_pages_with_query_and_parses(partner, fake_zapi):
     # spec 001 l.13721-13760
     body = {
         "total": 1,
@@ -95,23 +95,23 @@ def test_list_instances_pages_with_query_and_parses(partner, recorder):
             }
         ],
     }
-    recorder.reply(httpx.Response(200, json=body))
+    fake_zapi.reply(httpx.Response(200, json=body))
     page = partner.list_instances(page=1, page_size=1, query="15", middleware="web")
-    assert str(recorder.last.url) == f"{Z}/instances?page=1&pageSize=1&query=15&middleware=web"
-    assert recorder.last.method == "GET"
+    assert str(fake_zapi.last.url) == f"{Z}/instances?page=1&pageSize=1&query=15&middleware=web"
+    assert fake_zapi.last.method == "GET"
     assert page.total == 1 and page.content[0].due == 1648565999675
     assert page.content[0].model_extra == {"presenceChatCallbackUrl": ""}
 
 
-def test_register_number_posts_with_bearer_access_token(numbers, recorder):
-    recorder.reply(
+def test_register_number_posts_with_bearer_access_token(numbers, fake_zapi):
+    fake_zapi.reply(
         httpx.Response(200, json={"status": "OK", "whatsapp": "972501234567", "reason": 1})
     )
     result = numbers.register_number("972501234567", method=1, language="en", comment="shop1")
-    req = recorder.last
+    req = fake_zapi.last
     assert (req.method, str(req.url)) == ("POST", f"{N}/api/whatsapp/registerNumber")
     assert req.headers["Authorization"] == f"Bearer {ACCESS_TOKEN}"
-    assert recorder.last_json() == {
+    assert fake_zapi.last_json() == {
         "whatsapp": "972501234567",
         "method": 1,
         "language": "en",
@@ -120,8 +120,8 @@ def test_register_number_posts_with_bearer_access_token(numbers, recorder):
     assert result.ok and result.whatsapp == "972501234567"
 
 
-def test_verify_number_posts_the_code_and_reads_expiration(numbers, recorder):
-    recorder.reply(
+def test_verify_number_posts_the_code_and_reads_expiration(numbers, fake_zapi):
+    fake_zapi.reply(
         httpx.Response(
             200,
             json={
@@ -133,17 +133,17 @@ def test_verify_number_posts_the_code_and_reads_expiration(numbers, recorder):
         )
     )
     result = numbers.verify_number("972501234567", "123-456")
-    assert str(recorder.last.url) == f"{N}/api/whatsapp/verifyNumber"
-    assert recorder.last_json() == {"whatsapp": "972501234567", "code": "123456"}
+    assert str(fake_zapi.last.url) == f"{N}/api/whatsapp/verifyNumber"
+    assert fake_zapi.last_json() == {"whatsapp": "972501234567", "code": "123456"}
     assert result.expiration == "1737109621"
 
 
-def test_verify_number_refuses_a_code_that_is_not_six_digits(numbers, recorder):
+def test_verify_number_refuses_a_code_that_is_not_six_digits(numbers, fake_zapi):
     with pytest.raises(ValueError):
         numbers.verify_number("972501234567", "12345")
-    assert recorder.requests == []
+    assert fake_zapi.requests == []
 
 
-def test_fail_status_is_data_not_an_exception(numbers, recorder):
-    recorder.reply(httpx.Response(200, json={"status": "FAIL", "whatsapp": "9725", "reason": 3}))
+def test_fail_status_is_data_not_an_exception(numbers, fake_zapi):
+    fake_zapi.reply(httpx.Response(200, json={"status": "FAIL", "whatsapp": "9725", "reason": 3}))
     assert numbers.register_number("9725").ok is False

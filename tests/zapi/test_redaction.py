@@ -45,8 +45,8 @@ def test_client_repr_hides_tokens(instance, partner, numbers):
         httpx.ReadTimeout("timed out"),
     ],
 )
-def test_exception_text_and_repr_never_hold_the_token(instance, recorder, reply, caplog):
-    recorder.reply(reply)
+def test_exception_text_and_repr_never_hold_the_token(instance, fake_zapi, reply, caplog):
+    fake_zapi.reply(reply)
     caplog.set_level(logging.DEBUG)
     with pytest.raises(errors.ZapiError) as info:
         instance.send_text("55", "hi")
@@ -58,7 +58,7 @@ def test_exception_text_and_repr_never_hold_the_token(instance, recorder, reply,
     assert exc.__context__ is None or exc.__suppress_context__
 
 
-def test_success_logs_are_redacted_including_httpx_own_log(instance, recorder, caplog):
+def test_success_logs_are_redacted_including_httpx_own_log(instance, fake_zapi, caplog):
     caplog.set_level(logging.DEBUG)
     instance.send_text("55", "hi")
     # httpx logs "HTTP Request: POST <full url>" at INFO; the zapi filter rewrites it.
@@ -69,17 +69,17 @@ def test_success_logs_are_redacted_including_httpx_own_log(instance, recorder, c
     assert_clean(caplog.text)
 
 
-def test_partner_bearer_token_never_logged(partner, recorder, caplog):
+def test_partner_bearer_token_never_logged(partner, fake_zapi, caplog):
     caplog.set_level(logging.DEBUG)
-    recorder.reply(httpx.Response(401, json={"error": "Unauthorized"}))
+    fake_zapi.reply(httpx.Response(401, json={"error": "Unauthorized"}))
     with pytest.raises(errors.AuthError) as info:
         partner.list_instances()
     assert_clean(str(info.value) + repr(info.value) + caplog.text)
 
 
-def test_subscribe_redacts_the_instance_token_in_its_path(partner, recorder, caplog):
+def test_subscribe_redacts_the_instance_token_in_its_path(partner, fake_zapi, caplog):
     caplog.set_level(logging.DEBUG)
-    recorder.reply(httpx.ConnectError(f"refused {TOKEN}"))
+    fake_zapi.reply(httpx.ConnectError(f"refused {TOKEN}"))
     with pytest.raises(errors.NeverSentError) as info:
         partner.subscribe("I", TOKEN)
     assert_clean(str(info.value) + caplog.text)
