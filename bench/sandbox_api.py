@@ -56,7 +56,9 @@ def main() -> None:
             "http://localhost/sandbox", instance.zapi_id, instance.token, http=http
         )
         measure("status", client.status, n)
-        measure("send-text", lambda: client.send_text("5511988887777", "bench"), n)
+        measure(
+            "send-text", lambda: client.send("send_text", phone="5511988887777", message="bench"), n
+        )
         measure("queue page", lambda: client.queue(page=1, page_size=100), max(n // 10, 1))
     finally:
         instance.delete()

@@ -1,8 +1,10 @@
 """From what a person composes to the ``send-*`` request that carries it.
 
 One function per kind turns plain fields into the endpoint name (a ``zapi.ENDPOINTS`` row),
-its path parameters and the JSON body with the spec's spelling. The dispatcher sends exactly
-that, later, through the pacer.
+its path parameters and the JSON body: ``zapi.bodies.send_body`` picks the fields that send
+takes, in the spec's spelling, from the composer's (``link_url`` → ``linkUrl``); a builder
+only adds what is built from other fields (a list's options, a poll's answers). The
+dispatcher sends exactly that, later, through the pacer.
 """
 
 from __future__ import annotations
@@ -15,7 +17,7 @@ from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
 
 from messaging.models import MessageKind
-from zapi.bodies import TYPING_SENDS, delay_valid, send_body_missing
+from zapi.bodies import TYPING_SENDS, delay_valid, send_body, send_body_missing
 
 
 @dataclass(frozen=True)
@@ -42,16 +44,15 @@ def _lines(value: Any) -> list[str]:
 
 def _text(f: dict[str, Any]) -> SendRequest:
     _need(f, "message")
-    return SendRequest("send_text", {"message": f["message"]}, f["message"])
+    return SendRequest("send_text", send_body("send_text", f), f["message"])
 
 
 def _media(kind: str) -> Callable[[dict[str, Any]], SendRequest]:
+    # Every media send's field is named after it (``image``, ``audio``...): one "url" here.
     def build(f: dict[str, Any]) -> SendRequest:
         _need(f, "url")
-        body: dict[str, Any] = {kind: f["url"]}
-        if f.get("caption") and kind in ("image", "video"):
-            body["caption"] = f["caption"]
-        return SendRequest(f"send_{kind}", body, f.get("caption") or "")
+        body = send_body(f"send_{kind}", {**f, kind: f["url"]})
+        return SendRequest(f"send_{kind}", body, body.get("caption") or "")
 
     return build
 
@@ -63,9 +64,7 @@ def _document(f: dict[str, Any]) -> SendRequest:
     extension = extension.lower().lstrip(".")
     if not extension.isalnum():
         raise ValidationError(_("Give the document's extension (pdf, docx...)."))
-    body = {"document": f["url"], "fileName": name}
-    if f.get("caption"):
-        body["caption"] = f["caption"]
+    body = send_body("send_document", {**f, "document": f["url"], "file_name": name})
     # The extension goes in the path: /send-document/{extension} (spec 001 l.2602).
     return SendRequest("send_document", body, f.get("caption") or name, {"extension": extension})
 
@@ -76,31 +75,19 @@ def _link(f: dict[str, Any]) -> SendRequest:
     # "Don't forget to include the same linkURL value at the end of this text" (l.2706).
     if not message.rstrip().endswith(f["link_url"]):
         message = f"{message.rstrip()} {f['link_url']}"
-    body = {
-        "message": message,
-        "image": f.get("image") or "",
-        "linkUrl": f["link_url"],
-        "title": f["title"],
-        "linkDescription": f.get("link_description") or "",
-    }
-    return SendRequest("send_link", body, message)
+    return SendRequest("send_link", send_body("send_link", {**f, "message": message}), message)
 
 
 def _location(f: dict[str, Any]) -> SendRequest:
     _need(f, "latitude", "longitude")
-    body = {
-        "title": f.get("title") or "",
-        "address": f.get("address") or "",
-        "latitude": str(f["latitude"]),
-        "longitude": str(f["longitude"]),
-    }
+    at = {"latitude": str(f["latitude"]), "longitude": str(f["longitude"])}
+    body = send_body("send_location", {**f, **at})
     return SendRequest("send_location", body, body["title"] or body["address"])
 
 
 def _contact(f: dict[str, Any]) -> SendRequest:
     _need(f, "contact_name", "contact_phone")
-    body = {"contactName": f["contact_name"], "contactPhone": f["contact_phone"]}
-    return SendRequest("send_contact", body, f["contact_name"])
+    return SendRequest("send_contact", send_body("send_contact", f), f["contact_name"])
 
 
 def _options(f: dict[str, Any]) -> SendRequest:
@@ -115,8 +102,8 @@ def _options(f: dict[str, Any]) -> SendRequest:
             {"id": str(i), "title": o, "description": ""} for i, o in enumerate(options, 1)
         ],
     }
-    return SendRequest("send_option_list", {"message": f["message"], "optionList": option_list},
-                       f["message"])  # fmt: skip
+    body = send_body("send_option_list", {**f, "option_list": option_list})
+    return SendRequest("send_option_list", body, f["message"])
 
 
 def _buttons(f: dict[str, Any]) -> SendRequest:
@@ -126,7 +113,7 @@ def _buttons(f: dict[str, Any]) -> SendRequest:
     if not labels:
         raise ValidationError(_("Give at least one button, one per line."))
     buttons = [{"id": str(i), "label": label} for i, label in enumerate(labels, 1)]
-    body = {"message": f["message"], "buttonList": {"buttons": buttons}}
+    body = send_body("send_button_list", {**f, "button_list": {"buttons": buttons}})
     return SendRequest("send_button_list", body, f["message"])
 
 
@@ -135,27 +122,23 @@ def _poll(f: dict[str, Any]) -> SendRequest:
     answers = _lines(f.get("choices"))
     if len(answers) < 2:
         raise ValidationError(_("A poll needs at least two answers, one per line."))
-    body: dict[str, Any] = {"message": f["message"], "poll": [{"name": a} for a in answers]}
-    if f.get("poll_max_options"):
-        body["pollMaxOptions"] = int(f["poll_max_options"])
+    most = int(f["poll_max_options"]) if f.get("poll_max_options") else None
+    body = send_body(
+        "send_poll", {**f, "poll": [{"name": a} for a in answers], "poll_max_options": most}
+    )
     return SendRequest("send_poll", body, f["message"])
 
 
 def _product(f: dict[str, Any]) -> SendRequest:
     # catalogPhone: the business number the product belongs to (spec 001 l.2855).
     _need(f, "catalog_phone", "product_id")
-    body = {"catalogPhone": f["catalog_phone"], "productId": f["product_id"]}
+    body = send_body("send_product", f)
     return SendRequest("send_product", body, f.get("product_name") or f["product_id"])
 
 
 def _catalog(f: dict[str, Any]) -> SendRequest:
     _need(f, "catalog_phone")
-    body: dict[str, Any] = {"catalogPhone": f["catalog_phone"]}
-    # Optional card texts (l.2920-2925).
-    for key, name in (("message", "message"), ("title", "title"),
-                      ("catalog_description", "catalogDescription")):  # fmt: skip
-        if f.get(key):
-            body[name] = f[key]
+    body = send_body("send_catalog", f)
     return SendRequest("send_catalog", body, f.get("message") or f.get("title") or _("Catalog"))
 
 

@@ -84,7 +84,7 @@ def test_queued_messages_are_decided_before_pairing(page, live_url, operator, pa
 
     ours, _box = make_pair(partner, connected=False)
     for n in range(3):
-        instance_client(ours).send_text("5511988887777", f"old promo {n}")
+        instance_client(ours).send("send_text", phone="5511988887777", message=f"old promo {n}")
     login(page, live_url, operator)
     page.goto(f"{live_url}/instances/instance/{ours.pk}/pairing/")
     page.wait_for_selector("text=3 messages wait in Z-API's queue")

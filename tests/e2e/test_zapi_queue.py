@@ -19,7 +19,10 @@ def test_support_inspects_and_cleans_the_queue(page, live_url, partner, settings
     support = MembershipFactory(partner=partner, role=Role.SUPPORT, user__username="sam").user
     ours, _box = make_pair(partner, connected=False)
     client = instance_client(ours)
-    ids = [client.send_text("5511988887777", f"promo {n:02d}").zaapId for n in range(25)]
+    ids = [
+        client.send("send_text", phone="5511988887777", message=f"promo {n:02d}").zaapId
+        for n in range(25)
+    ]
 
     login(page, live_url, support)
     page.goto(f"{live_url}/instances/instance/{ours.pk}/queue/?page_size=10")
@@ -37,7 +40,7 @@ def test_support_inspects_and_cleans_the_queue(page, live_url, partner, settings
     page.wait_for_selector("#queue-count:text-is('24')")
 
     # Something else queues a message: the page shows it without a reload (htmx polling).
-    client.send_text("5511988887777", "late one")
+    client.send("send_text", phone="5511988887777", message="late one")
     page.wait_for_selector("#queue-count:text-is('25')", timeout=10_000)
 
     page.click("text=Delete all…")

@@ -78,7 +78,10 @@ def test_details_rename_settings_and_webhooks(paired):
 def test_queue_of_a_disconnected_instance_count_page_delete(unpaired):
     ours, _box = unpaired
     client = instance_client(ours)
-    ids = [client.send_text("5511988887777", f"hello {n}").zaapId for n in range(7)]
+    ids = [
+        client.send("send_text", phone="5511988887777", message=f"hello {n}").zaapId
+        for n in range(7)
+    ]
     assert zapi_queue_count(instance=ours).value == 7
     page = zapi_queue_page(instance=ours, page=2, page_size=3)
     assert [m.ZaapId for m in page.value.messages] == ids[3:6]

@@ -93,6 +93,6 @@ def test_chats_flags_and_delete(zc, sbx):
 def test_sending_creates_the_chat(zc, sbx):
     from sandbox.sending import queue_tick
 
-    zc.send_text(PHONE, "hi")
+    zc.send("send_text", phone=PHONE, message="hi")
     queue_tick(instance_id=sbx.pk)
     assert [c["phone"] for c in zc.chats()] == [PHONE]

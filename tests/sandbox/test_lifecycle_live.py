@@ -45,7 +45,7 @@ def test_pair_send_and_receive_every_webhook_in_order(live_url, celery_worker, h
     assert client.me().connected is True
     wait_for(lambda: hooks.of_type("ConnectedCallback"), timeout=20)
 
-    sent = client.send_audio("5511988887777", "https://example.com/a.ogg")
+    sent = client.send("send_audio", phone="5511988887777", audio="https://example.com/a.ogg")
     assert sent.zaapId and sent.messageId and sent.id == sent.messageId
     wait_for(lambda: len(hooks.of_type("MessageStatusCallback")) == 4, timeout=30)
 
@@ -77,7 +77,10 @@ def test_queue_waits_while_disconnected_and_is_sent_on_reconnect(live_url, celer
     timings = {**FAST, "gap_min": 0.4, "gap_max": 0.4}
     instance = sandbox_instance_create(name="Q", timings=timings, webhook_url=hooks.url)
     client = InstanceClient(f"{live_url}/sandbox", instance.zapi_id, instance.token)
-    ids = [client.send_text("5511988887777", f"hello {n}").zaapId for n in range(3)]
+    ids = [
+        client.send("send_text", phone="5511988887777", message=f"hello {n}").zaapId
+        for n in range(3)
+    ]
     page = client.queue(page=1, page_size=10)
     assert [m.ZaapId for m in page.messages] == ids
     assert [m.Message for m in page.messages] == ["hello 0", "hello 1", "hello 2"]
@@ -108,7 +111,7 @@ def test_status_webhooks_out_of_order_fault(live_url, celery_worker, hooks):
     )
     _control(live_url, instance, "tune", faults={"out_of_order": 1})
     client = InstanceClient(f"{live_url}/sandbox", instance.zapi_id, instance.token)
-    client.send_text("5511988887777", "hello")
+    client.send("send_text", phone="5511988887777", message="hello")
     wait_for(lambda: len(hooks.of_type("MessageStatusCallback")) == 3, timeout=30)
     statuses = [e["status"] for e in hooks.of_type("MessageStatusCallback")]
     assert statuses == ["READ", "RECEIVED", "SENT"]
@@ -141,7 +144,7 @@ def test_phone_offline_pauses_and_online_resumes(live_url, celery_worker, hooks)
     client = InstanceClient(f"{live_url}/sandbox", instance.zapi_id, instance.token)
     state = _control(live_url, instance, "phone", online=False)
     assert state["smartphoneConnected"] is False
-    client.send_text("5511988887777", "later")
+    client.send("send_text", phone="5511988887777", message="later")
     assert client.status().smartphoneConnected is False
     _control(live_url, instance, "phone", online=True)
     wait_for(lambda: hooks.of_type("DeliveryCallback"), timeout=30)

@@ -115,7 +115,7 @@ def test_notify_sent_by_me_echoes_sent_messages(zc, sbx):
     from sandbox.sending import queue_tick
 
     zc.update_every_webhooks("https://hooks.example.com/all", notify_sent_by_me=True)
-    sent = zc.send_text("5511988887777", "echo")
+    sent = zc.send("send_text", phone="5511988887777", message="echo")
     queue_tick(instance_id=sbx.pk)
     echo = SandboxWebhook.objects.get(kind="ReceivedCallback").payload
     assert (echo["fromMe"], echo["fromApi"], echo["messageId"]) == (True, True, sent.messageId)

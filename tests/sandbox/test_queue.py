@@ -41,9 +41,9 @@ def _fill(instance, count: int) -> list[SandboxMessage]:
 def test_a_thousand_queued_messages_while_disconnected_then_sends_are_refused(away, wsgi_http):
     client = client_for(away, wsgi_http)
     _fill(away, 999)
-    client.send_text(PHONE, "the thousandth")
+    client.send("send_text", phone=PHONE, message="the thousandth")
     with pytest.raises(NotConnectedError) as caught:
-        client.send_text(PHONE, "one too many")
+        client.send("send_text", phone=PHONE, message="one too many")
     assert "1000" in caught.value.message
     assert client.queue_count().count == 1000
 
@@ -52,7 +52,7 @@ def test_the_limit_does_not_apply_while_connected(sbx, wsgi_http):
     sbx.timings = {**sbx.timings, "queue_limit": 2}
     sbx.save()
     _fill(sbx, 2)
-    assert client_for(sbx, wsgi_http).send_text(PHONE, "fine").zaapId
+    assert client_for(sbx, wsgi_http).send("send_text", phone=PHONE, message="fine").zaapId
 
 
 def test_phone_offline_counts_as_disconnected_for_the_limit(sbx, wsgi_http):
@@ -61,9 +61,9 @@ def test_phone_offline_counts_as_disconnected_for_the_limit(sbx, wsgi_http):
     sbx.timings = {**sbx.timings, "queue_limit": 1}
     sbx.save()
     client = client_for(sbx, wsgi_http)
-    client.send_text(PHONE, "waits")
+    client.send("send_text", phone=PHONE, message="waits")
     with pytest.raises(NotConnectedError):
-        client.send_text(PHONE, "refused")
+        client.send("send_text", phone=PHONE, message="refused")
 
 
 def test_get_queue_pages(away, wsgi_http):
@@ -128,7 +128,9 @@ def test_a_sent_message_cannot_be_deleted_from_the_queue(sbx, wsgi_http):
 
 
 def test_delay_message_and_typing_make_the_gap(sbx, wsgi_http):
-    client_for(sbx, wsgi_http).send_text(PHONE, "slow", delayMessage=5, delayTyping=3)
+    client_for(sbx, wsgi_http).send(
+        "send_text", phone=PHONE, message="slow", delayMessage=5, delayTyping=3
+    )
     before = timezone.now()
     sending.queue_tick(instance_id=sbx.pk)
     sbx.refresh_from_db()
@@ -150,7 +152,7 @@ def test_default_gap_is_between_one_and_three_seconds(db):
 def test_a_due_message_is_sent_with_a_delivery_webhook(sbx, wsgi_http):
     sbx.webhooks = {"delivery": "https://hooks.example.com/d"}
     sbx.save()
-    sent = client_for(sbx, wsgi_http).send_text(PHONE, "now")
+    sent = client_for(sbx, wsgi_http).send("send_text", phone=PHONE, message="now")
     sending.queue_tick(instance_id=sbx.pk)  # gap 0 in FAST: due at once
     message = sbx.messages.get()
     assert message.state == "sent"
@@ -167,7 +169,7 @@ def test_a_due_message_is_sent_with_a_delivery_webhook(sbx, wsgi_http):
 def test_nothing_is_sent_while_the_phone_is_offline(sbx, wsgi_http):
     client = client_for(sbx, wsgi_http)
     instance_phone_online(instance=sbx, online=False)
-    client.send_text(PHONE, "waits")
+    client.send("send_text", phone=PHONE, message="waits")
     sending.queue_tick(instance_id=sbx.pk)
     assert sbx.messages.get().state == "queued"
     status = client.status()

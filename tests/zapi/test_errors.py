@@ -53,7 +53,7 @@ def test_rate_limited_reads_retry_after_seconds():
 def test_client_maps_error_response_and_keeps_parsed_body(instance, fake_zapi):
     fake_zapi.reply(httpx.Response(400, json={"error": "null not allowed"}))
     with pytest.raises(errors.ClientTokenError) as info:
-        instance.send_text("55", "hi")
+        instance.send("send_text", phone="55", message="hi")
     assert info.value.body == {"error": "null not allowed"}
     assert isinstance(info.value, errors.AuthError)
 
@@ -61,7 +61,7 @@ def test_client_maps_error_response_and_keeps_parsed_body(instance, fake_zapi):
 def test_connect_refused_is_never_sent_and_retryable(instance, fake_zapi):
     fake_zapi.reply(*[httpx.ConnectError("[Errno 111] Connection refused")] * 3)
     with pytest.raises(errors.NeverSentError) as info:
-        instance.send_text("55", "hi")
+        instance.send("send_text", phone="55", message="hi")
     assert info.value.retryable is True
     assert len(fake_zapi.requests) == 1  # sends are never retried by the client
 
@@ -69,7 +69,7 @@ def test_connect_refused_is_never_sent_and_retryable(instance, fake_zapi):
 def test_dns_failure_is_never_sent(instance, fake_zapi):
     fake_zapi.reply(httpx.ConnectError("[Errno -2] Name or service not known"))
     with pytest.raises(errors.NeverSentError):
-        instance.send_text("55", "hi")
+        instance.send("send_text", phone="55", message="hi")
 
 
 @pytest.mark.parametrize(
@@ -79,7 +79,7 @@ def test_dns_failure_is_never_sent(instance, fake_zapi):
 def test_connect_and_pool_timeouts_are_never_sent(instance, fake_zapi, exc):
     fake_zapi.reply(exc)
     with pytest.raises(errors.NeverSentError):
-        instance.send_text("55", "hi")
+        instance.send("send_text", phone="55", message="hi")
 
 
 @pytest.mark.parametrize(
@@ -94,7 +94,7 @@ def test_connect_and_pool_timeouts_are_never_sent(instance, fake_zapi, exc):
 def test_read_timeout_after_send_is_maybe_delivered(instance, fake_zapi, exc):
     fake_zapi.reply(exc)
     with pytest.raises(errors.MaybeDeliveredError) as info:
-        instance.send_text("55", "hi")
+        instance.send("send_text", phone="55", message="hi")
     assert info.value.retryable is False
     assert len(fake_zapi.requests) == 1
 
@@ -147,7 +147,7 @@ def test_gets_with_side_effects_are_not_retried(instance, fake_zapi, sleeps, nam
 def test_server_error_on_send_is_raised_not_retried(instance, fake_zapi, sleeps):
     fake_zapi.reply(httpx.Response(502), httpx.Response(200, json={"zaapId": "Z"}))
     with pytest.raises(errors.ServerError):
-        instance.send_text("55", "hi")
+        instance.send("send_text", phone="55", message="hi")
     assert len(fake_zapi.requests) == 1 and sleeps == []
 
 

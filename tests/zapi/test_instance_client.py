@@ -46,7 +46,7 @@ def test_base_url_with_a_path_prefix_is_kept(http, fake_zapi):
 
 def test_send_text_matches_spec_example(instance, fake_zapi):
     # spec 001 l.1847
-    result = instance.send_text("5511999998888", "Welcome to *Z-API*")
+    result = instance.send("send_text", phone="5511999998888", message="Welcome to *Z-API*")
     req = fake_zapi.last
     assert (req.method, str(req.url)) == ("POST", f"{PREFIX}/send-text")
     assert req.headers["content-type"] == "application/json"
@@ -55,7 +55,9 @@ def test_send_text_matches_spec_example(instance, fake_zapi):
 
 
 def test_send_text_passes_spec_options_through(instance, fake_zapi):
-    instance.send_text("55", "hi", delayMessage=5, delayTyping=3, messageId="ABC")
+    instance.send(
+        "send_text", phone="55", message="hi", delayMessage=5, delayTyping=3, messageId="ABC"
+    )
     assert fake_zapi.last_json() == {
         "phone": "55",
         "message": "hi",
@@ -68,17 +70,18 @@ def test_send_text_passes_spec_options_through(instance, fake_zapi):
 @pytest.mark.parametrize("delay", [0, 16])
 def test_delay_outside_one_to_fifteen_seconds_is_refused_before_sending(instance, fake_zapi, delay):
     with pytest.raises(ValueError):
-        instance.send_text("55", "hi", delayMessage=delay)
+        instance.send("send_text", phone="55", message="hi", delayMessage=delay)
     assert fake_zapi.requests == []
 
 
 def test_send_document_puts_extension_in_path(instance, fake_zapi):
     # spec 001 l.2675-2682
-    instance.send_document(
-        "5511999998888",
-        "https://expoforest.com.br/wp-content/uploads/2017/05/exemplo.pdf",
-        "pdf",
+    instance.send(
+        "send_document",
+        phone="5511999998888",
+        document="https://expoforest.com.br/wp-content/uploads/2017/05/exemplo.pdf",
         fileName="Meu PDF",
+        path={"extension": "pdf"},
     )
     assert str(fake_zapi.last.url) == f"{PREFIX}/send-document/pdf"
     assert fake_zapi.last_json() == {
@@ -92,19 +95,40 @@ def test_send_document_puts_extension_in_path(instance, fake_zapi):
     ("call", "path", "body"),
     [
         (
-            lambda c: c.send_image("5511999998888", "https://x/logo.svg"),
+            lambda c: c.send("send_image", phone="5511999998888", image="https://x/logo.svg"),
             "send-image",
             {"phone": "5511999998888", "image": "https://x/logo.svg"},
         ),
-        (lambda c: c.send_sticker("55", "s"), "send-sticker", {"phone": "55", "sticker": "s"}),
-        (lambda c: c.send_gif("55", "g"), "send-gif", {"phone": "55", "gif": "g"}),
-        (lambda c: c.send_audio("55", "a"), "send-audio", {"phone": "55", "audio": "a"}),
-        (lambda c: c.send_video("55", "v"), "send-video", {"phone": "55", "video": "v"}),
-        (lambda c: c.send_ptv("55", "p"), "send-ptv", {"phone": "55", "ptv": "p"}),
         (
-            lambda c: c.send_link(
-                "55",
-                "see https://z-api.io",
+            lambda c: c.send("send_sticker", phone="55", sticker="s"),
+            "send-sticker",
+            {"phone": "55", "sticker": "s"},
+        ),
+        (
+            lambda c: c.send("send_gif", phone="55", gif="g"),
+            "send-gif",
+            {"phone": "55", "gif": "g"},
+        ),
+        (
+            lambda c: c.send("send_audio", phone="55", audio="a"),
+            "send-audio",
+            {"phone": "55", "audio": "a"},
+        ),
+        (
+            lambda c: c.send("send_video", phone="55", video="v"),
+            "send-video",
+            {"phone": "55", "video": "v"},
+        ),
+        (
+            lambda c: c.send("send_ptv", phone="55", ptv="p"),
+            "send-ptv",
+            {"phone": "55", "ptv": "p"},
+        ),
+        (
+            lambda c: c.send(
+                "send_link",
+                phone="55",
+                message="see https://z-api.io",
                 image="i",
                 link_url="https://z-api.io",
                 title="Z-API",
@@ -121,8 +145,9 @@ def test_send_document_puts_extension_in_path(instance, fake_zapi):
             },
         ),
         (
-            lambda c: c.send_location(
-                "5511999998888",
+            lambda c: c.send(
+                "send_location",
+                phone="5511999998888",
                 title="Google Brasil",
                 address="Av",
                 latitude="-23.0696347",
@@ -138,7 +163,12 @@ def test_send_document_puts_extension_in_path(instance, fake_zapi):
             },
         ),
         (
-            lambda c: c.send_product("5511999998888", "5511999998888", "7190654897637620"),
+            lambda c: c.send(
+                "send_product",
+                phone="5511999998888",
+                catalogPhone="5511999998888",
+                productId="7190654897637620",
+            ),
             "send-product",
             {
                 "phone": "5511999998888",
@@ -147,27 +177,44 @@ def test_send_document_puts_extension_in_path(instance, fake_zapi):
             },
         ),
         (
-            lambda c: c.send_catalog("55", "56"),
+            lambda c: c.send("send_catalog", phone="55", catalogPhone="56"),
             "send-catalog",
             {"phone": "55", "catalogPhone": "56"},
         ),
         (
-            lambda c: c.send_contact("55", "Nome do contato", "5511999999999"),
+            lambda c: c.send(
+                "send_contact",
+                phone="55",
+                contactName="Nome do contato",
+                contactPhone="5511999999999",
+            ),
             "send-contact",
             {"phone": "55", "contactName": "Nome do contato", "contactPhone": "5511999999999"},
         ),
         (
-            lambda c: c.send_contacts("55", [{"name": "n", "phones": ["1"]}]),
+            lambda c: c.send(
+                "send_contacts", phone="55", contacts=[{"name": "n", "phones": ["1"]}]
+            ),
             "send-contacts",
             {"phone": "55", "contacts": [{"name": "n", "phones": ["1"]}]},
         ),
         (
-            lambda c: c.send_button_actions("55", "m", [{"id": "1", "type": "CALL"}]),
+            lambda c: c.send(
+                "send_button_actions",
+                phone="55",
+                message="m",
+                buttonActions=[{"id": "1", "type": "CALL"}],
+            ),
             "send-button-actions",
             {"phone": "55", "message": "m", "buttonActions": [{"id": "1", "type": "CALL"}]},
         ),
         (
-            lambda c: c.send_button_list("55", "m", {"buttons": [{"id": "1", "label": "Ótimo"}]}),
+            lambda c: c.send(
+                "send_button_list",
+                phone="55",
+                message="m",
+                buttonList={"buttons": [{"id": "1", "label": "Ótimo"}]},
+            ),
             "send-button-list",
             {
                 "phone": "55",
@@ -176,28 +223,38 @@ def test_send_document_puts_extension_in_path(instance, fake_zapi):
             },
         ),
         (
-            lambda c: c.send_option_list("55", "m", {"title": "t", "options": []}),
+            lambda c: c.send(
+                "send_option_list",
+                phone="55",
+                message="m",
+                optionList={"title": "t", "options": []},
+            ),
             "send-option-list",
             {"phone": "55", "message": "m", "optionList": {"title": "t", "options": []}},
         ),
         (
-            lambda c: c.send_button_otp("554499999999", "Message", "123"),
+            lambda c: c.send(
+                "send_button_otp", phone="554499999999", message="Message", code="123"
+            ),
             "send-button-otp",
             {"phone": "554499999999", "message": "Message", "code": "123"},
         ),
         (
-            lambda c: c.send_button_pix("554499999999", "pix key", "EVP"),
+            lambda c: c.send("send_button_pix", phone="554499999999", pixKey="pix key", type="EVP"),
             "send-button-pix",
             {"phone": "554499999999", "pixKey": "pix key", "type": "EVP"},
         ),
         (
-            lambda c: c.send_carousel("55", "m", [{"text": "t"}]),
+            lambda c: c.send("send_carousel", phone="55", message="m", carousel=[{"text": "t"}]),
             "send-carousel",
             {"phone": "55", "message": "m", "carousel": [{"text": "t"}]},
         ),
         (
-            lambda c: c.send_poll(
-                "5511999998888", "Qual a melhor API para WhatsApp?", ["Z-API", "Outros"]
+            lambda c: c.send(
+                "send_poll",
+                phone="5511999998888",
+                message="Qual a melhor API para WhatsApp?",
+                poll=[{"name": "Z-API"}, {"name": "Outros"}],
             ),
             "send-poll",
             {
@@ -207,33 +264,42 @@ def test_send_document_puts_extension_in_path(instance, fake_zapi):
             },
         ),
         (
-            lambda c: c.send_poll_vote("55", "pid", ["Z-API"]),
+            lambda c: c.send(
+                "send_poll_vote", phone="55", pollMessageId="pid", pollVote=[{"name": "Z-API"}]
+            ),
             "send-poll-vote",
             {"phone": "55", "pollMessageId": "pid", "pollVote": [{"name": "Z-API"}]},
         ),
         (
-            lambda c: c.send_order("55", {"currency": "BRL"}),
+            lambda c: c.send("send_order", phone="55", order={"currency": "BRL"}),
             "send-order",
             {"phone": "55", "order": {"currency": "BRL"}},
         ),
         (
-            lambda c: c.send_event("55", {"name": "e"}),
+            lambda c: c.send("send_event", phone="55", event={"name": "e"}),
             "send-event",
             {"phone": "55", "event": {"name": "e"}},
         ),
         (
-            lambda c: c.send_edit_event("55", "E1", {"name": "e"}),
+            lambda c: c.send(
+                "send_edit_event", phone="55", eventMessageId="E1", event={"name": "e"}
+            ),
             "send-edit-event",
             {"phone": "55", "eventMessageId": "E1", "event": {"name": "e"}},
         ),
         (
-            lambda c: c.send_event_response("55", "E1", "GOING"),
+            lambda c: c.send(
+                "send_event_response", phone="55", eventMessageId="E1", eventResponse="GOING"
+            ),
             "send-event-response",
             {"phone": "55", "eventMessageId": "E1", "eventResponse": "GOING"},
         ),
         (
-            lambda c: c.forward_message(
-                "5511999998888", "3999984263738042930CD6ECDE9VDWSA", "5511888888888"
+            lambda c: c.send(
+                "forward_message",
+                phone="5511999998888",
+                messageId="3999984263738042930CD6ECDE9VDWSA",
+                messagePhone="5511888888888",
             ),
             "forward-message",
             {
@@ -243,18 +309,30 @@ def test_send_document_puts_extension_in_path(instance, fake_zapi):
             },
         ),
         (
-            lambda c: c.send_reaction("55", "EDSFSAD213213DDSD7", "❤️"),
+            lambda c: c.send(
+                "send_reaction", phone="55", messageId="EDSFSAD213213DDSD7", reaction="❤️"
+            ),
             "send-reaction",
             {"phone": "55", "reaction": "❤️", "messageId": "EDSFSAD213213DDSD7"},
         ),
         (
-            lambda c: c.send_remove_reaction("55", "M"),
+            lambda c: c.send("send_remove_reaction", phone="55", messageId="M"),
             "send-remove-reaction",
             {"phone": "55", "messageId": "M"},
         ),
-        (lambda c: c.read_message("55", "M"), "read-message", {"phone": "55", "messageId": "M"}),
         (
-            lambda c: c.pin_message("55", "M", "pin", pinMessageDuration="7_days"),
+            lambda c: c.call("read_message", json={"phone": "55", "messageId": "M"}),
+            "read-message",
+            {"phone": "55", "messageId": "M"},
+        ),
+        (
+            lambda c: c.send(
+                "pin_message",
+                phone="55",
+                messageId="M",
+                messageAction="pin",
+                pinMessageDuration="7_days",
+            ),
             "pin-message",
             {
                 "phone": "55",
@@ -264,19 +342,24 @@ def test_send_document_puts_extension_in_path(instance, fake_zapi):
             },
         ),
         (
-            lambda c: c.send_text_status("Sua mensagem para status"),
+            lambda c: c.send("send_text_status", message="Sua mensagem para status"),
             "send-text-status",
             {"message": "Sua mensagem para status"},
         ),
-        (lambda c: c.send_image_status("i"), "send-image-status", {"image": "i"}),
-        (lambda c: c.send_video_status("v"), "send-video-status", {"video": "v"}),
+        (lambda c: c.send("send_image_status", image="i"), "send-image-status", {"image": "i"}),
+        (lambda c: c.send("send_video_status", video="v"), "send-video-status", {"video": "v"}),
         (
-            lambda c: c.reply_status_text("5544999999999", "texto da mensagem", "1F60"),
+            lambda c: c.send(
+                "reply_status_text",
+                phone="5544999999999",
+                message="texto da mensagem",
+                statusMessageId="1F60",
+            ),
             "reply-status-text",
             {"phone": "5544999999999", "message": "texto da mensagem", "statusMessageId": "1F60"},
         ),
         (
-            lambda c: c.send_call("5511999998888", callDuration=5),
+            lambda c: c.call("send_call", json={"phone": "5511999998888", "callDuration": 5}),
             "send-call",
             {"phone": "5511999998888", "callDuration": 5},
         ),
@@ -290,7 +373,9 @@ def test_every_send_kind_posts_the_spec_body(instance, fake_zapi, call, path, bo
 
 def test_delete_message_uses_query_parameters(instance, fake_zapi):
     # spec 001 l.3946
-    instance.delete_message("5511999998888", "123", owner=True)
+    instance.call(
+        "delete_message", query={"messageId": "123", "phone": "5511999998888", "owner": True}
+    )
     assert fake_zapi.last.method == "DELETE"
     assert (
         str(fake_zapi.last.url) == f"{PREFIX}/messages?messageId=123&phone=5511999998888&owner=true"

@@ -49,7 +49,7 @@ def test_exception_text_and_repr_never_hold_the_token(instance, fake_zapi, reply
     fake_zapi.reply(reply)
     caplog.set_level(logging.DEBUG)
     with pytest.raises(errors.ZapiError) as info:
-        instance.send_text("55", "hi")
+        instance.send("send_text", phone="55", message="hi")
     exc = info.value
     for text in (str(exc), repr(exc), exc.message, str(exc.url), str(exc.body), caplog.text):
         assert_clean(text)
@@ -60,7 +60,7 @@ def test_exception_text_and_repr_never_hold_the_token(instance, fake_zapi, reply
 
 def test_success_logs_are_redacted_including_httpx_own_log(instance, fake_zapi, caplog):
     caplog.set_level(logging.DEBUG)
-    instance.send_text("55", "hi")
+    instance.send("send_text", phone="55", message="hi")
     # httpx logs "HTTP Request: POST <full url>" at INFO; the zapi filter rewrites it.
     logging.getLogger("httpx").info(
         "HTTP Request: POST %s", f"https://h/instances/I/token/{TOKEN}/x"
