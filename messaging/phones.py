@@ -231,6 +231,6 @@ def chat_id_normalize(chat_id: str) -> str:
         raise ValidationError(
             _("%(value)s is not a chat id (a phone with its country code, a group or an @lid)."),
             params={"value": given[:40]},
-            code="chat_id",
+            code="invalid",
         )
     return normalized
