@@ -218,6 +218,10 @@ def instance_import(*, partner: Partner, zapi_id: str) -> Outcome[Instance]:
 
     action = _("Import")
     zapi_id = zapi_id.strip()
+    if not str(partner.integrator_token):
+        return Outcome(ok=False, action=action, text=_("No integrator token."))
+    if not zapi_id:
+        return Outcome(ok=False, action=action, text=_("Say which instance to import."))
     try:
         rows = zapi_pages(partner=partner, query=zapi_id)
     except ZapiError as exc:

@@ -12,6 +12,7 @@ from django.urls import URLPattern, reverse
 from core.admin import ScopedAdmin, admin_routes
 from messaging.campaigns import views
 from messaging.campaigns.models import Campaign
+from partners.roles import Capability
 
 
 @admin.register(Campaign)
@@ -29,8 +30,10 @@ class CampaignAdmin(ScopedAdmin):
     ) -> HttpResponse:
         if not object_id.isdigit():
             return HttpResponseRedirect(reverse("admin:messaging_campaign_changelist"))
+        # Another tenant's campaign is a 404 here too, not a redirect that says it exists.
+        campaign = views.scoped_campaign(request, int(object_id), Capability.VIEW)
         return HttpResponseRedirect(
-            reverse("admin:messaging_campaign_progress", args=[int(object_id)])
+            reverse("admin:messaging_campaign_progress", args=[campaign.pk])
         )
 
     def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:

@@ -76,3 +76,18 @@ def test_a_foreign_partner_is_a_404(partner, other_partner):
     client = _login(partner, Role.PARTNER_ADMIN)
     url = reverse("admin:partners_partner_change", args=[other_partner.pk])
     assert client.get(url).status_code == 404
+
+
+def test_a_foreign_campaign_change_url_is_a_404_not_a_redirect(partner, other_partner):
+    # The role matrix found it: the change URL redirected any id to its progress page, so the
+    # answer told another tenant's campaign (302) from a missing one.
+    from messaging.campaigns.models import Campaign
+
+    theirs = Campaign.objects.create(partner=other_partner, name="Globex sale", seed=1)
+    mine = Campaign.objects.create(partner=partner, name="Sale", seed=1)
+    client = _login(partner)
+    assert (
+        client.get(reverse("admin:messaging_campaign_change", args=[theirs.pk])).status_code == 404
+    )
+    own = client.get(reverse("admin:messaging_campaign_change", args=[mine.pk]))
+    assert own.url == reverse("admin:messaging_campaign_progress", args=[mine.pk])

@@ -161,3 +161,18 @@ def test_register_a_number_from_the_page(live_url, member_client, reseller):
     response = member_client.post(url("numbers", reseller.pk), form, follow=True)
     body = response.content.decode()
     assert "A 6-digit code is on its way" in body, body[-3000:]
+
+
+@pytest.mark.parametrize("zapi_id", ["", "   "])
+def test_import_without_an_id_says_why_not_a_500(member_client, reseller, zapi_id):
+    response = member_client.post(url("import", reseller.pk), {"zapi_id": zapi_id}, follow=True)
+    assert response.status_code == 200
+    assert "Say which instance to import." in response.content.decode()
+
+
+def test_import_without_an_integrator_token_says_why_not_a_500(member_client, partner):
+    # The role matrix found it: a partner with no integrator token made the import 500.
+    assert not str(partner.integrator_token)
+    response = member_client.post(url("import", partner.pk), {"zapi_id": "abc"}, follow=True)
+    assert response.status_code == 200
+    assert "No integrator token." in response.content.decode()
