@@ -38,6 +38,18 @@ class AuditAction(models.TextChoices):
     MEMBER_REMOVE = "member.remove", _("Member removed")
     LOGIN_LOCKOUT = "login.lockout", _("Login locked out")
     LOGIN_UNLOCK = "login.unlock", _("Login unlocked")
+    TWO_FACTOR_CODES = "two_factor.codes", _("Backup codes regenerated")
+    TWO_FACTOR_OFF = "two_factor.off", _("Two-factor authentication turned off")
+    LABEL_CREATE = "label.create", _("Label created")
+    LABEL_EDIT = "label.edit", _("Label renamed or recoloured")
+    LABEL_DELETE = "label.delete", _("Label deleted")
+    CHAT_LABEL = "chat.label", _("Chats labelled or unlabelled")
+    PRODUCT_CREATE = "product.create", _("Product created")
+    PRODUCT_EDIT = "product.edit", _("Product edited")
+    PRODUCT_DELETE = "product.delete", _("Product deleted")
+    COMPANY_PROFILE = "company_profile.change", _("Company profile changed")
+    BUSINESS_COPY = "business.copy", _("Copy to other numbers started")
+    BUSINESS_COPY_DONE = "business.copy_done", _("Copy to other numbers finished")
 
 
 class AuditEntryQuerySet(TenantQuerySet["AuditEntry"]):

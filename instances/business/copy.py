@@ -18,6 +18,8 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from audit.models import AuditAction
+from audit.services import audit_record
 from instances.business.catalog import catalog_sync, product_save
 from instances.business.labels import label_create, label_edit, labels_sync
 from instances.business.models import (
@@ -177,4 +179,28 @@ def business_copy_run(*, copy_id: int) -> BusinessCopy | None:
         copy.save(update_fields=["report", "done"])
     copy.state, copy.finished_at = CopyState.DONE, timezone.now()
     copy.save(update_fields=["state", "finished_at"])
+    _audit_done(copy)
     return copy
+
+
+def _audit_done(copy: BusinessCopy) -> None:
+    """The audit row of a finished copy: what each number answered, in words (its first
+    failure, or that all went well), for the person who started it."""
+    said = []
+    for entry in copy.report.values():
+        failures = [line["text"] for line in entry["lines"] if not line["ok"]]
+        text = failures[0] if failures else _("everything copied")
+        said.append(f"{entry['name']}: {text}")
+    audit_record(
+        actor=copy.created_by,
+        partner=copy.source.partner,
+        action=AuditAction.BUSINESS_COPY_DONE,
+        target=str(copy.source),
+        instance=copy.source,
+        details={
+            "copy": copy.pk,
+            "parts": list(copy.parts),
+            "ok": all(entry["ok"] for entry in copy.report.values()),
+            "said": said,
+        },
+    )

@@ -116,6 +116,11 @@ def audit_outcomes(
     in words (never the raw answer: it may carry our webhook URLs)."""
     if not outcomes:
         return
+    # A bulk action may give hundreds of answers: the row keeps the failures first, a few.
+    ordered = sorted(outcomes, key=lambda o: o.ok)
+    said = [str(o) for o in ordered[:AUDIT_SAID_MAX]]
+    if len(ordered) > AUDIT_SAID_MAX:
+        said.append(_("… and %(n)d more.") % {"n": len(ordered) - AUDIT_SAID_MAX})
     audit_record(
         actor=request.user,
         partner=instance.partner,
@@ -123,8 +128,16 @@ def audit_outcomes(
         target=str(instance),
         instance=instance,
         ip=request_ip(request),
-        details={**details, "ok": all(o.ok for o in outcomes), "said": [str(o) for o in outcomes]},
+        details={
+            **details,
+            "ok": all(o.ok for o in outcomes),
+            "done": sum(o.ok for o in outcomes),
+            "said": said,
+        },
     )
+
+
+AUDIT_SAID_MAX = 20
 
 
 def show_all(request: HttpRequest, outcomes: list[Outcome[Any]]) -> None:

@@ -11,6 +11,7 @@ from django.shortcuts import redirect
 from django.template.response import TemplateResponse
 from django.utils.translation import gettext as _
 
+from audit.models import AuditAction
 from instances.business.catalog import (
     catalog_configure,
     catalog_of_phone,
@@ -40,7 +41,7 @@ from instances.business.views.common import (
     refused,
 )
 from instances.models import Instance
-from instances.views.common import show
+from instances.views.common import audit_outcomes, show
 from partners.roles import Capability
 
 TAB = "catalog"
@@ -100,8 +101,11 @@ def product(request: HttpRequest, object_id: int, model_admin: Any) -> HttpRespo
         }
     form = ProductForm(request.POST or None, request.FILES or None, initial=initial)
     if request.method == "POST" and form.is_valid():
-        outcome = product_save(instance=instance, fields=form.product_fields(), product=row)
+        fields = form.product_fields()
+        outcome = product_save(instance=instance, fields=fields, product=row)
         show(request, outcome)
+        action = AuditAction.PRODUCT_EDIT if row else AuditAction.PRODUCT_CREATE
+        audit_outcomes(request, instance, action, [outcome], product=str(fields.get("name", "")))
         if outcome.ok:
             return redirect(f"admin:instances_instance_{TAB}", instance.pk)
     title = _("Edit product") if row else _("New product")
@@ -119,7 +123,10 @@ def sync(request: HttpRequest, instance: Instance) -> HttpResponse:
 @business_action(TAB)
 def delete(request: HttpRequest, instance: Instance) -> HttpResponse:
     row = own_or_404(Product.objects.filter(instance=instance), request.POST.get("product"))
-    show(request, product_delete(product=row))
+    name = row.name
+    outcome = product_delete(product=row)
+    show(request, outcome)
+    audit_outcomes(request, instance, AuditAction.PRODUCT_DELETE, [outcome], product=name)
     return back(request, instance.pk, TAB)
 
 

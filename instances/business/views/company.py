@@ -13,12 +13,13 @@ from django.template.response import TemplateResponse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from audit.models import AuditAction
 from instances.business.forms import CompanyProfileForm
 from instances.business.profile import STEP_NAMES, categories_search, company_profile_save
 from instances.business.profile import profile_checklist as checklist_of
 from instances.business.selectors import business_account_of
 from instances.business.views.common import business_context, business_instance, refused
-from instances.views.common import show_all
+from instances.views.common import audit_outcomes, show_all
 from partners.roles import Capability
 
 TAB = "company"
@@ -52,6 +53,7 @@ def page(request: HttpRequest, object_id: int, model_admin: Any) -> HttpResponse
         if form.is_valid():
             outcomes = company_profile_save(instance=instance, profile=form.profile())
             show_all(request, outcomes)
+            audit_outcomes(request, instance, AuditAction.COMPANY_PROFILE, outcomes)
             if not outcomes:
                 messages.info(request, _("Nothing changed: nothing was sent to Z-API."))
             return redirect(f"admin:instances_instance_{TAB}", instance.pk)

@@ -11,6 +11,8 @@ from django.template.response import TemplateResponse
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
+from audit.models import AuditAction
+from audit.services import audit_record, request_ip
 from instances.business.copy import business_copy_start
 from instances.business.forms import BusinessCopyForm
 from instances.business.models import BusinessCopy
@@ -38,6 +40,12 @@ def page(request: HttpRequest, object_id: int, model_admin: Any) -> HttpResponse
             except ValidationError as exc:
                 form.add_error(None, exc)
             else:
+                audit_record(
+                    actor=request.user, partner=instance.partner, action=AuditAction.BUSINESS_COPY,
+                    target=str(instance), instance=instance, ip=request_ip(request),
+                    details={"copy": copy.pk, "parts": copy.parts,
+                             "to": [t.name for t in form.cleaned_data["targets"]]},
+                )  # fmt: skip
                 url = reverse("admin:instances_instance_business_copy", args=[instance.pk])
                 return redirect(f"{url}?job={copy.pk}")
     else:

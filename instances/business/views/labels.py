@@ -10,6 +10,7 @@ from django.http import HttpRequest, HttpResponse
 from django.template.response import TemplateResponse
 from django.utils.translation import gettext as _
 
+from audit.models import AuditAction
 from instances.business.forms import BulkLabelForm, ChatLabelForm, LabelForm, color_choices
 from instances.business.labels import (
     chat_label_set,
@@ -29,7 +30,7 @@ from instances.business.views.common import (
     own_or_404,
 )
 from instances.models import Instance
-from instances.views.common import show
+from instances.views.common import audit_outcomes, show
 
 TAB = "labels"
 
@@ -78,7 +79,11 @@ def sync(request: HttpRequest, instance: Instance) -> HttpResponse:
 def create(request: HttpRequest, instance: Instance) -> HttpResponse:
     form = LabelForm(request.POST, palette=business_account_of(instance).label_colors)
     if form.is_valid():
-        show(request, label_create(instance=instance, **form.cleaned_data))
+        outcome = label_create(instance=instance, **form.cleaned_data)
+        show(request, outcome)
+        audit_outcomes(
+            request, instance, AuditAction.LABEL_CREATE, [outcome], label=form.cleaned_data["name"]
+        )
     else:
         messages.error(request, _("Label not created: %(e)s") % {"e": form.errors.as_text()})
     return back(request, instance.pk, TAB)
@@ -91,7 +96,13 @@ def edit(request: HttpRequest, instance: Instance) -> HttpResponse:
         request.POST, palette=business_account_of(instance).label_colors, prefix=f"l{label.pk}"
     )
     if form.is_valid():
-        show(request, label_edit(label=label, **form.cleaned_data))
+        before = label.name
+        outcome = label_edit(label=label, **form.cleaned_data)
+        show(request, outcome)
+        audit_outcomes(
+            request, instance, AuditAction.LABEL_EDIT, [outcome],
+            label=before, name=form.cleaned_data["name"], color=form.cleaned_data["color"],
+        )  # fmt: skip
     else:
         messages.error(request, _("Label not saved: %(e)s") % {"e": form.errors.as_text()})
     return back(request, instance.pk, TAB)
@@ -100,7 +111,10 @@ def edit(request: HttpRequest, instance: Instance) -> HttpResponse:
 @business_action(TAB)
 def delete(request: HttpRequest, instance: Instance) -> HttpResponse:
     label = own_or_404(Label.objects.filter(instance=instance), request.POST.get("label"))
-    show(request, label_delete(label=label))
+    name = label.name
+    outcome = label_delete(label=label)
+    show(request, outcome)
+    audit_outcomes(request, instance, AuditAction.LABEL_DELETE, [outcome], label=name)
     return back(request, instance.pk, TAB)
 
 
@@ -112,11 +126,11 @@ def chat(request: HttpRequest, instance: Instance) -> HttpResponse:
         messages.error(request, _("Nothing changed: %(e)s") % {"e": form.errors.as_text()})
         return back(request, instance.pk, TAB)
     label = own_or_404(Label.objects.filter(instance=instance), form.cleaned_data["label"])
-    show(
-        request,
-        chat_label_set(
-            label=label, chat_id=form.cleaned_data["chat_id"], on=form.cleaned_data["on"]
-        ),
+    on = form.cleaned_data["on"]
+    outcome = chat_label_set(label=label, chat_id=form.cleaned_data["chat_id"], on=on)
+    show(request, outcome)
+    audit_outcomes(
+        request, instance, AuditAction.CHAT_LABEL, [outcome], label=label.name, on=on, chats=1
     )
     return back(request, instance.pk, TAB)
 
@@ -132,6 +146,10 @@ def bulk(request: HttpRequest, instance: Instance) -> HttpResponse:
     outcomes = chat_labels_apply(
         label=label, chat_ids=form.cleaned_data["chat_ids"], on=form.cleaned_data["on"]
     )
+    audit_outcomes(
+        request, instance, AuditAction.CHAT_LABEL, list(outcomes),
+        label=label.name, on=form.cleaned_data["on"], chats=len(outcomes),
+    )  # fmt: skip
     failed = [o for o in outcomes if not o.ok]
     done = len(outcomes) - len(failed)
     messages.add_message(
