@@ -8,7 +8,7 @@ from django import forms
 from django.core.validators import FileExtensionValidator
 from django.utils.translation import gettext_lazy as _
 
-from messaging.phones import chat_id_normalize
+from messaging.phones import chat_id_normalize, recipient_normalize
 
 # Z-API's palette has 20 colours on Android (spec 001 l.9910); the choices come from the
 # instance's own palette once synced.
@@ -32,8 +32,24 @@ class LabelForm(forms.Form):
 
 
 def _chat_ids(value: str) -> list[str]:
-    ids = [chat_id_normalize(v) for v in value.replace(",", "\n").splitlines() if v.strip()]
-    return [i for i in ids if i]
+    """What people type, one chat a line (or comma-separated), through the one normaliser
+    (``recipient_normalize``: "(11) 98765-4321", "+55 11 ...", group and @lid ids); any line
+    it refuses is an error that names the line and says why, and nothing is applied."""
+    ids, problems = [], []
+    for line in (v.strip() for v in value.replace(",", "\n").splitlines()):
+        if not line:
+            continue
+        recipient = recipient_normalize(line)
+        if recipient.ok:
+            ids.append(recipient.chat_id)
+        else:
+            problems.append(f"{line[:40]}: {recipient.reason}")
+    if problems:
+        raise forms.ValidationError(
+            _("Nothing changed. Fix these lines: %(lines)s"),
+            params={"lines": "; ".join(problems[:10])},
+        )
+    return list(dict.fromkeys(ids))
 
 
 class ChatLabelForm(forms.Form):
@@ -52,7 +68,10 @@ class BulkLabelForm(forms.Form):
     chat_ids = forms.CharField(
         label=_("Chats"),
         widget=forms.Textarea(attrs={"rows": 4}),
-        help_text=_("Phones with country code (digits), group ids or @lid ids: one per line."),
+        help_text=_(
+            "Phones as people write them (+55 11 98765-4321, (11) 98765-4321), group "
+            "ids or @lid ids: one per line."
+        ),
     )
     on = forms.TypedChoiceField(
         label=_("Action"),
