@@ -79,7 +79,8 @@ def _rows(scope: Scope, section: str, rows: list[Row], spec_file: str = "001") -
             section=section,
             spec_line=line,
             # Reads are safe to repeat. restart/disconnect are GETs with side effects
-            # (spec 001 l.794, l.822), accept-invite joins a group (l.8364) and each
+            # (spec 001, "Instance > Restart instance", "Instance > Disconnect"), accept-invite
+            # joins a group ("Groups > Accept group invitation") and each
             # phone-code call issues a new code (spec 002).
             idempotent=method == "GET" and name not in _UNSAFE_GETS,
             summary=summary,
@@ -132,8 +133,10 @@ _SECURITY: list[Row] = [
     ("security_two_fa_code_remove", "POST", "/security/two-fa-code/remove", 1711, "Remove PIN"),
 ]
 
-# send-text also serves replies (l.4044), mentions (l.7397, l.7473) and Meta AI (l.9254);
-# send-button-list also serves the image and video variants (l.3344, l.3440).
+# send-text also serves replies ("Messages > Reply message"), mentions ("Groups > Mention member",
+# "Groups > Mention group") and Meta AI ("Meta AI > Chat with Meta AI");
+# send-button-list also serves the image and video variants ("Messages > Send buttons with image",
+# "Messages > Send buttons with video").
 _MESSAGES: list[Row] = [
     ("send_text", "POST", "/send-text", 1767, "Text (also reply, mention, Meta AI)"),
     ("forward_message", "POST", "/forward-message", 1854, "Forward a message"),
@@ -172,7 +175,8 @@ _MESSAGES: list[Row] = [
     ("send_event_response", "POST", "/send-event-response", 4984, "Answer an event"),
 ]
 
-# l.5082 shows /disallowed-contacts without /privacy; the heading and the curl use /privacy.
+# "Privacy > List disallowed contacts" shows /disallowed-contacts without /privacy; the heading and
+# the curl use /privacy.
 _PRIVACY: list[Row] = [
     ("privacy_disallowed_contacts", "GET", "/privacy/disallowed-contacts", 5058, ""),
     ("privacy_last_seen", "POST", "/privacy/last-seen", 5118, ""),
@@ -190,15 +194,17 @@ _CONTACTS: list[Row] = [
     ("contacts_remove", "DELETE", "/contacts/remove", 5778, "Remove contacts"),
     ("contact_metadata", "GET", "/contacts/{phone}", 5830, "Contact metadata"),
     ("contact_profile_picture", "GET", "/profile-picture", 5894, "Contact picture (?phone=)"),
-    # The heading says /phone-exists; the example (l.5968) puts the phone in the path.
+    # The heading says /phone-exists; the example ("Contacts > Number with WhatsApp?") puts the
+    # phone in the path.
     ("phone_exists", "GET", "/phone-exists/{phone}", 5947, "Has WhatsApp?"),
     ("phone_exists_batch", "POST", "/phone-exists-batch", 6004, "Have WhatsApp? (batch)"),
     ("contact_block", "POST", "/contacts/modify-blocked", 6076, "Block or unblock"),
     ("contact_report", "POST", "/contacts/{phone}/report", 6130, "Report a contact"),
 ]
 
-# The heading at l.6270 says /chat/{phone}; the URL and example use /chats/{phone}.
-# modify-chat is one route for read/archive/pin/mute/clear/delete (l.6338-6593).
+# The heading in "Chats > Get Chat Metadata" says /chat/{phone}; the URL and example use
+# /chats/{phone}.
+# modify-chat is one route for read/archive/pin/mute/clear/delete ("Chats").
 _CHATS: list[Row] = [
     ("chats", "GET", "/chats", 6189, "List chats (page, pageSize)"),
     ("chat_metadata", "GET", "/chats/{phone}", 6272, "Chat metadata"),
@@ -211,18 +217,42 @@ _CALLS: list[Row] = [
 ]
 
 # Communities reuse add/remove-participant, add/remove-admin and redefine-invitation-link
-# (l.8775-9060): the same routes, with a community id as the group id.
+# ("Communities"): the same routes, with a community id as the group id.
 _GROUPS: list[Row] = [
     ("groups", "GET", "/groups", 6772, "List groups (page, pageSize)"),
     ("create_group", "POST", "/create-group", 6846, "Create a group"),
     ("update_group_name", "POST", "/update-group-name", 6935, ""),
     ("update_group_photo", "POST", "/update-group-photo", 7012, ""),
-    ("add_participant", "POST", "/add-participant", 7083, "Also communities (l.8828)"),
-    ("remove_participant", "POST", "/remove-participant", 7166, "Also communities (l.8893)"),
+    (
+        "add_participant",
+        "POST",
+        "/add-participant",
+        7083,
+        "Also communities (Communities > Add participants)",
+    ),
+    (
+        "remove_participant",
+        "POST",
+        "/remove-participant",
+        7166,
+        "Also communities (Communities > Remove participants)",
+    ),
     ("approve_participant", "POST", "/approve-participant", 7243, ""),
     ("reject_participant", "POST", "/reject-participant", 7320, ""),
-    ("add_admin", "POST", "/add-admin", 7553, "Also communities (l.8953)"),
-    ("remove_admin", "POST", "/remove-admin", 7629, "Also communities (l.9013)"),
+    (
+        "add_admin",
+        "POST",
+        "/add-admin",
+        7553,
+        "Also communities (Communities > Promote community admin)",
+    ),
+    (
+        "remove_admin",
+        "POST",
+        "/remove-admin",
+        7629,
+        "Also communities (Communities > Remove community admin)",
+    ),
     ("leave_group", "POST", "/leave-group", 7714, ""),
     ("group_metadata", "GET", "/group-metadata/{phone}", 7788, ""),
     ("light_group_metadata", "GET", "/light-group-metadata/{phone}", 7913, ""),
@@ -245,7 +275,7 @@ _COMMUNITIES: list[Row] = [
     ("update_community_description", "POST", "/update-community-description", 9180, ""),
 ]
 
-# spec 001 l.9332-9532 (Portuguese). GET /queue takes page and pageSize. The spec documents
+# spec 001, "Queue" (Portuguese). GET /queue takes page and pageSize. The spec documents
 # no POST /queue; Z-API's newer API pages the queue by cursor with it (body ``pagingState``,
 # ``pageSize`` default 20, at most 30; the answer carries the next ``pagingState``), and the
 # product asks for it (issues 3 and 4), so it has a row; spec_line points at the section.
@@ -257,7 +287,7 @@ _QUEUE: list[Row] = [
     ("queue_delete", "DELETE", "/queue/{zaapId}", 9488, "Delete one queued message"),
 ]
 
-# Delete product: the URL (l.9812) says /products/{id}, the curl (l.9840) /product/{id}.
+# "WhatsApp Business > Delete Product": the URL says /products/{id}, the curl /product/{id}.
 _BUSINESS: list[Row] = [
     ("product_upsert", "POST", "/products", 9548, "Create or edit a product"),
     ("catalogs", "GET", "/catalogs", 9619, "Own products"),
@@ -304,7 +334,7 @@ _STATUS_STORIES: list[Row] = [
     ("send_video_status", "POST", "/send-video-status", 14128, "Video story"),
 ]
 
-# Partner (integrator) API, Bearer token (spec 001 l.13462-13798). Subscribe and cancel
+# Partner (integrator) API, Bearer token (spec 001, "Partners"). Subscribe and cancel
 # live under the instance's own path but authenticate with the integrator token.
 _PARTNER: list[Row] = [
     ("partner_create_instance", "POST", "/instances/integrator/on-demand", 13515, ""),

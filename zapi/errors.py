@@ -72,16 +72,19 @@ class AuthError(HttpError):
 class ClientTokenError(AuthError):
     """The account security token is on and ``Client-Token`` is missing or wrong.
 
-    Z-API answers ``{"error": "null not allowed"}`` (spec 001 l.474).
+    Z-API answers ``{"error": "null not allowed"}`` (spec 001, "Introduction > Unregistered Token
+    Behavior").
     """
 
 
 class IpNotAllowedError(AuthError):
-    """IP restriction: ``{"error": "[IP da chamada] not allowed"}`` (spec 001 l.396)."""
+    """IP restriction: ``{"error": "[IP da chamada] not allowed"}`` (spec 001, "Introduction >
+    Unregistered IP behavior")."""
 
 
 class NotConnectedError(HttpError):
-    """The phone is not connected ("You are not connected.", spec 001 l.845).
+    """The phone is not connected ("You are not connected.", spec 001, "Instance > Instance
+    status").
 
     Not retryable as such: the dispatcher pauses the instance until ``ConnectedCallback``.
     """

@@ -14,13 +14,14 @@ class ZapiModel(BaseModel):
 
 
 class ValueResult(ZapiModel):
-    """``{"value": true}`` from settings, profile and webhook updates (spec 001 l.920)."""
+    """``{"value": true}`` from settings, profile and webhook updates (spec 001, "Instance > Rename
+    instance")."""
 
     value: bool | None = None
 
 
 class Status(ZapiModel):
-    """GET /status (spec 001 l.837)."""
+    """GET /status (spec 001, "Instance > Instance status")."""
 
     connected: bool = False
     error: str | None = None
@@ -33,7 +34,7 @@ class DeviceInfo(ZapiModel):
 
 
 class Device(ZapiModel):
-    """GET /device (spec 001 l.865)."""
+    """GET /device (spec 001, "Instance > Cell phone data")."""
 
     phone: str | None = None
     imgUrl: str | None = None
@@ -45,7 +46,7 @@ class Device(ZapiModel):
 
 
 class Me(ZapiModel):
-    """GET /me (spec 001 l.952)."""
+    """GET /me (spec 001, "Instance > Instance data")."""
 
     id: str | None = None
     token: str | None = None
@@ -87,7 +88,7 @@ class PhoneCode(ZapiModel):
 
 
 class SendResult(ZapiModel):
-    """Every send-* answers with the queue id and the WhatsApp id (spec 001 l.1756)."""
+    """Every send-* answers with the queue id and the WhatsApp id (spec 001, "Messages")."""
 
     zaapId: str | None = None
     messageId: str | None = None
@@ -95,7 +96,7 @@ class SendResult(ZapiModel):
 
 
 class QueueMessage(ZapiModel):
-    """One queued message; the queue's fields are capitalised (spec 001 l.9396)."""
+    """One queued message; the queue's fields are capitalised (spec 001, "Queue > Fila")."""
 
     id_: str | None = Field(default=None, alias="_id")
     ZaapId: str | None = None
@@ -125,7 +126,8 @@ class QueueCount(ZapiModel):
 
 
 class PhoneExists(ZapiModel):
-    """GET /phone-exists/{phone}; the example shows ``"exists": "true or false"`` (l.5983)."""
+    """GET /phone-exists/{phone}; the example shows ``"exists": "true or false"`` ("Contacts >
+    Number with WhatsApp?")."""
 
     exists: bool = False
     phone: str | None = None
@@ -140,7 +142,7 @@ class PhoneExists(ZapiModel):
 
 
 class PhoneExistsBatchItem(ZapiModel):
-    """POST /phone-exists-batch, one per phone (spec 001 l.6040)."""
+    """POST /phone-exists-batch, one per phone (spec 001, "Contacts > Number with WhatsApp?")."""
 
     exists: bool = False
     inputPhone: str | None = None
@@ -148,7 +150,8 @@ class PhoneExistsBatchItem(ZapiModel):
 
 
 class RegistrationAvailability(ZapiModel):
-    """POST /mobile/registration-available (spec 001 l.1050)."""
+    """POST /mobile/registration-available (spec 001, "Mobile > Check registration
+    availability")."""
 
     available: bool | None = None
     blocked: bool | None = None
@@ -178,7 +181,7 @@ class SuccessResult(ZapiModel):
 
 
 class PartnerInstanceCreated(ZapiModel):
-    """POST /instances/integrator/on-demand (spec 001 l.13560)."""
+    """POST /instances/integrator/on-demand (spec 001, "Partners > Creating an instance")."""
 
     id: str
     token: str
@@ -209,7 +212,7 @@ class PartnerInstance(ZapiModel):
 
 
 class PartnerInstancePage(ZapiModel):
-    """GET /instances (spec 001 l.13736)."""
+    """GET /instances (spec 001, "Partners > Listing instances")."""
 
     total: int = 0
     totalPage: int = 0

@@ -1,7 +1,8 @@
 """Keep secrets out of logs, exception messages and reprs.
 
 The instance token sits in the URL path (``/instances/{id}/token/{token}/...``, spec 001
-l.365), so any URL we print goes through ``redact_url`` first. ``Client-Token`` and Bearer
+"Introduction > What is it and what is it for?"), so any URL we print goes through ``redact_url``
+first. ``Client-Token`` and Bearer
 tokens travel in headers; ``redact_text`` masks them wherever they are quoted.
 """
 

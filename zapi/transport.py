@@ -13,7 +13,7 @@ import threading
 import httpx
 
 # Connect fast-fails so a dead host is "never sent" quickly; read is generous because
-# Z-API answers sends only after queueing them (spec 001 l.27-45).
+# Z-API answers sends only after queueing them (spec 001, "Introduction").
 DEFAULT_TIMEOUT = httpx.Timeout(connect=5.0, read=30.0, write=30.0, pool=5.0)
 DEFAULT_LIMITS = httpx.Limits(max_connections=100, max_keepalive_connections=20)
 

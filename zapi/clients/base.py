@@ -128,7 +128,8 @@ class BaseClient:
     ) -> httpx.Response:
         headers = {"Accept": "application/json", **self._headers()}
         if endpoint.method != "GET":
-            # Z-API answers 415 without a Content-Type, even on empty POSTs (spec 001 l.1171).
+            # Z-API answers 415 without a Content-Type, even on empty POSTs (spec 001, "Mobile >
+            # Request confirmation code").
             headers["Content-Type"] = "application/json"
         shown = redact_url(url)
         started = time.monotonic()

@@ -1,5 +1,5 @@
 """Contacts, chats, labels and WhatsApp Business (products, catalogs, collections, company
-profile) on the instance client. Spec 001 l.5629-6181 and l.9533-11088."""
+profile) on the instance client. Spec 001 "Contacts" and "WhatsApp Business"."""
 
 from __future__ import annotations
 
@@ -18,18 +18,19 @@ class ContactsMixin(BaseClient):
         return dict(self.call("contact_metadata", path={"phone": phone}) or {})
 
     def phone_exists(self, phone: str) -> PhoneExists:
-        """The spec's example wraps the answer in a list (l.5978); both shapes are read."""
+        """The spec's example wraps the answer in a list ("Contacts > Number with WhatsApp?"); both
+        shapes are read."""
         data = self.call("phone_exists", path={"phone": phone})
         if isinstance(data, list):
             data = data[0] if data else {}
         return PhoneExists.model_validate(data)
 
     def phone_exists_batch(self, phones: list[str]) -> list[PhoneExistsBatchItem]:
-        """Up to 50,000 phones per call (spec 001 l.6012)."""
+        """Up to 50,000 phones per call (spec 001, "Contacts > Number with WhatsApp?")."""
         return self._models(PhoneExistsBatchItem, "phone_exists_batch", json={"phones": phones})
 
     def contact_block(self, phone: str, action: str) -> ValueResult:
-        """``action`` is "block" or "unblock" (l.6123)."""
+        """``action`` is "block" or "unblock" ("Contacts > Block contact")."""
         data = self.call("contact_block", json={"phone": phone, "action": action})
         return ValueResult.model_validate(data or {})
 
@@ -43,7 +44,7 @@ class ChatsMixin(BaseClient):
 
     def modify_chat(self, phone: str, action: str) -> SuccessResult:
         """``action``: read, unread, archive, unarchive, pin, unpin, mute, unmute, clear,
-        delete (l.6338-6593)."""
+        delete ("Chats")."""
         data = self.call("modify_chat", json={"phone": phone, "action": action})
         return SuccessResult.model_validate(data or {})
 
@@ -53,7 +54,8 @@ class TagsMixin(BaseClient):
         return list(self.call("tags") or [])
 
     def tag_colors(self) -> dict[str, str]:
-        """Color index -> hex code, ``{"0": "#FF9485", ...}`` (spec 001 l.9935)."""
+        """Color index -> hex code, ``{"0": "#FF9485", ...}`` (spec 001, "WhatsApp Business > Label
+        cores")."""
         data = self.call("tag_colors") or {}
         return {str(k): str(v) for k, v in data.items()} if isinstance(data, dict) else {}
 
@@ -83,7 +85,8 @@ class TagsMixin(BaseClient):
 
 class CatalogMixin(BaseClient):
     def product_upsert(self, product: dict[str, Any]) -> dict[str, Any]:
-        """Create or edit (``retailerId``...) a product (l.9548)."""
+        """Create or edit (``retailerId``...) a product ("WhatsApp Business > Criar/editar
+        Produto")."""
         return dict(self.call("product_upsert", json=product) or {})
 
     def catalogs(self) -> Any:
@@ -106,7 +109,8 @@ class CatalogMixin(BaseClient):
         return SuccessResult.model_validate(data or {})
 
     def collections(self, *, next_cursor: str | None = None) -> dict[str, Any]:
-        """One page; ``nextCursor`` in the answer is None on the last (l.10318)."""
+        """One page; ``nextCursor`` in the answer is None on the last ("WhatsApp Business > List
+        collections")."""
         return dict(self.call("collections", query={"nextCursor": next_cursor}) or {})
 
     def collection_create(self, name: str, product_ids: list[str]) -> dict[str, Any]:
@@ -141,7 +145,8 @@ class CatalogMixin(BaseClient):
 
 
 class CompanyProfileMixin(BaseClient):
-    """Company profile; an empty value removes the field (l.10678)."""
+    """Company profile; an empty value removes the field ("WhatsApp Business > Change company
+    description")."""
 
     def _company(self, name: str, body: dict[str, Any]) -> SuccessResult:
         return SuccessResult.model_validate(self.call(name, json=body) or {})
@@ -156,7 +161,7 @@ class CompanyProfileMixin(BaseClient):
         return self._company("company_address", {"value": value})
 
     def company_websites(self, websites: list[str]) -> SuccessResult:
-        """At most two websites (l.10849)."""
+        """At most two websites ("WhatsApp Business > Change company websites")."""
         return self._company("company_websites", {"websites": websites})
 
     def business_hours(

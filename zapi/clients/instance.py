@@ -63,7 +63,7 @@ class InstanceClient(
         return f"InstanceClient({self.base_url!r}, instance_id={self.instance_id!r}, token='***')"
 
     def _headers(self) -> dict[str, str]:
-        # The account security token (spec 001 l.453-475); without it, when it is enabled,
+        # The account security token (spec 001, "Introduction"); without it, when it is enabled,
         # Z-API answers "null not allowed".
         return {"Client-Token": self._client_token} if self._client_token else {}
 
@@ -73,7 +73,7 @@ class InstanceClient(
     def _prefix(self, endpoint: Endpoint) -> str:
         return f"/instances/{quote(self.instance_id, safe='')}/token/{quote(self._token, safe='')}"
 
-    # -- pairing (spec 002, spec 001 l.744-790) ------------------------------------------
+    # -- pairing (spec 002, spec 001, "Instance") ------------------------------------------
     def qr_code(self) -> bytes:
         """The QR code bytes. WhatsApp invalidates it every 20 s: refresh every 10-20 s."""
         return self.request("qr_code").content
@@ -100,7 +100,7 @@ class InstanceClient(
     def disconnect(self) -> ValueResult:
         return ValueResult.model_validate(self.call("disconnect") or {})
 
-    # -- settings and profile (spec 001 l.487-730, l.905) -------------------------------------
+    # -- settings and profile (spec 001, "Instance", "Instance > Rename instance") --------
     def _value(self, name: str, value: Any) -> ValueResult:
         return ValueResult.model_validate(self.call(name, json={"value": value}) or {})
 
@@ -128,10 +128,10 @@ class InstanceClient(
     def update_profile_description(self, description: str) -> ValueResult:
         return self._value("update_profile_description", description)
 
-    # -- webhook configuration (spec 001 l.11140-13461) ------------------------------------
+    # -- webhook configuration (spec 001, "Webhooks") ------------------------------------
     def update_webhook(self, kind: WebhookKind | str, url: str) -> ValueResult:
         """PUT /update-webhook-{slug} for a kind of ``zapi.events.WEBHOOK_KINDS`` (a row or
-        its name, e.g. ``"chat_presence"``). Z-API refuses non-HTTPS URLs (l.11134)."""
+        its name, e.g. ``"chat_presence"``). Z-API refuses non-HTTPS URLs ("Webhooks > Via api")."""
         row = kind if isinstance(kind, WebhookKind) else webhook_kind(kind)
         return self._value(row.endpoint, url)
 
@@ -147,10 +147,10 @@ class InstanceClient(
         body = {"notifySentByMe": enabled}
         return ValueResult.model_validate(self.call("update_notify_sent_by_me", json=body) or {})
 
-    # -- queue (spec 001 l.9332-9532) ---------------------------------------------------
+    # -- queue (spec 001, "Queue") ---------------------------------------------------
     def queue(self, *, page: int = 1, page_size: int = 100) -> QueuePage:
         """One page of queued messages. The spec's example is not valid JSON (``{[...]}``,
-        l.9406), so a bare list and ``{"messages": [...]}`` are both read."""
+        "Queue > Fila"), so a bare list and ``{"messages": [...]}`` are both read."""
         data = self.call("queue", query={"page": page, "pageSize": page_size})
         if isinstance(data, list):
             data = {"messages": data}
@@ -179,9 +179,10 @@ class InstanceClient(
     def queue_delete(self, zaap_id: str) -> None:
         self.call("queue_delete", path={"zaapId": zaap_id})
 
-    # -- mobile registration (spec 000, spec 001 l.992-1420) ---------------------------------
+    # -- mobile registration (spec 000, spec 001, "Mobile") ---------------------------------
     def mobile_registration_available(self, ddi: str, phone: str) -> RegistrationAvailability:
-        # The example body says "she" (l.1046), a mistranslation of "ddi" (curl l.1097).
+        # The example body of "Mobile > Check registration availability" says "she", a
+        # mistranslation of "ddi" (its curl sends "ddi").
         body = {"ddi": ddi, "phone": phone}
         return self._model(RegistrationAvailability, "mobile_registration_available", json=body)
 

@@ -1,5 +1,5 @@
 """Partner APIs: Z-API integrator on-demand instances (Bearer integrator token, spec 001
-l.13462-13798) and the 99digital number-registration API (Bearer access token, spec 003)."""
+"Partners") and the 99digital number-registration API (Bearer access token, spec 003)."""
 
 from __future__ import annotations
 
@@ -33,7 +33,8 @@ class PartnerClient(_BearerClient):
     scope: ClassVar[Scope] = "partner"
 
     def create_instance(self, name: str, **options: Any) -> PartnerInstanceCreated:
-        """POST /instances/integrator/on-demand: a 2-day trial (l.13520). ``options`` use the
+        """POST /instances/integrator/on-demand: a 2-day trial ("Partners > Creating an instance").
+        ``options`` use the
         spec's names: ``sessionName``, ``deliveryCallbackUrl``, ``receivedCallbackUrl``,
         ``disconnectedCallbackUrl``, ``connectedCallbackUrl``, ``messageStatusCallbackUrl``,
         ``callRejectAuto``, ``autoReadMessage``, ``isDevice``, ``businessDevice``...
@@ -45,11 +46,12 @@ class PartnerClient(_BearerClient):
         )
 
     def subscribe(self, instance_id: str, instance_token: str) -> None:
-        """Keep the instance after the trial (l.13607); answers 201 "OK"."""
+        """Keep the instance after the trial ("Partners > Subscribing to an instance"); answers 201
+        "OK"."""
         self._on_demand("partner_subscribe", instance_id, instance_token)
 
     def cancel(self, instance_id: str, instance_token: str) -> None:
-        """Cancel; it stays usable for 30 more days (l.13660)."""
+        """Cancel; it stays usable for 30 more days ("Partners > Canceling an instance")."""
         self._on_demand("partner_cancel", instance_id, instance_token)
 
     def _on_demand(self, name: str, instance_id: str, instance_token: str) -> None:
@@ -64,7 +66,7 @@ class PartnerClient(_BearerClient):
         query: str | None = None,
         middleware: Literal["web", "mobile"] | None = None,
     ) -> PartnerInstancePage:
-        """GET /instances?page&pageSize&query&middleware (l.13704)."""
+        """GET /instances?page&pageSize&query&middleware ("Partners > Listing instances")."""
         params = {"page": page, "pageSize": page_size, "query": query, "middleware": middleware}
         return PartnerInstancePage.model_validate(
             self.call("partner_list_instances", query=params) or {}

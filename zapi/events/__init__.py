@@ -43,7 +43,7 @@ def parse_event(data: Any) -> Event:
     """The event model for ``data`` (a decoded JSON body).
 
     ``type`` is matched without regard to case: the spec writes "ReceivedCallBack" in a
-    table (l.11245) and "ReceivedCallback" in every example.
+    table ("Webhooks > Upon receiving") and "ReceivedCallback" in every example.
     """
     if not isinstance(data, Mapping):
         raise InvalidEventError(

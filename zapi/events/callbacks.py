@@ -1,4 +1,4 @@
-"""The webhook payloads Z-API POSTs to us (spec 001 l.11089-13461), one model per ``type``.
+"""The webhook payloads Z-API POSTs to us (spec 001, "Webhooks"), one model per ``type``.
 
 Field names keep the spec's spelling (``momment``, ``senderLid``, ``participantLid``,
 ``fromMe``); unknown fields are kept in ``model_extra``.
@@ -12,9 +12,9 @@ from pydantic import BaseModel, ConfigDict, field_validator
 
 from zapi.events import parts
 
-# MessageStatusCallback statuses (spec 001 l.13098); states only move forward.
+# MessageStatusCallback statuses (spec 001, "Webhooks > Message status"); states only move forward.
 MESSAGE_STATUSES = ("SENT", "RECEIVED", "READ", "READ_BY_ME", "PLAYED")
-# PresenceChatCallback statuses (l.13291, PAUSED at l.13320).
+# PresenceChatCallback statuses ("Webhooks > Status do chat", PAUSED among them).
 PRESENCE_STATUSES = ("UNAVAILABLE", "AVAILABLE", "COMPOSING", "PAUSED", "RECORDING")
 
 # The content keys a ReceivedCallback may carry, in the order ``kind`` checks them.
@@ -59,7 +59,8 @@ class Event(BaseModel):
     @field_validator("momment", mode="before", check_fields=False)
     @classmethod
     def _numeric_momment(cls, value: Any) -> Any:
-        # ConnectedCallback documents momment as a string (l.13383); the rest as integers.
+        # ConnectedCallback documents momment as a string ("Webhooks > When connecting"); the rest
+        # as integers.
         if isinstance(value, str) and value.strip().lstrip("-").isdigit():
             return int(value)
         return value
@@ -72,7 +73,7 @@ class UnknownEvent(Event):
 
 
 class DeliveryCallback(Event):
-    """The message left our queue for WhatsApp (spec 001 l.11160)."""
+    """The message left our queue for WhatsApp (spec 001, "Webhooks > When sending")."""
 
     phone: str | None = None
     zaapId: str | None = None
@@ -80,7 +81,8 @@ class DeliveryCallback(Event):
 
 
 class MessageStatusCallback(Event):
-    """SENT, RECEIVED, READ, READ_BY_ME or PLAYED for one or more ``ids`` (l.13098)."""
+    """SENT, RECEIVED, READ, READ_BY_ME or PLAYED for one or more ``ids`` ("Webhooks > Message
+    status")."""
 
     status: str | None = None
     ids: list[str] = []
@@ -109,7 +111,7 @@ class PresenceChatCallback(Event):
 
 
 class ReceivedCallback(Event):
-    """A message or a notification in a chat (spec 001 l.11228-12961).
+    """A message or a notification in a chat (spec 001, "Webhooks > Upon receiving").
 
     ``fromMe`` is true for messages the connected phone sent (with "notify sent by me").
     A notification (``notification`` set: calls, group membership, channel admin, revoke,

@@ -1,7 +1,7 @@
-"""The content blocks a ``ReceivedCallback`` may carry (spec 001 l.11228-12961).
+"""The content blocks a ``ReceivedCallback`` may carry (spec 001, "Webhooks > Upon receiving").
 
 Every field is optional and unknown ones are kept: Z-API adds fields without notice and
-the examples disagree with the tables (e.g. ``descritpion`` at l.11325).
+the examples disagree with the tables (e.g. ``descritpion`` in "Webhooks > Upon receiving").
 """
 
 from __future__ import annotations
