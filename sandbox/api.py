@@ -1,14 +1,15 @@
 """The one view behind every emulated route: method, credentials, faults, content type and
 body are checked here, in that order, then the endpoint's handler answers.
 
-Errors (spec 001 l.1-486 and each endpoint's 405/415/400 notes):
+Errors (spec 001, "Introduction" and each endpoint's 405/415/400 notes):
 
 - wrong method on a known path: 405;
 - unknown instance, or a token that does not match: 404 ``{"error": "Instance not found"}``;
 - the account requires a ``Client-Token`` and it is missing or wrong: 400
-  ``{"error": "null not allowed"}`` (l.474);
+  ``{"error": "null not allowed"}`` ("Introduction > Unregistered Token Behavior");
 - partner and number-registration APIs without a valid Bearer token: 401;
-- POST/PUT without ``Content-Type: application/json``: 415 (even when empty, l.1171);
+- POST/PUT without ``Content-Type: application/json``: 415 (even when empty,
+  "Mobile > Request confirmation code");
 - a body that is not JSON, or lacks a documented field: 400.
 """
 
@@ -43,7 +44,7 @@ class ApiError(Exception):
 
 
 def not_connected() -> ApiError:
-    # The text the client maps to NotConnectedError (spec 001 l.845).
+    # The text the client maps to NotConnectedError (spec 001, "Instance > Instance status").
     return ApiError(400, "You are not connected.")
 
 

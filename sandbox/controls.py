@@ -27,7 +27,7 @@ from sandbox.inbound import INBOUND_KINDS, inbound_content
 from sandbox.models import DEFAULT_FAULTS, DEFAULT_TIMINGS, SandboxInstance
 from sandbox.qr import qr_content
 
-# PresenceChatCallback statuses (spec 001 l.13291, PAUSED at l.13320).
+# PresenceChatCallback statuses (spec 001, "Webhooks > Status do chat", PAUSED among them).
 PRESENCE_STATUSES = ("UNAVAILABLE", "AVAILABLE", "COMPOSING", "PAUSED", "RECORDING")
 
 

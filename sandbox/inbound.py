@@ -1,5 +1,5 @@
 """What a contact can send the instance, one ReceivedCallback content per kind (spec 001
-l.11228-12961), for the simulation controls and the console."""
+"Webhooks > Upon receiving"), for the simulation controls and the console."""
 
 from __future__ import annotations
 

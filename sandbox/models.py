@@ -16,7 +16,7 @@ from django.utils.translation import gettext_lazy as _
 
 
 def new_zapi_id() -> str:
-    # Z-API ids and tokens are 32 upper-case hex characters (spec 001 l.9400).
+    # Z-API ids and tokens are 32 upper-case hex characters (spec 001, "Queue > Fila").
     return secrets.token_hex(16).upper()
 
 
@@ -28,7 +28,7 @@ def new_token() -> str:
 DEFAULT_TIMINGS: dict[str, float] = {
     "qr_ttl": 20.0,  # WhatsApp invalidates the QR code every 20 s (spec 002).
     "scan_connect": 2.0,  # "scanned" -> connected
-    "gap_min": 1.0,  # default random gap between two sends (spec 001 l.9340)
+    "gap_min": 1.0,  # default random gap between two sends (spec 001, "Queue > Fila")
     "gap_max": 3.0,
     "sent_after": 0.3,  # DeliveryCallback -> MessageStatusCallback SENT
     "received_after": 1.0,  # SENT -> RECEIVED
@@ -40,7 +40,7 @@ DEFAULT_TIMINGS: dict[str, float] = {
     "webhook_retry": 1.0,  # first retry of a failed webhook; doubles each time
     "code_wait": 60.0,  # mobile registration: wait before asking for another code
     "unban_review": 10.0,  # mobile registration: appeal in review, then unbanned
-    "queue_limit": 1000,  # spec 001 l.9346: queued messages while disconnected
+    "queue_limit": 1000,  # spec 001, "Queue > Recomendação": queued messages while disconnected
 }
 
 # Faults an operator can switch on per instance (shares 0-1, latency in ms).
@@ -58,7 +58,8 @@ class SandboxAccount(models.Model):
     """A pretend Z-API account: its security token and its integrator (partner) token."""
 
     name = models.CharField(_("name"), max_length=120, unique=True)
-    # Empty: the account does not require the Client-Token header (spec 001 l.453).
+    # Empty: the account does not require the Client-Token header (spec 001, "Introduction > Account
+    # Security Token").
     client_token = models.CharField(_("account security token"), max_length=64, blank=True)
     # Bearer token of the partner API and the number-registration API.
     integrator_token = models.CharField(
@@ -91,13 +92,13 @@ class SandboxInstance(models.Model):
     state = models.CharField(max_length=20, choices=State.choices, default=State.WAITING_QR)
     phone = models.CharField(_("phone"), max_length=20, blank=True)
     smartphone_connected = models.BooleanField(default=True)
-    # "web" or "mobile" (isDevice at creation, spec 001 l.13545).
+    # "web" or "mobile" (isDevice at creation, spec 001, "Partners > Creating an instance").
     middleware = models.CharField(max_length=10, default="web")
     is_business = models.BooleanField(default=True)
     # Start of the current QR session: codes rotate every ``qr_ttl`` from here.
     qr_started_at = models.DateTimeField(null=True, blank=True)
     connected_at = models.DateTimeField(null=True, blank=True)
-    # Partner billing (spec 001 l.13462-13798): TRIAL, PAID, CANCELED.
+    # Partner billing (spec 001, "Partners"): TRIAL, PAID, CANCELED.
     payment_status = models.CharField(max_length=20, default="PAID")
     due = models.DateTimeField(null=True, blank=True)
     # Where events go: one URL per kind name of ``zapi.events.WEBHOOK_KINDS``, and the other

@@ -2,7 +2,8 @@
 emulator cannot drift apart (docs/architecture.md).
 
 Every route template becomes one ``re_path``; the view gets the ``{method: Endpoint}`` of
-that template, so a known path with the wrong method is a 405 (spec 001 l.527).
+that template, so a known path with the wrong method is a 405 (spec 001, "Instance > Automatic
+reading").
 """
 
 from __future__ import annotations

@@ -1,4 +1,4 @@
-"""The queue (spec 001 l.9332-9532): every send is queued and sent one at a time with a
+"""The queue (spec 001, "Queue"): every send is queued and sent one at a time with a
 gap (``delayMessage`` or a random 1-3 s, plus ``delayTyping``); then DeliveryCallback and
 MessageStatusCallback SENT -> RECEIVED -> READ (-> PLAYED for audio and ptv).
 
@@ -38,7 +38,8 @@ CURSOR_PAGE_SIZE = 20
 
 
 class QueueFullError(Exception):
-    """Spec 001 l.9346: at most 1000 queued messages while the phone is disconnected."""
+    """Spec 001, "Queue > Recomendação": at most 1000 queued messages while the phone is
+    disconnected."""
 
 
 def _phone_of(endpoint: str, body: dict[str, Any], instance: SandboxInstance) -> str:
@@ -228,7 +229,7 @@ def message_status_report(*, message_id: int, status: str, then: list[str]) -> N
 
 # -- reading and editing the queue -------------------------------------------------------------
 def queue_item(message: SandboxMessage) -> dict[str, Any]:
-    """One queued message, with the spec's capitalised fields (l.9396-9418)."""
+    """One queued message, with the spec's capitalised fields ("Queue > Fila")."""
     instance = message.instance
     return {
         "_id": message.zaap_id,

@@ -126,7 +126,7 @@ def instance_connect(
     instance.save()
     if notify:
         webhook_emit(instance, connected_payload(instance))
-    # spec 001 l.9344: on connecting, Z-API sends whatever is queued.
+    # spec 001, "Queue > Recomendação": on connecting, Z-API sends whatever is queued.
     sending.queue_kick(instance=instance)
     return instance
 
@@ -150,7 +150,8 @@ def instance_disconnect(
 
 @transaction.atomic
 def instance_restart(*, instance: SandboxInstance) -> SandboxInstance:
-    """Like a reboot: a connected session survives (spec 001 l.818), the queue resumes."""
+    """Like a reboot: a connected session survives (spec 001, "Instance > Disconnect"), the queue
+    resumes."""
     instance = _locked(instance)
     instance.next_send_at = None
     instance.save(update_fields=["next_send_at"])

@@ -1,8 +1,9 @@
-"""Webhooks the sandbox pushes: payloads shaped as spec 001 l.11089-13461, where each kind
+"""Webhooks the sandbox pushes: payloads shaped as spec 001, "Webhooks", where each kind
 goes (the instance's ``update-webhook-*`` URLs), faults, and delivery over real HTTP.
 
-``momment`` is always milliseconds since the epoch (most spec examples, l.11275, l.13108);
-the disconnected example's seconds (l.13052) would make events incomparable.
+``momment`` is always milliseconds since the epoch (most spec examples: "Webhooks > Upon
+receiving", "Webhooks > Message status"); the disconnected example's seconds ("Webhooks >
+When disconnecting") would make events incomparable.
 """
 
 from __future__ import annotations
@@ -41,7 +42,7 @@ def new_message_id() -> str:
 
 def is_local_host(url: str) -> bool:
     """Plain http:// is allowed only for local URLs (issue 4); Z-API itself refuses
-    non-HTTPS webhooks (spec 001 l.11134)."""
+    non-HTTPS webhooks (spec 001, "Webhooks > Via api")."""
     host = (urlsplit(url).hostname or "").lower()
     if host in ("localhost", "") or "." not in host:
         return True
@@ -174,8 +175,9 @@ def received_payload(
     is_group: bool = False,
     participant_phone: str | None = None,
 ) -> dict[str, Any]:
-    """A ReceivedCallback (spec 001 l.11255); ``content`` holds the kind's key, e.g.
-    ``{"text": {"message": "hi"}}`` or ``{"image": {...}}`` or a ``notification``."""
+    """A ReceivedCallback (spec 001, "Webhooks > Upon receiving"); ``content`` holds the
+    kind's key, e.g. ``{"text": {"message": "hi"}}`` or ``{"image": {...}}`` or a
+    ``notification``."""
     return {
         "isStatusReply": False,
         "senderLid": f"{abs(hash(phone)) % 10**14}@lid",

@@ -1,4 +1,4 @@
-"""WhatsApp Business state (spec 001 l.9533-11088): labels and their colors, chat labels,
+"""WhatsApp Business state (spec 001, "WhatsApp Business"): labels and their colors, chat labels,
 products, catalog settings, collections and the company profile."""
 
 from __future__ import annotations
@@ -17,7 +17,8 @@ from sandbox.models import (
     SandboxTag,
 )
 
-# l.9930: color index -> hex (colors vary by platform; these are WhatsApp's Android ones).
+# "WhatsApp Business > Label cores": color index -> hex (colors vary by platform; these are
+# WhatsApp's Android ones).
 TAG_COLORS = (
     "#FF9485", "#64C4FF", "#FFD429", "#DFAEF0", "#99B6C1", "#55CCB3", "#FF9DFF", "#D3A91D",
     "#6D7CCE", "#D7E752", "#00D0E2", "#FFC5C7", "#93CEAC", "#F74848", "#00A0F2", "#83E422",
@@ -285,7 +286,8 @@ _COMPANY = {
 
 @handles(*_COMPANY)
 def company(call: Call) -> Answer:
-    """An empty value removes the field (l.10678); at most two websites (l.10849)."""
+    """An empty value removes the field ("WhatsApp Business > Change company description"); at most
+    two websites ("WhatsApp Business > Change company websites")."""
     require_phone(call)
     key = _COMPANY[call.endpoint.name]
     data = call.data()

@@ -1,4 +1,4 @@
-"""Contacts and chats the instance knows (spec 001 l.5629-6410): the list, add, remove,
+"""Contacts and chats the instance knows (spec 001, "Contacts"): the list, add, remove,
 metadata, phone-exists (and batch), block, and chat flags through modify-chat.
 
 Numbers ending in 404 have no WhatsApp (a sandbox convention, shown on the console).
@@ -137,7 +137,7 @@ def phone_exists(call: Call) -> Answer:
 
 @handles("phone_exists_batch")
 def phone_exists_batch(call: Call) -> Answer:
-    """Up to 50,000 numbers a call (l.6012)."""
+    """Up to 50,000 numbers a call ("Contacts > Number with WhatsApp?")."""
     require_phone(call)
     phones = call.require("phones")["phones"]
     if not isinstance(phones, list) or len(phones) > 50_000:

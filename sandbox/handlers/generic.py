@@ -10,7 +10,8 @@ from typing import Any
 from sandbox.api import Answer, Call, not_connected
 from sandbox.webhooks import new_message_id
 
-# Sections that need the phone: Z-API answers "not connected" while it is away (l.833).
+# Sections that need the phone: Z-API answers "not connected" while it is away ("Instance > Instance
+# status").
 NEEDS_PHONE = frozenset(
     {"privacy", "contacts", "chats", "calls", "groups", "communities", "business", "security"}
 )

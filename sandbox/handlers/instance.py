@@ -1,4 +1,4 @@
-"""Instance endpoints (spec 001 l.487-991, spec 002): pairing, status, settings, webhooks."""
+"""Instance endpoints (spec 001, "Instance", spec 002): pairing, status, settings, webhooks."""
 
 from __future__ import annotations
 
@@ -19,7 +19,8 @@ ALREADY = {"connected": True, "error": "You are already connected."}
 
 
 def _pairing_allowed(call: Call) -> dict[str, Any] | None:
-    """None when a QR code may be shown; else the answer saying why not (l.782)."""
+    """None when a QR code may be shown; else the answer saying why not ("Instance > Get QR
+    Code")."""
     instance = call.inst
     if instance.state == State.CONNECTED:
         return ALREADY
@@ -207,5 +208,6 @@ def update_notify_sent_by_me(call: Call) -> Answer:
 
 
 def text_ok() -> HttpResponse:
-    """Subscribe and cancel answer 201 with a bare "OK" (spec 001 l.13630)."""
+    """Subscribe and cancel answer 201 with a bare "OK" (spec 001, "Partners > Subscribing to an
+    instance")."""
     return HttpResponse("OK", status=201, content_type="text/plain")

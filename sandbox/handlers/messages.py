@@ -1,4 +1,4 @@
-"""Sends (spec 001 l.1742-5048, l.13799-end) and the queue (l.9332-9532)."""
+"""Sends (spec 001, "Messages" and "Status") and the queue ("Queue")."""
 
 from __future__ import annotations
 

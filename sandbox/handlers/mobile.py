@@ -1,4 +1,4 @@
-"""Mobile instances: registering a number as the primary device (spec 001 l.992-1420,
+"""Mobile instances: registering a number as the primary device (spec 001, "Mobile",
 spec 000): registration-available, request code (captcha, wait times, retryAfter),
 respond captcha, confirm code, PIN, unbanning.
 
@@ -29,7 +29,8 @@ DEMO_PIN = "123456"
 
 
 def _number(call: Call) -> str:
-    # The example says "she" for "ddi" (a mistranslation, l.1046); both are read.
+    # The example says "she" for "ddi" (a mistranslation, "Mobile > Check registration
+    # availability"); both are read.
     data = call.data()
     ddi = str(data.get("ddi") or data.get("she") or "")
     phone = str(data.get("phone") or "")
@@ -95,7 +96,7 @@ def request_code(call: Call) -> Answer:
         raise ApiError(400, INVALID_REQUEST, field="method")
     state = _state(instance)
     if not state.get("checked") or state.get("number") != number:
-        # l.1130: checking availability first is mandatory.
+        # "Mobile > Request confirmation code": checking availability first is mandatory.
         raise ApiError(400, INVALID_REQUEST, reason="check registration-available first")
     if is_banned(instance, number):
         return {"success": False, "blocked": True}

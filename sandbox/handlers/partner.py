@@ -1,4 +1,4 @@
-"""The integrator API (spec 001 l.13462-13798): on-demand instances with a 2-day trial,
+"""The integrator API (spec 001, "Partners"): on-demand instances with a 2-day trial,
 subscription, cancellation (active 30 more days) and the paged list. Bearer token."""
 
 from __future__ import annotations
@@ -18,8 +18,9 @@ from sandbox.services import sandbox_instance_create
 from sandbox.webhooks import webhook_url_error
 from zapi.events import WEBHOOK_KINDS
 
-TRIAL = timedelta(days=2)  # l.13520
-GRACE = timedelta(days=30)  # l.13660: a cancelled instance stays active 30 days
+TRIAL = timedelta(days=2)  # "Partners > Creating an instance"
+# "Partners > Canceling an instance": a cancelled instance stays active 30 days.
+GRACE = timedelta(days=30)
 
 _SETTING_OPTIONS = ("sessionName", "callRejectAuto", "callRejectMessage", "autoReadMessage")
 
@@ -30,7 +31,7 @@ def create(call: Call) -> Answer:
     if not isinstance(data["name"], str):
         raise ApiError(400, INVALID_REQUEST, field="name")
     hooks: dict[str, str] = {}
-    # Each kind's URL is a body option named as in /me (l.13535-13544).
+    # Each kind's URL is a body option named as in /me ("Partners > Creating an instance").
     for kind in WEBHOOK_KINDS:
         url = str(data.get(kind.callback_field) or "")
         error = webhook_url_error(url)
