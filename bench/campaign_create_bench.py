@@ -74,11 +74,10 @@ def main() -> None:
 
     django.setup()
     from django.db import connection
-    from django.test.utils import setup_test_environment, teardown_test_environment
 
-    setup_test_environment()
-    old_name = connection.creation.create_test_db(verbosity=0, autoclobber=True)
-    try:
+    from bench.common import test_database
+
+    with test_database():
         from messaging.campaigns.feeder import recipient_message_fields
         from messaging.campaigns.models import CampaignRecipient
         from messaging.campaigns.services import VariantSpec, campaign_create
@@ -126,9 +125,6 @@ def main() -> None:
         )
         print(f"  rendering 1,000 recipients' messages: {render_ms:.0f} ms "
               f"({render_ms / 1000:.2f} ms each)")  # fmt: skip
-    finally:
-        connection.creation.destroy_test_db(old_name, verbosity=0)
-        teardown_test_environment()
 
 
 def models_f(name: str):

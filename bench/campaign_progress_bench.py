@@ -108,19 +108,16 @@ def main() -> None:
     import django
 
     django.setup()
-    from django.db import connection
     from django.test import Client
-    from django.test.utils import setup_test_environment, teardown_test_environment
     from django.urls import reverse
 
+    from bench.common import test_database
     from messaging.campaigns.models import Campaign
     from messaging.campaigns.selectors import campaign_tally_refresh
     from partners.models import Membership
     from tests.factories import UserFactory
 
-    setup_test_environment()
-    old_name = connection.creation.create_test_db(verbosity=0, autoclobber=True)
-    try:
+    with test_database():
         print(f"{'recipients':>10} {'page':<28} {'median ms':>10} {'worst ms':>9} "
               f"{'of it SQL':>10} {'queries':>8}")  # fmt: skip
         for count in (args.recipients // 10, args.recipients):
@@ -145,9 +142,6 @@ def main() -> None:
                 median, worst, sql, queries = measure(client, target, args.runs, before, **headers)
                 print(f"{count:>10} {label:<28} {median:>10.1f} {worst:>9.1f} {sql:>10.1f} "
                       f"{queries:>8}")  # fmt: skip
-    finally:
-        connection.creation.destroy_test_db(old_name, verbosity=0)
-        teardown_test_environment()
 
 
 if __name__ == "__main__":

@@ -8,6 +8,8 @@ import socket
 import subprocess
 import sys
 import time
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from urllib.parse import urlparse
 
@@ -74,3 +76,19 @@ def start_workers(count: int) -> list[subprocess.Popen[bytes]]:
         if time.monotonic() > deadline or any(p.poll() is not None for p in procs):
             raise RuntimeError("workers did not start: see var/bench-worker-*.log")
     return procs
+
+
+@contextmanager
+def test_database() -> Iterator[None]:
+    """A throwaway test database (and Django's test environment) for a bench's run; dropped
+    after it, whatever happens. Call ``django.setup()`` first."""
+    from django.db import connection
+    from django.test.utils import setup_test_environment, teardown_test_environment
+
+    setup_test_environment()
+    old_name = connection.creation.create_test_db(verbosity=0, autoclobber=True)
+    try:
+        yield
+    finally:
+        connection.creation.destroy_test_db(old_name, verbosity=0)
+        teardown_test_environment()

@@ -114,16 +114,12 @@ def main() -> None:
     import django
 
     django.setup()
-    from django.db import connection
-    from django.test.utils import setup_test_environment, teardown_test_environment
-
+    from bench.common import test_database
     from messaging.contacts import contact_list_get_or_create
     from messaging.models import Contact
     from partners.models import Partner
 
-    setup_test_environment()
-    old_name = connection.creation.create_test_db(verbosity=0, autoclobber=True)
-    try:
+    with test_database():
         partner = Partner.objects.create(name="Bench")
         contact_list = contact_list_get_or_create(partner_id=partner.pk, name="Feira")
         first = messy_file(args.rows)
@@ -136,9 +132,6 @@ def main() -> None:
         run("2. same file again", first, name, partner.pk, contact_list.pk)
         run("3. 10% of names changed", changed, name, partner.pk, contact_list.pk)
         print(f"\ncontacts in the book: {Contact.objects.count():,}")
-    finally:
-        connection.creation.destroy_test_db(old_name, verbosity=0)
-        teardown_test_environment()
 
 
 if __name__ == "__main__":

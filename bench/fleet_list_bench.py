@@ -112,14 +112,12 @@ def main() -> None:
     django.setup()
     from django.db import connection
     from django.test import Client
-    from django.test.utils import setup_test_environment, teardown_test_environment
 
+    from bench.common import test_database
     from partners.models import Membership, Partner
     from tests.factories import UserFactory
 
-    setup_test_environment()
-    old_name = connection.creation.create_test_db(verbosity=0, autoclobber=True)
-    try:
+    with test_database():
         started = time.perf_counter()
         print(f"filling {args.instances} instances…")
         populate(args.instances)
@@ -154,9 +152,6 @@ def main() -> None:
         for label, client, url in cases:
             median, worst, sql, queries, rows = measure(client, url, args.runs)
             print(f"{label:<32} {median:>10.1f} {worst:>10.1f} {sql:>10.1f} {queries:>8} {rows:>6}")
-    finally:
-        connection.creation.destroy_test_db(old_name, verbosity=0)
-        teardown_test_environment()
 
 
 if __name__ == "__main__":
