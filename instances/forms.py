@@ -55,7 +55,7 @@ class RenameForm(forms.Form):
 
 
 class SettingsForm(forms.Form):
-    """Instance settings at Z-API (spec 001 l.487-730)."""
+    """Instance settings at Z-API (spec 001, "Instance")."""
 
     auto_read_message = forms.BooleanField(label=_("Auto-read messages"), required=False)
     auto_read_status = forms.BooleanField(label=_("Auto-read statuses"), required=False)

@@ -26,7 +26,7 @@ class ConnectionState(models.TextChoices):
 
 
 class SubscriptionState(models.TextChoices):
-    """Z-API's billing state of the instance (spec 001, Partners, l.13462-13798):
+    """Z-API's billing state of the instance (spec 001, Partners, "Partners"):
     trial -> subscribed -> cancelled (active 30 more days) -> expired / deleted. Written by
     ``partners.lifecycle`` (our actions) and ``partners.sync`` (what Z-API says)."""
 
@@ -86,8 +86,8 @@ class Instance(models.Model):
     )
     payment_status = models.CharField(_("payment status"), max_length=40, blank=True)
     due_date = models.DateTimeField(_("due date"), null=True, blank=True)
-    # The dates billing needs (spec 001 l.13497): subscribed in a month -> billed from the
-    # invoice of the 5th of the next; cancelled -> billed while its 30 active days last.
+    # The dates billing needs (spec 001, "Partners > Invoicing"): subscribed in a month -> billed
+    # from the invoice of the 5th of the next; cancelled -> billed while its 30 active days last.
     subscribed_at = models.DateTimeField(_("subscribed"), null=True, blank=True)
     cancelled_at = models.DateTimeField(_("cancelled"), null=True, blank=True)
     customer = models.ForeignKey(
@@ -178,7 +178,7 @@ class HealthProbeQuerySet(TenantQuerySet["HealthProbe"]):
 
 class HealthProbe(models.Model):
     """One observation of an instance's connection: a ``/status`` probe or a connection
-    webhook (spec 001 l.880-905 ``connected``/``smartphoneConnected``/``error``)."""
+    webhook (spec 001, "Instance" ``connected``/``smartphoneConnected``/``error``)."""
 
     instance = models.ForeignKey(
         Instance, on_delete=models.CASCADE, related_name="probes", verbose_name=_("instance")

@@ -57,7 +57,8 @@ def _json(answer: dict[str, Any]) -> str:
 def answer_of(value: Any) -> dict[str, Any]:
     if hasattr(value, "model_dump"):
         data = value.model_dump(by_alias=True, exclude_none=True)
-        data.pop("token", None)  # /me echoes the instance token (spec 001 l.960)
+        # /me echoes the instance token (spec 001, "Instance > Instance data")
+        data.pop("token", None)
         return dict(data)
     if isinstance(value, dict):
         return {k: v for k, v in value.items() if k != "token"}

@@ -58,7 +58,8 @@ def fleet_probe_task(self: Any) -> int:
 
 @shared_task(bind=True, ignore_result=True)
 def instance_restart_task(self: Any, instance_id: int) -> str:
-    """Bulk action: restart. Never retried (a GET with side effects, spec 001 l.794)."""
+    """Bulk action: restart. Never retried (a GET with side effects, spec 001, "Instance > Restart
+    instance")."""
     from instances.models import Instance
     from instances.services import instance_action_failed_notice, instance_restart
 

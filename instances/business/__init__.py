@@ -1,4 +1,4 @@
-"""WhatsApp Business on an instance (spec 001 l.9533-11088): labels, catalog, collections,
+"""WhatsApp Business on an instance (spec 001, "WhatsApp Business"): labels, catalog, collections,
 company profile, and copying them to other numbers of the partner.
 
 Z-API calls labels "tags"; here and on every page they are *labels*, one name everywhere.

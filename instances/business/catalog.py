@@ -1,4 +1,4 @@
-"""The catalog (spec 001 l.9548-9850, l.10194-10650): products, collections and catalog
+"""The catalog (spec 001, "WhatsApp Business"): products, collections and catalog
 settings; another business number's public catalog by phone.
 
 Our rows are the copy of what Z-API last answered; every write goes to Z-API first and
@@ -38,9 +38,10 @@ def _text(value: Any) -> str:
 
 
 def product_fields(row: dict[str, Any]) -> dict[str, Any]:
-    """Z-API's product object (l.9660) as our ``Product`` fields."""
+    """Z-API's product object ("WhatsApp Business > Get Products") as our ``Product`` fields."""
     images = row.get("images") or []
-    if isinstance(images, str):  # the create example sends a string (l.9609)
+    # The create example sends a string ("WhatsApp Business > Criar/editar Produto")
+    if isinstance(images, str):
         images = [images]
     return {
         "name": _text(row.get("name"))[:200],
@@ -103,7 +104,9 @@ def catalog_sync(*, instance: Instance) -> Outcome[int]:
     action = _("Sync catalog")
     client = instance_client(instance)
     phone = instance_phone(instance)
-    if not phone:  # the collection-products path needs the catalog owner's phone (l.10466)
+    # The collection-products path needs the catalog owner's phone ("WhatsApp Business > List
+    # products in a collection")
+    if not phone:
         device = zapi_outcome(_("Phone data"), client.device)
         phone = str(getattr(device.value, "phone", "") or "") if device.ok else ""
     products = _read_all(
@@ -167,7 +170,8 @@ def catalog_sync(*, instance: Instance) -> Outcome[int]:
 
 
 def product_body(fields: dict[str, Any], *, product_id: str = "") -> dict[str, Any]:
-    """The ``POST /products`` body (l.9580) from the form's fields."""
+    """The ``POST /products`` body ("WhatsApp Business > Criar/editar Produto") from the form's
+    fields."""
     body: dict[str, Any] = {
         "name": fields["name"],
         "description": fields.get("description") or "",
@@ -280,8 +284,9 @@ def collection_delete(*, collection: Collection) -> Outcome[None]:
 def collection_products_change(
     *, collection: Collection, product_ids: list[str], add: bool
 ) -> Outcome[Collection]:
-    """Add or remove products. WhatsApp gives the collection a new id each time (l.10551):
-    we keep the id Z-API answers, so the next operation uses the right one."""
+    """Add or remove products. WhatsApp gives the collection a new id each time ("WhatsApp
+    Business > Add products to collection"): we keep the id Z-API answers, so the next operation
+    uses the right one."""
     verb = _("Add to “%(n)s”") if add else _("Remove from “%(n)s”")
     action = verb % {"n": collection.name}
     client = instance_client(collection.instance)

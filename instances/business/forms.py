@@ -10,8 +10,8 @@ from django.utils.translation import gettext_lazy as _
 
 from messaging.phones import chat_id_normalize, recipient_normalize
 
-# Z-API's palette has 20 colours on Android (spec 001 l.9910); the choices come from the
-# instance's own palette once synced.
+# Z-API's palette has 20 colours on Android (spec 001, "WhatsApp Business > Label cores"); the
+# choices come from the instance's own palette once synced.
 DEFAULT_COLOR_COUNT = 20
 
 
@@ -99,7 +99,8 @@ class BulkLabelForm(forms.Form):
 
 
 class ProductForm(forms.Form):
-    """``POST /products`` (spec 001 l.9560): the price as Z-API counts it (an integer)."""
+    """``POST /products`` (spec 001, "WhatsApp Business > Criar/editar Produto"): the price as Z-API
+    counts it (an integer)."""
 
     name = forms.CharField(label=_("Name"), max_length=200)
     description = forms.CharField(

@@ -1,4 +1,4 @@
-"""Labels (Z-API "tags", spec 001 l.9854-10190): sync our copy from Z-API, create, rename,
+"""Labels (Z-API "tags", spec 001, "WhatsApp Business"): sync our copy from Z-API, create, rename,
 recolour, delete, and put a label on a chat or take it off.
 
 Every function answers an :class:`~instances.outcome.Outcome`: the boundary (a page, a task)
@@ -23,7 +23,8 @@ from instances.outcome import Outcome, zapi_outcome
 from instances.zapi import instance_client
 from messaging.phones import chat_id_normalize
 
-# GET /chats pages read per sync (spec 001 l.6189: page, pageSize); 100 x 50 = 5,000 chats.
+# GET /chats pages read per sync (spec 001, "Chats > Get chats": page, pageSize); 100 x 50 = 5,000
+# chats.
 CHAT_PAGE_SIZE = 100
 CHAT_PAGES_MAX = 50
 

@@ -35,7 +35,8 @@ class BusinessAccount(models.Model):
     instance = models.OneToOneField(
         Instance, on_delete=models.CASCADE, primary_key=True, related_name="business"
     )
-    # "business/tags/colors": color index -> "#RRGGBB" (spec 001 l.9910; varies by platform).
+    # "business/tags/colors": color index -> "#RRGGBB" (spec 001, "WhatsApp Business > Label cores";
+    # varies by platform).
     label_colors = models.JSONField(default=dict, blank=True)
     labels_read_at = models.DateTimeField(_("labels read"), null=True, blank=True)
     catalog_read_at = models.DateTimeField(_("catalog read"), null=True, blank=True)
@@ -116,7 +117,8 @@ class Product(models.Model):
     product_id = models.CharField(_("Z-API id"), max_length=64)
     name = models.CharField(_("name"), max_length=200)
     description = models.TextField(_("description"), blank=True)
-    # As Z-API answers them: strings of the currency's amount (spec 001 l.9660).
+    # As Z-API answers them: strings of the currency's amount (spec 001, "WhatsApp Business > Get
+    # Products").
     price = models.CharField(_("price"), max_length=32, blank=True)
     sale_price = models.CharField(_("sale price"), max_length=32, blank=True)
     currency = models.CharField(_("currency"), max_length=8, blank=True)
@@ -147,7 +149,8 @@ class Product(models.Model):
 
 class Collection(models.Model):
     """A collection of the catalog. Z-API changes its id whenever products are added or
-    removed (spec 001 l.10551): we keep the id of the last answer."""
+    removed (spec 001, "WhatsApp Business > Add products to collection"): we keep the id of the last
+    answer."""
 
     instance = models.ForeignKey(Instance, on_delete=models.CASCADE, related_name="collections")
     collection_id = models.CharField(_("Z-API id"), max_length=64)

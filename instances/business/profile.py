@@ -1,10 +1,10 @@
-"""The company profile (spec 001 l.10658-11088): description, email, address, websites,
+"""The company profile (spec 001, "WhatsApp Business"): description, email, address, websites,
 opening hours and categories; and the checklist of a filled profile.
 
 Z-API can change these but not read them back, so our ``BusinessAccount`` keeps what we
 last saved and, per endpoint, what Z-API answered. Only fields that differ from our copy are
-sent: an empty value *removes* the field at Z-API (l.10678), so a blank we never knew must
-not wipe what the phone has.
+sent: an empty value *removes* the field at Z-API ("WhatsApp Business > Change company
+description"), so a blank we never knew must not wipe what the phone has.
 """
 
 from __future__ import annotations
@@ -23,7 +23,8 @@ from instances.models import Instance
 from instances.outcome import Outcome, zapi_outcome
 from instances.zapi import instance_client
 
-# The days Z-API names (l.10930), Monday first as people read a week.
+# The days Z-API names ("WhatsApp Business > Change opening hours"), Monday first as people read a
+# week.
 WEEKDAYS = ("MONDAY", "TUESDAY", "WEDNESDAY", "THURSDAY", "FRIDAY", "SATURDAY", "SUNDAY")
 DAY_NAMES = dict(zip(WEEKDAYS, (
     gettext_lazy("Monday"), gettext_lazy("Tuesday"), gettext_lazy("Wednesday"),
@@ -35,7 +36,9 @@ HOURS_MODES = {
     "open24h": gettext_lazy("Open 24 hours"),
     "appointmentOnly": gettext_lazy("By appointment only"),
 }
-MAX_WEBSITES, MAX_CATEGORIES = 2, 3  # l.10849, l.11046
+# At most two websites ("WhatsApp Business > Change company websites") and three categories
+# ("WhatsApp Business > Assign categories").
+MAX_WEBSITES, MAX_CATEGORIES = 2, 3
 
 
 @dataclass(frozen=True)
@@ -143,7 +146,8 @@ def company_profile_save(
 
 
 def categories_search(*, instance: Instance, query: str) -> Outcome[list[dict[str, str]]]:
-    """``business/available-categories?query=`` (l.10970): [{id, label?, displayName}]."""
+    """``business/available-categories?query=`` ("WhatsApp Business > List categories"): [{id,
+    label?, displayName}]."""
     action = _("Search categories")
     client = instance_client(instance)
     outcome = zapi_outcome(action, lambda: client.business_available_categories(query or None))

@@ -34,8 +34,8 @@ UNKNOWN = _(
 
 
 def business_status(instance: Instance) -> BusinessStatus:
-    """From ``/device``'s ``isBusiness`` (spec 001 l.884) in the instance's snapshot. An
-    unknown number keeps the tabs open (Z-API answers for itself) with a note."""
+    """From ``/device``'s ``isBusiness`` (spec 001, "Instance > Cell phone data") in the instance's
+    snapshot. An unknown number keeps the tabs open (Z-API answers for itself) with a note."""
     device = (instance.settings_snapshot or {}).get("device") or {}
     is_business = device.get("isBusiness")
     if is_business is False:

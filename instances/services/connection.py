@@ -1,6 +1,6 @@
 """The one place an instance's connection state changes: connection webhooks
-(``ConnectedCallback``/``DisconnectedCallback``, spec 001 l.13200-13461) and ``/status`` probes
-(spec 001 l.880-905) both call :func:`instance_connection_apply`.
+(``ConnectedCallback``/``DisconnectedCallback``, spec 001, "Webhooks") and ``/status`` probes
+(spec 001, "Instance") both call :func:`instance_connection_apply`.
 
 Events arrive late and out of order: each carries its own time (the webhook's ``momment``, the
 probe's clock), and the newest one wins. An older event still leaves its trace in the health
@@ -100,7 +100,7 @@ def instance_connection_apply(
         elif connected or source == ProbeSource.WEBHOOK:
             changes["probe_mismatch_since"] = None
         # Conditional UPDATE: only an observation newer than the applied one wins
-        # (spec 001 l.13254 ``momment``); equal times keep the first.
+        # (spec 001, "Webhooks > Message status" ``momment``); equal times keep the first.
         applied = bool(
             Instance.objects.filter(pk=instance_id)
             .filter(Q(connection_changed_at__isnull=True) | Q(connection_changed_at__lt=at))

@@ -67,7 +67,8 @@ def instance_add(
 
 
 def instance_details_refresh(*, instance: Instance) -> Outcome[dict[str, Any]]:
-    """Fetch ``/me`` and ``/device`` (spec 001 l.865, l.952) into ``settings_snapshot``."""
+    """Fetch ``/me`` and ``/device`` (spec 001, "Instance > Cell phone data", "Instance > Instance
+    data") into ``settings_snapshot``."""
     client = instance_client(instance)
     me = zapi_outcome(_("Instance data"), client.me)
     if not me.ok:
@@ -87,7 +88,8 @@ def instance_details_refresh(*, instance: Instance) -> Outcome[dict[str, Any]]:
         changes["due_date"] = epoch_time(me.answer["due"])
     Instance.objects.filter(pk=instance.pk).update(**changes)
     if isinstance(me.answer.get("connected"), bool):
-        # /me says whether it is connected now: as honest as a probe (spec 001 l.960).
+        # /me says whether it is connected now: as honest as a probe (spec 001, "Instance > Instance
+        # data").
         instance_connection_apply(
             instance_id=instance.pk,
             connected=me.answer["connected"],
@@ -99,7 +101,8 @@ def instance_details_refresh(*, instance: Instance) -> Outcome[dict[str, Any]]:
 
 
 def instance_rename(*, instance: Instance, name: str) -> Outcome[Any]:
-    """Rename at Z-API (``/update-name``, spec 001 l.905) and here when Z-API agrees."""
+    """Rename at Z-API (``/update-name``, spec 001, "Instance > Rename instance") and here when
+    Z-API agrees."""
     name = name.strip()
     if not name:
         raise ValidationError(_("A name is required."))
@@ -167,7 +170,7 @@ def _setting_text(value: Any) -> str:
 def instance_profile_update(
     *, instance: Instance, name: str = "", description: str = "", picture_url: str = ""
 ) -> list[Outcome[Any]]:
-    """Profile name, description ("about") and picture (spec 001 l.571-660); blanks skipped."""
+    """Profile name, description ("about") and picture (spec 001, "Instance"); blanks skipped."""
     client = instance_client(instance)
     outcomes: list[Outcome[Any]] = []
     if name.strip():
@@ -211,7 +214,8 @@ def instance_webhooks_point_here(
     *, instance: Instance, notify_sent_by_me: bool | None = None
 ) -> Outcome[Any]:
     """Point every webhook at ``instance.webhook_url`` (``/update-every-webhooks``, spec 001
-    l.13413), then read ``/me`` back so the page shows what Z-API has now."""
+    "Webhooks > Update all webhooks"), then read ``/me`` back so the page shows what Z-API has
+    now."""
     url = instance.webhook_url
     outcome = zapi_outcome(
         _("Point webhooks here"),
@@ -226,7 +230,8 @@ def instance_webhooks_point_here(
 
 
 def instance_restart(*, instance: Instance) -> Outcome[Any]:
-    """``/restart`` (spec 001 l.794): a GET with side effects, never retried."""
+    """``/restart`` (spec 001, "Instance > Restart instance"): a GET with side effects, never
+    retried."""
     return zapi_outcome(
         _("Restart"),
         instance_client(instance).restart,
@@ -235,7 +240,8 @@ def instance_restart(*, instance: Instance) -> Outcome[Any]:
 
 
 def instance_disconnect(*, instance: Instance) -> Outcome[Any]:
-    """``/disconnect`` (spec 001 l.822): unpairs the phone; it must be paired again."""
+    """``/disconnect`` (spec 001, "Instance > Disconnect"): unpairs the phone; it must be paired
+    again."""
     outcome = zapi_outcome(
         _("Disconnect"),
         instance_client(instance).disconnect,

@@ -1,4 +1,4 @@
-"""The mobile registration wizard (spec 000; spec 001 l.992-1420):
+"""The mobile registration wizard (spec 000; spec 001, "Mobile"):
 
 availability → request the code (sms, voice or wa_old; wait times, ``retryAfter``) →
 captcha when Z-API asks → confirm the code → PIN when two-step verification is on.
@@ -121,7 +121,9 @@ def mobile_request_code(
     if any(k in answer for k in ("smsWaitSeconds", "voiceWaitSeconds", "waOldWaitSeconds")):
         wizard.waits = _waits(answer)
     if answer.get("blocked"):
-        wizard.step = "banned"  # banned only at this step: no appealToken (spec 001 l.1085)
+        # Banned only at this step: no appealToken (spec 001, "Mobile > Check registration
+        # availability").
+        wizard.step = "banned"
         return Outcome(
             ok=False, action=outcome.action, text=_("This number is banned."), answer=answer
         )
@@ -141,7 +143,8 @@ def mobile_captcha(*, instance: Instance, wizard: Wizard, answer: str) -> Outcom
         refused_text=_("Wrong captcha: Z-API did not accept it."),
     )
     if outcome.ok:
-        # After the captcha the code is on its way: no need to request it again (l.1150).
+        # After the captcha the code is on its way: no need to request it again ("Mobile > Request
+        # confirmation code").
         wizard.step, wizard.captcha = "code", ""
     return outcome
 
@@ -154,7 +157,7 @@ def mobile_confirm_code(*, instance: Instance, wizard: Wizard, code: str) -> Out
         refused_text=_("Wrong code: Z-API did not accept it."),
     )
     if outcome.answer.get("confirmSecurityCode"):
-        wizard.step = "pin"  # two-step verification is on (spec 001 l.1262)
+        wizard.step = "pin"  # two-step verification is on (spec 001, "Mobile > Confirm code")
         return Outcome(
             ok=True, action=outcome.action, text=_("Type the PIN."), answer=outcome.answer
         )

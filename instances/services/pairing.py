@@ -1,5 +1,6 @@
-"""Pairing a phone: the QR code (spec 002; spec 001 l.744-790), the phone code, and the
-check of Z-API's queue before a reconnect (spec 001 l.9340: the queue is sent on connect)."""
+"""Pairing a phone: the QR code (spec 002; spec 001, "Instance"), the phone code, and the
+check of Z-API's queue before a reconnect (spec 001, "Queue > Fila": the queue is sent on
+connect)."""
 
 from __future__ import annotations
 

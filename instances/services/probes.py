@@ -1,5 +1,6 @@
-"""Health probes: ``/status`` of every instance (spec 001 l.837), spread over the interval
-and kept as ``HealthProbe`` history (read back by ``instances.selectors.uptime_by_instance``)."""
+"""Health probes: ``/status`` of every instance (spec 001, "Instance > Instance status"), spread
+over the interval and kept as ``HealthProbe`` history (read back by
+``instances.selectors.uptime_by_instance``)."""
 
 from __future__ import annotations
 

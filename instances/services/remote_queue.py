@@ -1,9 +1,9 @@
-"""Z-API's own queue of an instance (spec 001 l.9332-9532): list, count, delete.
+"""Z-API's own queue of an instance (spec 001, "Queue"): list, count, delete.
 
 Two ways to page: ``GET /queue?page&pageSize`` (the documented one) and ``POST /queue`` with
 an opaque ``pagingState`` cursor (Z-API's newer API; see zapi.endpoints). While the phone is
 connected the queue drains from the front, so page 2 fetched after page 1 skips messages;
-the cursor stays correct while the queue moves. At most 1000 messages wait (l.9347).
+the cursor stays correct while the queue moves. At most 1000 messages wait ("Queue > Recomendação").
 """
 
 from __future__ import annotations

@@ -1,4 +1,4 @@
-"""The mobile registration wizard page (spec 000; spec 001 l.992-1420). The wizard's state
+"""The mobile registration wizard page (spec 000; spec 001, "Mobile"). The wizard's state
 lives in the operator's session, one per instance; each POST runs one step."""
 
 from __future__ import annotations

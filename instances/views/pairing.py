@@ -2,7 +2,7 @@
 button; the phone-code alternative; the page turns "connected" by itself when the connection
 webhook has updated our row (htmx polls OUR database, not Z-API). Before pairing an instance
 whose Z-API queue holds messages, the operator decides to keep or delete them (spec 001
-l.9340: Z-API sends its queue automatically on connect)."""
+"Queue > Fila": Z-API sends its queue automatically on connect)."""
 
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""Z-API's queue of one instance, for support (spec 001 l.9332-9532): page/pageSize or
+"""Z-API's queue of one instance, for support (spec 001, "Queue"): page/pageSize or
 cursor paging, the count, delete one, delete all (confirmed), refreshed live by htmx."""
 
 from __future__ import annotations
