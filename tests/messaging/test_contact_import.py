@@ -85,6 +85,18 @@ def test_a_changed_row_updates_and_keeps_what_the_file_leaves_empty(partner):
     assert (ana.name, ana.extra) == ("Ana S.", {"cidade": "São Paulo"})
 
 
+def test_a_new_variable_merges_and_an_opt_out_alone_counts_as_an_update(partner):
+    run(partner)
+    text = "nome;celular;plano;sair\n;5511987654321;Ouro;\nFábio;011 3456-7890;;sim\n"
+    report = run(partner, text)
+    assert (report.created, report.updated, report.unchanged) == (0, 2, 0)
+    ana = Contact.objects.get(phone="5511987654321")
+    assert (ana.name, ana.extra) == ("Ana Souza", {"cidade": "São Paulo", "plano": "Ouro"})
+    assert Contact.objects.get(phone="551134567890").opted_out_at is not None
+    again = run(partner, text)
+    assert (again.updated, again.unchanged) == (0, 2)
+
+
 def test_the_import_is_done_in_bulk_not_a_row_at_a_time(partner, django_assert_max_num_queries):
     rows = "phone,name\n" + "".join(f"+55 11 9{n:04d}-{n:04d},P{n}\n" for n in range(1000, 1600))
     with django_assert_max_num_queries(12):

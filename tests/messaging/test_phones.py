@@ -112,3 +112,26 @@ def test_chat_id_normalize_refuses_what_is_no_chat_id(given):
     with pytest.raises(ValidationError) as error:
         chat_id_normalize(given)
     assert "is not a chat id" in str(error.value)
+
+
+def test_the_plain_brazilian_shortcut_agrees_with_the_full_parse(monkeypatch):
+    """The shortcut for plain Brazilian digits (``+55``, a trunk ``0``, ``55``) must give what
+    phonenumbers' own parse gives, for valid and invalid values alike."""
+    import random
+
+    from messaging import phones
+
+    rng = random.Random(12)
+    values = []
+    for _ in range(3_000):
+        digits = "".join(rng.choice("0123456789") for _ in range(rng.randint(8, 14)))
+        prefix = rng.choice(["", "+55", "0", "+55 0", "55", "+", "00", "0xx", "(0"])
+        values.append(prefix + rng.choice(["", " ", "-", ") "]) + digits)
+        a, b = rng.randint(0, 9999), rng.randint(0, 9999)
+        values.append(f"0{rng.randint(10, 99)} 9{a:04d}-{b:04d}")
+        values.append(f"+55 {rng.randint(10, 99)} {rng.randint(2, 9)}{rng.randint(0, 9999):04d}")
+    shortcut = [phones.recipient_normalize.__wrapped__(v) for v in values]
+    assert sum(phones._plain_brazilian(v) is not None for v in values) > 1_000  # it is used
+    monkeypatch.setattr(phones, "_plain_brazilian", lambda text: None)
+    parsed = [phones.recipient_normalize.__wrapped__(v) for v in values]
+    assert [(r.chat_id, r.problem) for r in shortcut] == [(r.chat_id, r.problem) for r in parsed]
