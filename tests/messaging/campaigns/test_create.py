@@ -90,3 +90,47 @@ def test_duplicate_copies_settings_and_resolves_the_audience_again(partner, send
     assert copy.audience_count == 5 and (copy.rest_every_min, copy.rest_every_max) == (5, 9)
     assert [v.fields for v in copy.variants.all()] == [v.fields for v in campaign.variants.all()]
     assert set(copy.senders.values_list("instance_id", flat=True)) == {s.pk for s in senders}
+
+
+def test_the_database_writes_the_recipients_as_the_portable_code_would(partner, senders):
+    """PostgreSQL writes the recipients in one INSERT ... SELECT; the embedded database's
+    Python loop must bind the same senders and pick the same variants (the draft preview
+    uses the same pick, seeded_index)."""
+    from messaging.campaigns.audience import audience_contacts
+    from messaging.campaigns.services import _recipients_write_portable
+
+    people = contacts(partner, 40)
+    contacts(partner, 3, start=100, opted_out_at=timezone.now())
+    Contact.objects.create(partner=partner, phone="123", name="Too short")
+    a, b = senders
+    for person in people[5:9]:
+        Message.objects.create(instance=b, direction=Direction.INBOUND, chat_id=person.phone,
+                               contact=person)  # fmt: skip
+    earlier = make_campaign(partner, [a], audience={"contacts": [people[6].pk, people[20].pk]})
+    earlier.recipients.update(state=RecipientState.QUEUED)
+    texts = ("Oi {{nome}}", "Olá {{nome}}", "E aí")
+    in_sql = make_campaign(partner, senders, texts=texts, seed=99)
+    in_python = make_campaign(partner, senders, texts=texts, seed=99, audience={"contacts": [0]})
+    in_python.recipients.all().delete()
+    variant_ids = list(in_python.variants.order_by("position").values_list("pk", flat=True))
+    counts = _recipients_write_portable(
+        campaign=in_python,
+        contacts=audience_contacts(partner=partner, audience={}),
+        variant_ids=variant_ids,
+        sender_ids=[a.pk, b.pk],
+    )
+    assert counts == (in_sql.audience_count, in_sql.excluded_opted_out, in_sql.excluded_invalid)
+    assert counts == (40, 3, 1)
+
+    def rows(campaign):
+        return list(
+            campaign.recipients.order_by("contact_id").values_list(
+                "contact_id", "phone", "sender_id", "variant__position", "state"
+            )
+        )
+
+    assert rows(in_sql) == rows(in_python)
+    bound = dict(in_sql.recipients.values_list("contact_id", "sender_id"))
+    assert bound[people[6].pk] == bound[people[20].pk] == a.pk  # its latest campaign wins
+    assert {bound[p.pk] for p in people[5:9] if p is not people[6]} == {b.pk}
+    assert len({pos for *_x, pos, _s in rows(in_sql)}) == 3
