@@ -96,11 +96,9 @@ def main() -> None:
             VariantSpec(kind="image", fields={"url": "https://example.com/a.png",
                                               "caption": "{Veja|Olhe} isto, {{nome}}"}),
         ]  # fmt: skip
-        from bench.common import cpu_seconds
+        from bench.common import cpu_seconds, database_pids
 
-        with connection.cursor() as cursor:
-            cursor.execute("SELECT pg_backend_pid()")
-            backend = [cursor.fetchone()[0]]  # the PostgreSQL process serving this connection
+        backend = database_pids()
         db_cpu = cpu_seconds(backend)
         cpu = time.process_time()
         tracemalloc.start()

@@ -49,6 +49,16 @@ def recreate_database(drop_only: bool = False) -> None:
             conn.execute(f'CREATE DATABASE "{name}"')
 
 
+def database_pids() -> list[int]:
+    """The PostgreSQL process serving Django's connection (its CPU is the database's side of
+    what this process asks)."""
+    from django.db import connection
+
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT pg_backend_pid()")
+        return [int(cursor.fetchone()[0])]
+
+
 def cpu_seconds(pids: list[int]) -> float:
     """User + system CPU time of these processes (Linux /proc)."""
     ticks = os.sysconf("SC_CLK_TCK")

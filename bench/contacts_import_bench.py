@@ -79,13 +79,11 @@ def run(label: str, raw: bytes, name: str, partner_id: int, list_id: int) -> Non
     from django.db import connection, reset_queries
     from django.test.utils import CaptureQueriesContext
 
-    from bench.common import cpu_seconds
+    from bench.common import cpu_seconds, database_pids
     from messaging.contact_import import contacts_import, mapping_guess, table_read
 
     reset_queries()
-    with connection.cursor() as cursor:
-        cursor.execute("SELECT pg_backend_pid()")
-        backend = [cursor.fetchone()[0]]  # the PostgreSQL process serving this connection
+    backend = database_pids()
     db_cpu = cpu_seconds(backend)
     cpu = time.process_time()
     started = time.perf_counter()
