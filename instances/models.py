@@ -26,7 +26,7 @@ class ConnectionState(models.TextChoices):
 
 
 class SubscriptionState(models.TextChoices):
-    """Z-API's billing state of the instance (spec 001, Partners, "Partners"):
+    """Z-API's billing state of the instance (spec 001, "Partners > Invoicing"):
     trial -> subscribed -> cancelled (active 30 more days) -> expired / deleted. Written by
     ``partners.lifecycle`` (our actions) and ``partners.sync`` (what Z-API says)."""
 

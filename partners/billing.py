@@ -1,4 +1,4 @@
-"""Z-API's billing rules for integrators (spec 001, Partners, l.13490-13515), as pure
+"""Z-API's billing rules for integrators (spec 001, "Partners > Invoicing"), as pure
 functions on dates: no database, no clock. ``partners.selectors`` feeds them our rows.
 
 What the spec says:

@@ -20,7 +20,7 @@ class PartnerCustomerMixin:
 
 
 class ProvisionForm(PartnerCustomerMixin, forms.Form):
-    """The on-demand body (spec 001 l.13525-13550), in words."""
+    """The on-demand body (spec 001, "Partners > Creating an instance"), in words."""
 
     name = forms.CharField(label=_("Instance name"), max_length=120)
     session_name = forms.CharField(

@@ -59,7 +59,8 @@ class TokenUsage:
 def token_usage(*, partner: Partner) -> TokenUsage:
     rows = Instance.objects.filter(partner=partner)
     return TokenUsage(
-        # Z-API counts what the token created: deleted instances still count (l.13475).
+        # Z-API counts what the token created: deleted instances still count ("Partners > First
+        # token").
         used=rows.filter(origin__in=[Origin.PROVISIONED, Origin.IMPORTED]).count(),
         limit=settings.PARTNER_FIRST_TOKEN_LIMIT if partner.first_token else None,
         fleet=rows.exclude(subscription_state=SubscriptionState.DELETED).count(),
@@ -137,8 +138,8 @@ def instance_provision(
     actor: Any = None,
     ip: str | None = None,
 ) -> Outcome[Instance]:
-    """Create an instance at Z-API (``POST /instances/integrator/on-demand``, l.13515) in its
-    2-day trial, with every webhook pointing at us, and add it to the fleet."""
+    """Create an instance at Z-API (``POST /instances/integrator/on-demand``, "Partners > Creating
+    an instance") in its 2-day trial, with every webhook pointing at us, and add it to the fleet."""
     action = _("New instance")
     name = name.strip()
     if not name:
@@ -233,7 +234,8 @@ def _on_demand_refusal(instance: Instance) -> str:
 def instance_subscribe(
     *, instance: Instance, now: datetime | None = None, actor: Any = None, ip: str | None = None
 ) -> Outcome[Instance]:
-    """Keep the instance after its trial (``.../on-demand/subscription``, l.13607)."""
+    """Keep the instance after its trial (``.../on-demand/subscription``, "Partners > Subscribing to
+    an instance")."""
     action = _("Subscribe")
     if refusal := _on_demand_refusal(instance):
         return _fail(action, refusal)
@@ -273,12 +275,14 @@ def instance_subscribe(
 def instance_cancel(
     *, instance: Instance, now: datetime | None = None, actor: Any = None, ip: str | None = None
 ) -> Outcome[Instance]:
-    """Cancel (``.../on-demand/cancel``, l.13660): it stays active 30 more days."""
+    """Cancel (``.../on-demand/cancel``, "Partners > Canceling an instance"): it stays active 30
+    more days."""
     action = _("Cancel")
     if refusal := _on_demand_refusal(instance):
         return _fail(action, refusal)
     if instance.subscription_state != SubscriptionState.SUBSCRIBED:
-        # A trial needs no cancelling: Z-API deletes it when the trial ends (l.13482).
+        # A trial needs no cancelling: Z-API deletes it when the trial ends ("Partners > Definitive
+        # Token").
         return _fail(
             action,
             _("Only a subscribed instance can be cancelled; a trial simply ends on its own."),
@@ -335,7 +339,7 @@ def _notice_once(instance: Instance, kind: NoticeKind, text: str) -> bool:
 def trial_clock_tick(*, now: datetime | None = None) -> dict[str, int]:
     """Beat: a notice when a trial has 24 h and 2 h left (``PARTNER_TRIAL_NOTICE_HOURS``);
     trials of auto-subscribing partners are subscribed ``PARTNER_AUTO_SUBSCRIBE_HOURS`` before
-    they end; ended trials become expired (Z-API deletes them, l.13482)."""
+    they end; ended trials become expired (Z-API deletes them, "Partners > Definitive Token")."""
     now = now or timezone.now()
     counts = {"notices": 0, "subscribed": 0, "expired": 0}
     counts["expired"] = (
@@ -364,7 +368,7 @@ def trial_clock_tick(*, now: datetime | None = None) -> dict[str, int]:
 
 def unpaid_warnings_tick(*, now: datetime | None = None) -> int:
     """Beat: instances Z-API reports unpaid are warned before the 10th (they stop) and the
-    15th (they are deleted), spec 001 l.13512."""
+    15th (they are deleted), spec 001, "Partners > Invoicing"."""
     now = now or timezone.now()
     today = timezone.localdate(now)
     expiry, deletion = settings.BILLING_UNPAID_EXPIRY_DAY, settings.BILLING_UNPAID_DELETION_DAY

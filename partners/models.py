@@ -39,8 +39,9 @@ class Partner(models.Model):
     max_instances = models.PositiveIntegerField(
         _("instance limit"), null=True, blank=True, help_text=_("Empty means no limit.")
     )
-    # Spec 001 l.13475: the first integrator token creates 25 instances; the definitive one
-    # has no limit. Z-API counts what the token created, so deleted instances count too.
+    # Spec 001, "Partners > First token": the first integrator token creates 25 instances; the
+    # definitive one has no limit. Z-API counts what the token created, so deleted instances count
+    # too.
     number_registration_token = EncryptedTextField(
         _("number registration access token"),
         blank=True,

@@ -1,5 +1,5 @@
 """Services that reconcile the fleet with the integrator's ``GET /instances`` (spec 001
-l.13704: ``page``, ``pageSize``, ``query``, ``middleware``).
+"Partners > Listing instances": ``page``, ``pageSize``, ``query``, ``middleware``).
 
 What Z-API says wins for its own facts (due date, payment status, connection flags); drift
 the other way is flagged, never repaired by deleting: an instance we hold that Z-API's list

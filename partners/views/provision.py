@@ -1,4 +1,5 @@
-""" "New instance": on-demand creation (spec 001 l.13515), then straight to pairing."""
+""" "New instance": on-demand creation (spec 001, "Partners > Creating an instance"), then straight
+to pairing."""
 
 from __future__ import annotations
 
