@@ -1,6 +1,6 @@
 """The daily cap on distinct new recipients per number.
 
-"The most relevant factor in a ban is the number of unique recipients" (spec 001 l.131-155):
+"The most relevant factor in a ban is the number of unique recipients" (spec 001, "Introduction"):
 a number may reach at most ``InstancePacer.daily_new_recipients`` chats it never talked to
 before, per local day. A chat is known when it wrote to us, when we reached it on an earlier
 send, or when a ``NewRecipient`` row says we first reached it (today or before).

@@ -65,14 +65,16 @@ def _document(f: dict[str, Any]) -> SendRequest:
     if not extension.isalnum():
         raise ValidationError(_("Give the document's extension (pdf, docx...)."))
     body = send_body("send_document", {**f, "document": f["url"], "file_name": name})
-    # The extension goes in the path: /send-document/{extension} (spec 001 l.2602).
+    # The extension goes in the path: /send-document/{extension} (spec 001, "Messages > Send
+    # documents").
     return SendRequest("send_document", body, f.get("caption") or name, {"extension": extension})
 
 
 def _link(f: dict[str, Any]) -> SendRequest:
     _need(f, "message", "link_url", "title")
     message = f["message"]
-    # "Don't forget to include the same linkURL value at the end of this text" (l.2706).
+    # "Don't forget to include the same linkURL value at the end of this text" ("Messages > Send
+    # link").
     if not message.rstrip().endswith(f["link_url"]):
         message = f"{message.rstrip()} {f['link_url']}"
     return SendRequest("send_link", send_body("send_link", {**f, "message": message}), message)
@@ -107,7 +109,7 @@ def _options(f: dict[str, Any]) -> SendRequest:
 
 
 def _buttons(f: dict[str, Any]) -> SendRequest:
-    # "The message attribute cannot be sent empty!" (spec 001 l.3267).
+    # "The message attribute cannot be sent empty!" (spec 001, "Messages > Send text with buttons").
     _need(f, "message")
     labels = _lines(f.get("choices"))
     if not labels:
@@ -130,7 +132,8 @@ def _poll(f: dict[str, Any]) -> SendRequest:
 
 
 def _product(f: dict[str, Any]) -> SendRequest:
-    # catalogPhone: the business number the product belongs to (spec 001 l.2855).
+    # catalogPhone: the business number the product belongs to (spec 001, "Messages > Send
+    # product").
     _need(f, "catalog_phone", "product_id")
     body = send_body("send_product", f)
     return SendRequest("send_product", body, f.get("product_name") or f["product_id"])
@@ -160,7 +163,8 @@ BUILDERS: dict[str, Callable[[dict[str, Any]], SendRequest]] = {
     MessageKind.PRODUCT: _product,
     MessageKind.CATALOG: _catalog,
 }
-# Sends that work only from a WhatsApp Business number with a catalog (spec 001 l.2847).
+# Sends that work only from a WhatsApp Business number with a catalog (spec 001, "Messages > Send
+# product").
 BUSINESS_KINDS = frozenset({MessageKind.PRODUCT, MessageKind.CATALOG})
 
 COMPOSABLE_KINDS: tuple[str, ...] = tuple(BUILDERS)

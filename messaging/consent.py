@@ -2,9 +2,9 @@
 
 ``recipients_refusals`` is the one answer to "may we write to this recipient?": compose, the
 API and campaigns all ask it, so no path sends to an invalid number, an opted-out contact (on
-any number of the partner: spec 001 l.111, always honour "stop") or an erased one. Opt-outs
-and opt-ins go through ``contact_opt_out`` / ``contact_opt_in``, which keep the consent
-history.
+any number of the partner: spec 001, "Introduction > 2. Message Content and Sensitive Keywords",
+always honour "stop") or an erased one. Opt-outs and opt-ins go through ``contact_opt_out`` /
+``contact_opt_in``, which keep the consent history.
 """
 
 from __future__ import annotations

@@ -1,5 +1,5 @@
 """Inbound messages and contacts, written from ``ReceivedCallback`` webhooks (spec 001
-l.11228-12961) and ``READ_BY_ME`` statuses (l.13098).
+"Webhooks > Upon receiving") and ``READ_BY_ME`` statuses ("Webhooks > Message status").
 
 Every write here is idempotent: a replayed or repeated event finds its row (by the unique
 ``(instance, message_id)`` and the contact's unique phone / LID) and changes nothing twice.
@@ -23,7 +23,8 @@ from messaging.phones import RecipientKind, recipient_normalize
 from messaging.states import MessageState
 from zapi.events import ReceivedCallback
 
-# ``ReceivedCallback.kind`` (a content key, spec 001 l.11228-12961) → our message kind.
+# ``ReceivedCallback.kind`` (a content key, spec 001, "Webhooks > Upon receiving") → our message
+# kind.
 KIND_BY_CONTENT: dict[str, MessageKind] = {
     "text": MessageKind.TEXT,
     "image": MessageKind.IMAGE,
@@ -108,8 +109,8 @@ def message_text(event: ReceivedCallback, data: Mapping[str, Any]) -> str:
 
 
 def _row_message_id(event: ReceivedCallback, fallback_id: str) -> str:
-    # An edit repeats the id of the message it edits (spec 001 l.11233); it is a row of its
-    # own, so it gets an id of its own (stable, so a replay finds it again).
+    # An edit repeats the id of the message it edits (spec 001, "Webhooks > Upon receiving"); it is
+    # a row of its own, so it gets an id of its own (stable, so a replay finds it again).
     if event.messageId and event.isEdit:
         return f"{event.messageId}#edit:{event.momment or ''}"[:_MAX_ID]
     return (event.messageId or fallback_id)[:_MAX_ID]
@@ -225,7 +226,8 @@ def contact_from_event(*, partner_id: int, event: ReceivedCallback) -> Contact |
     """The person a ``ReceivedCallback`` is about: the group participant who wrote, or the
     other side of a direct chat (``fromMe``: the person we wrote to). Channels, broadcasts
     and our own number are no one's contact."""
-    # A channel's examples may say isNewsletter false with an "@newsletter" phone (l.12415).
+    # A channel's examples may say isNewsletter false with an "@newsletter" phone ("Webhooks > Upon
+    # receiving").
     if event.isNewsletter or event.broadcast or (event.phone or "").endswith("@newsletter"):
         return None
     if event.isGroup:

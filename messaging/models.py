@@ -37,7 +37,7 @@ class Contact(models.Model):
     extra = models.JSONField(_("variables"), default=dict, blank=True)
     # WhatsApp's own id for the number when it differs from ``phone`` (an old Brazilian
     # account without the ninth digit): ``outputPhone`` of phone-exists-batch (spec 001
-    # l.6036). Blank: write to ``phone``.
+    # "Contacts > Number with WhatsApp?"). Blank: write to ``phone``.
     whatsapp_id = models.CharField(_("WhatsApp id"), max_length=20, blank=True)
     has_whatsapp = models.BooleanField(_("has WhatsApp"), null=True, blank=True)
     whatsapp_checked_at = models.DateTimeField(_("WhatsApp checked"), null=True, blank=True)

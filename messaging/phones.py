@@ -3,10 +3,10 @@
 One function, ``recipient_normalize``, used by compose, the API, inbound webhooks, imports
 and campaign audiences, so every path agrees on what a valid number is:
 
-- Phones become digits with the country code and nothing else (spec 001 l.1798: "Send only
-  numbers, without formatting"): ``(11) 98765-4321`` → ``5511987654321``. Brazil is the
-  default region, since most of Z-API's users write Brazilian numbers the Brazilian way
-  (with or without ``+55``, a trunk ``0``, ``0xx``).
+- Phones become digits with the country code and nothing else (spec 001, "Messages > Send
+  plain text": "Send only numbers, without formatting"): ``(11) 98765-4321`` →
+  ``5511987654321``. Brazil is the default region, since most of Z-API's users write
+  Brazilian numbers the Brazilian way (with or without ``+55``, a trunk ``0``, ``0xx``).
 - A Brazilian mobile written the old way, with eight digits (``55 11 8765-4321``), gets its
   ninth digit: every Brazilian mobile has had nine since 2016. WhatsApp still knows some old
   accounts by the eight-digit id; ``phone-exists-batch`` tells us (its ``outputPhone``), and

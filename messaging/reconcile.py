@@ -1,7 +1,7 @@
 """Reconciling ``uncertain`` messages: the request was written, no answer came back (a read
 timeout, a worker killed mid-call). Z-API may have it. We look before resending:
 
-1. Z-API's queue (spec 001 l.9366, ``GET /queue``): the message waits there → ``accepted``
+1. Z-API's queue (spec 001, "Queue > Fila", ``GET /queue``): the message waits there → ``accepted``
    with its ids.
 2. The webhooks we stored: a ``DeliveryCallback`` (or a ``fromMe`` ``ReceivedCallback``)
    for that chat after we started sending, with ids no message of ours has → ``sent``.

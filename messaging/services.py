@@ -85,8 +85,8 @@ def message_enqueue(
     """Write one outbound message, ``queued``; the dispatcher sends it through the pacer
     after the transaction commits. ``fields`` are the composer's (see ``messaging.compose``).
     Refuses an invalid number, a contact who opted out on any number of the partner (spec
-    001 l.111: always honour "stop") and an erased one, with the reason
-    (``messaging.consent.recipients_refusals``)."""
+    001 "Introduction > 2. Message Content and Sensitive Keywords": always honour "stop") and an
+    erased one, with the reason (``messaging.consent.recipients_refusals``)."""
     chat_id = chat_id_clean(chat_id)
     refusal = recipient_refusal(partner_id=instance.partner_id, value=chat_id)
     if refusal is not None:

@@ -2,7 +2,7 @@
 
 Outbound: queued → sending → accepted → sent → received → read → played, plus failed,
 cancelled and uncertain. Z-API's webhooks may arrive out of order or twice (spec 001,
-l.11089-13461): a late SENT after READ must change nothing, so every move is checked
+"Webhooks"): a late SENT after READ must change nothing, so every move is checked
 against this table and applied with a conditional UPDATE (see ``messaging.services``).
 """
 

@@ -1,13 +1,13 @@
 """Has WhatsApp? An optional check of contacts through ``phone-exists-batch``, paced and cached.
 
 The spec is clear that this is not a check to run before sending ("Z-API already validates
-the number's existence with each message sent", spec 001 l.5956, l.6015): nothing in the
-send path calls it. An operator runs it on contacts (a bulk action); each contact keeps the
-answer with its date, and a contact checked within ``FRESH_FOR`` is not asked again. Calls go
-in batches of ``BATCH`` numbers, one batch every ``PAUSE_SECONDS`` per number, so a big book
-is never thrown at Z-API at once. When WhatsApp knows the person by another id
-(``outputPhone``: an old Brazilian account without the ninth digit, l.6036), that id
-becomes the contact's chat id.
+the number's existence with each message sent", spec 001, "Contacts > Number with WhatsApp?"):
+nothing in the send path calls it. An operator runs it on contacts (a bulk action); each contact
+keeps the answer with its date, and a contact checked within ``FRESH_FOR`` is not asked again. Calls
+go in batches of ``BATCH`` numbers, one batch every ``PAUSE_SECONDS`` per number, so a big book is
+never thrown at Z-API at once. When WhatsApp knows the person by another id (``outputPhone``: an old
+Brazilian account without the ninth digit, "Contacts > Number with WhatsApp?"), that id becomes the
+contact's chat id.
 """
 
 from __future__ import annotations
@@ -27,7 +27,8 @@ from instances.zapi import instance_client
 from messaging.models import Contact
 from messaging.tasks import contacts_whatsapp_check_task
 
-BATCH = 1_000  # the spec allows 50,000 a request (l.6012); smaller batches, paced
+# The spec allows 50,000 a request ("Contacts > Number with WhatsApp?"); smaller batches, paced.
+BATCH = 1_000
 PAUSE_SECONDS = 10
 FRESH_FOR = timedelta(days=30)
 
