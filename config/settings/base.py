@@ -333,11 +333,12 @@ LOGGING = {
 
 # --- messaging: the outbound pacer (messaging/pacer.py) -----------------------------------
 # Default pace of a number: a random gap in [min, max] seconds between two sends. Z-API's own
-# queue uses 1-3 s (spec 001 l.9345) and delayMessage allows 1-15 s (l.1803); we default more
-# cautious, since a bot-like cadence and many new recipients are what get numbers banned.
+# queue uses 1-3 s (spec 001, "Queue > Recomendação") and delayMessage allows 1-15 s
+# ("Messages > Send plain text"); we default more cautious, since a bot-like cadence and many new
+# recipients are what get numbers banned.
 MESSAGING_PACE_MIN_SECONDS = env.float("MESSAGING_PACE_MIN_SECONDS", default=5.0)
 MESSAGING_PACE_MAX_SECONDS = env.float("MESSAGING_PACE_MAX_SECONDS", default=15.0)
-# Distinct never-contacted chats per number per day (spec 001 l.131-155: unique recipients
+# Distinct never-contacted chats per number per day (spec 001, "Introduction": unique recipients
 # are the first ban factor; new numbers are banned after as few as 10).
 MESSAGING_DAILY_NEW_RECIPIENTS = env.int("MESSAGING_DAILY_NEW_RECIPIENTS", default=100)
 # How long a worker may hold a number's send slot; a killed worker's slot frees after this.
@@ -384,10 +385,11 @@ PAIRING_STATE_POLL_SECONDS = env.float("PAIRING_STATE_POLL_SECONDS", default=2.0
 HEALTH_PROBE_INTERVAL_SECONDS = env.int("HEALTH_PROBE_INTERVAL_SECONDS", default=300)
 ZAPI_QUEUE_REFRESH_SECONDS = env.float("ZAPI_QUEUE_REFRESH_SECONDS", default=5.0)
 
-# --- partners: lifecycle and billing (spec 001, Partners, l.13462-13798) --------------------
-# What the spec fixes: the first integrator token creates 25 instances (l.13475), a trial
-# lasts 2 days (l.13520), invoices are due on the 5th (l.13497), a cancelled instance stays
-# active 30 days (l.13505), unpaid instances stop on the 10th and are deleted on the 15th.
+# --- partners: lifecycle and billing (spec 001, "Partners") --------------------------------
+# What the spec fixes: the first integrator token creates 25 instances ("Partners > First token"), a
+# trial lasts 2 days ("Partners > Creating an instance"), invoices are due on the 5th
+# ("Partners > Invoicing"), a cancelled instance stays active 30 days ("Partners > Invoicing"),
+# unpaid instances stop on the 10th and are deleted on the 15th.
 PARTNER_FIRST_TOKEN_LIMIT = env.int("PARTNER_FIRST_TOKEN_LIMIT", default=25)
 PARTNER_TRIAL_DAYS = env.int("PARTNER_TRIAL_DAYS", default=2)
 BILLING_INVOICE_DAY = env.int("BILLING_INVOICE_DAY", default=5)
