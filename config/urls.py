@@ -16,6 +16,8 @@ urlpatterns = [
     path("i18n/", include("django.conf.urls.i18n")),
     path("two-factor/enrol/", two_factor.enrol, name="two_factor_enrol"),
     path("two-factor/verify/", two_factor.verify, name="two_factor_verify"),
+    # Not under /two-factor/: the middleware asks for the second factor before this page.
+    path("account/two-factor/", two_factor.manage, name="two_factor_manage"),
     # An invited member chooses a password here (partners.services.member_invite).
     path(
         "accounts/reset/<uidb64>/<token>/",

@@ -2,7 +2,10 @@
 and one-time backup codes.
 
 Required for staff and partner admins (``two_factor_required``), optional for everyone else;
-someone who enrolled is asked for a code at every login. ``TWO_FACTOR_REQUIRED`` switches
+someone who enrolled is asked for a code at every login. On ``manage`` (behind a verified
+session) a person regenerates the backup codes or, where the role does not require it,
+turns two-factor login off; both ask for the password (and turning off, a code) again and
+leave an audit row. ``TWO_FACTOR_REQUIRED`` switches
 the requirement off (the test settings do, so ``force_login`` keeps working; the tests of
 this module switch it on). Demo data enrols nobody: the first login of a demo staff or
 partner admin lands on the enrolment page.
@@ -17,7 +20,8 @@ from typing import Any
 import segno
 from django import forms
 from django.conf import settings
-from django.contrib import admin
+from django.contrib import admin, messages
+from django.contrib.auth import authenticate
 from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect, JsonResponse
 from django.template.response import TemplateResponse
@@ -30,8 +34,10 @@ from django_otp import match_token, user_has_device
 from django_otp.plugins.otp_static.models import StaticDevice, StaticToken
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
+from audit.models import AuditAction
+from audit.services import audit_record, request_ip
 from partners.roles import Role
-from partners.scoping import roles_of
+from partners.scoping import memberships_of, roles_of
 
 BACKUP_CODES = 10
 # Paths that work before the second factor: our own pages, logging out, and what is not the
@@ -145,3 +151,100 @@ def verify(request: HttpRequest) -> HttpResponse:
             return HttpResponseRedirect(_next(request))
         form.add_error("token", _("That code is not right: try the current one, or a backup code."))
     return _page(request, "two_factor/verify.html", _("Two-factor login"), form=form)
+
+
+class ReauthForm(forms.Form):
+    """Who asks is the person logged in: the password again (and, to turn 2FA off, a code)."""
+
+    password = forms.CharField(
+        label=gettext_lazy("Your password"),
+        widget=forms.PasswordInput(attrs={"autocomplete": "current-password"}),
+    )
+    token = forms.CharField(
+        label=gettext_lazy("A code from your app (or a backup code)"),
+        max_length=16,
+        required=False,
+        widget=forms.TextInput(attrs={"autocomplete": "one-time-code"}),
+    )
+
+    def __init__(self, *args: Any, request: HttpRequest, need_code: bool, **kwargs: Any):
+        super().__init__(*args, **kwargs)
+        self.request, self.need_code = request, need_code
+        self.fields["token"].required = need_code
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        user = self.request.user
+        # Through authenticate(), so axes counts a wrong password here as at the login.
+        if (
+            "password" in data
+            and authenticate(self.request, username=user.get_username(), password=data["password"])
+            is None
+        ):
+            self.add_error("password", _("That is not your password."))
+        elif (
+            self.need_code
+            and "token" in data
+            and match_token(user, data["token"].replace(" ", "")) is None
+        ):
+            self.add_error("token", _("That code is not right: try the current one."))
+        return data
+
+
+def _audit(request: HttpRequest, action: AuditAction) -> None:
+    """One row per partner the person belongs to (each partner's log shows it), or one
+    without a partner for staff who belong to none."""
+    from partners.models import Partner
+
+    partners: list[Any] = list(Partner.objects.filter(pk__in=list(memberships_of(request.user))))
+    for partner in partners or [None]:
+        audit_record(
+            actor=request.user, partner=partner, action=action,
+            target=request.user.get_username(), ip=request_ip(request),
+        )  # fmt: skip
+
+
+def _may_turn_off(user: Any) -> bool:
+    return not (settings.TWO_FACTOR_REQUIRED and two_factor_required(user))
+
+
+@login_required
+def manage(request: HttpRequest) -> HttpResponse:
+    """The person's own second factor: its state, new backup codes, turning it off."""
+    user = request.user
+    if not user_has_device(user):
+        return HttpResponseRedirect(reverse("two_factor_enrol"))
+    may_turn_off = _may_turn_off(user)
+    action = request.POST.get("action", "")
+    codes_form = ReauthForm(
+        request.POST if action == "codes" else None, request=request, need_code=False,
+        prefix="codes",
+    )  # fmt: skip
+    # Never bound where it may not be used: checking it would spend a backup code.
+    off_form = ReauthForm(
+        request.POST if action == "off" and may_turn_off else None,
+        request=request, need_code=True, prefix="off",
+    )  # fmt: skip
+    if action == "codes" and codes_form.is_valid():
+        codes = backup_codes_new(user)
+        _audit(request, AuditAction.TWO_FACTOR_CODES)
+        return _page(
+            request, "two_factor/backup_codes.html", _("Backup codes"), codes=codes,
+            next=reverse("two_factor_manage"),
+        )  # fmt: skip
+    if action == "off" and not may_turn_off:
+        messages.error(request, _("Your role needs two-factor login: it stays on."))
+    elif action == "off" and off_form.is_valid():
+        TOTPDevice.objects.filter(user=user).delete()
+        StaticDevice.objects.filter(user=user).delete()
+        _audit(request, AuditAction.TWO_FACTOR_OFF)
+        messages.success(
+            request, _("Two-factor login is off. “Two-factor login” at the top sets it up again.")
+        )
+        return HttpResponseRedirect(reverse("admin:index"))
+    unused = StaticToken.objects.filter(device__user=user, device__name="backup").count()
+    return _page(
+        request, "two_factor/manage.html", _("Two-factor login"), codes_form=codes_form,
+        off_form=off_form, may_turn_off=may_turn_off, unused=unused,
+        required=two_factor_required(user),
+    )  # fmt: skip

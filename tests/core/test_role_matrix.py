@@ -80,6 +80,7 @@ NOT_TENANT: dict[str, str] = {
     "admin:messaging_media": "a signed, expiring link (tests/messaging/test_security.py)",
     "two_factor_enrol": "the user's own second factor (tests/core/test_two_factor.py)",
     "two_factor_verify": "the user's own second factor (tests/core/test_two_factor.py)",
+    "two_factor_manage": "the user's own second factor (tests/core/test_two_factor.py)",
     "password_reset_confirm": "an invitation's signed link (tests/partners/test_members.py)",
     "password_reset_complete": "after an invitation's link",
 }

@@ -117,3 +117,38 @@ def test_the_audit_log_page_filters_by_action(page, live_url, partner, instance,
     page.wait_for_url("**action__exact=instance.restart**")
     assert page.locator("#result_list tbody tr").count() == 1
     screenshot(page, "roles-audit-log-filtered")
+
+
+def test_an_operator_manages_two_factor_new_codes_then_off(page, live_url, operator, settings):
+    settings.TWO_FACTOR_REQUIRED = True
+    violations = _csp_violations(page)
+    login(page, live_url, operator)
+    page.click("#user-tools a:text('Two-factor login')")
+    page.wait_for_url("**/two-factor/enrol/**")
+    device = TOTPDevice.objects.get(user=operator)
+    page.fill("[name=token]", f"{totp(device.bin_key, device.step, device.t0, 6, 0):06d}")
+    page.click("button:text('Confirm')")
+    page.wait_for_selector(".backup-codes li")
+    first = page.locator(".backup-codes li").all_inner_texts()
+    page.click("text=Continue")
+    page.click("#user-tools a:text('Two-factor login')")
+    page.wait_for_url("**/account/two-factor/")
+    assert "10 unused backup codes" in page.inner_text("#content-main")
+    screenshot(page, "roles-2fa-manage")
+
+    page.fill("[name=codes-password]", "pw-for-tests")
+    page.click("button:text('Make new backup codes')")
+    page.wait_for_selector(".backup-codes li")
+    new = page.locator(".backup-codes li").all_inner_texts()
+    assert len(new) == 10 and not set(new) & set(first)
+    screenshot(page, "roles-2fa-new-codes")
+    page.click("text=Continue")
+    page.wait_for_url("**/account/two-factor/")
+
+    page.fill("[name=off-password]", "pw-for-tests")
+    page.fill("[name=off-token]", new[0])
+    page.click("button:text('Turn off')")
+    page.wait_for_selector("text=Two-factor login is off.")
+    screenshot(page, "roles-2fa-off")
+    assert not TOTPDevice.objects.filter(user=operator).exists()
+    assert violations == []
