@@ -19,6 +19,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from core.admin import ScopedAdmin, admin_routes
+from instances.business.views.contacts import contacts_label_action
 from messaging import contact_views
 from messaging.consent import contacts_consent_set
 from messaging.contact_selectors import contacts_csv, contacts_search
@@ -109,7 +110,7 @@ class ContactAdmin(ScopedAdmin):
     action_form = ContactActionForm
     actions = [
         "add_to_list", "remove_from_list", "opt_out_selected", "opt_in_selected",
-        "export_csv", "check_whatsapp",
+        "export_csv", "check_whatsapp", contacts_label_action,
     ]  # fmt: skip
     change_list_template = "messaging/contact_changelist.html"
 

@@ -69,3 +69,24 @@ def chat_labels(context: dict[str, Any], instance: Any, chat_id: str) -> dict[st
         "can_operate": user is not None and user_can(user, Capability.OPERATE, instance.partner),
         "csrf_token": context.get("csrf_token"),
     }
+
+
+@register.inclusion_tag("instances/business/_contact_labels.html", takes_context=True)
+def contact_labels(context: dict[str, Any], contact: Any, on: list[Any]) -> dict[str, Any]:
+    """The labels on a contact's chats (``on``: its ChatLabels on any number of the partner),
+    with remove buttons, and the labels to add grouped by number (contact page)."""
+    from instances.business.views.contacts import labels_to_offer
+
+    request = context.get("request")
+    user = getattr(request, "user", None)
+    groups = labels_to_offer(user, contact.partner_id) if user is not None else []
+    offered = {label.pk for _number, labels in groups for label in labels}
+    for chat_label in on:
+        # Only a label on the chat the form labels (the contact's chat id) can be removed here.
+        chat_label.removable = (
+            chat_label.label_id in offered and chat_label.chat_id == contact.chat_id
+        )
+    return {
+        "request": request, "contact": contact, "on": on, "groups": groups,
+        "csrf_token": context.get("csrf_token"),
+    }  # fmt: skip

@@ -7,6 +7,7 @@ from typing import Any
 from django.urls import URLPattern, path
 
 from core.admin import Route, admin_routes
+from instances.business.views import CONTACT_ROUTES as BUSINESS_CONTACT_ROUTES
 from instances.business.views import ROUTES as BUSINESS_ROUTES
 from instances.views import detail, health, mobile, pairing, queue
 
@@ -40,6 +41,9 @@ def urls(model_admin: Any) -> list[URLPattern]:
     wrap = model_admin.admin_site.admin_view
     patterns = admin_routes(
         model_admin, ROUTES, prefix="<int:object_id>/", name_prefix="instances_instance_"
+    )
+    patterns += admin_routes(
+        model_admin, BUSINESS_CONTACT_ROUTES, prefix="business/", name_prefix="instances_business_"
     )
     patterns.append(
         path(

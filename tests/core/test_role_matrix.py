@@ -137,6 +137,7 @@ NEEDS: dict[str, tuple[Capability, ...]] = {
     "admin:instances_instance_company_categories": OPERATE,
     "admin:instances_instancenotice_dismiss": OPERATE,
     "admin:instances_instance_business_copy": OPERATE,
+    "admin:instances_business_contacts_label": OPERATE,
     "admin:instances_instance_business_copy_progress": (C.VIEW,),
     "admin:messaging_queue": FIX,
     "admin:messaging_compose": OPERATE,
@@ -220,6 +221,7 @@ ROW_IN_FORM = {
     "admin:instances_instance_labels_delete",
     "admin:instances_instance_catalog_delete",
     "admin:instances_instance_catalog_collection_edit",
+    "admin:instances_business_contacts_label",
 }
 # The API's routes by their router basename (the viewset's own, not a guess from the route's
 # name: "contact-list-detail" is a list's, not a contact's): the model of their <pk>.

@@ -188,3 +188,35 @@ def test_copy_profile_and_labels_to_three_numbers_with_live_progress(
             "New lead", "Paid"
         ]  # fmt: skip
     screenshot(page, "business-copy")
+
+
+def test_label_from_the_contact_page_and_in_bulk_from_the_contact_list(
+    page, live_url, partner, operator
+):
+    from instances.business.labels import label_create
+    from messaging.models import Contact
+
+    ours, box = make_pair(partner, connected=True)
+    paid = label_create(instance=ours, name="Paid", color=5).value
+    ana = Contact.objects.create(partner=partner, phone=CUSTOMER, name="Ana")
+    bia = Contact.objects.create(partner=partner, phone="5511977776666", name="Bia")
+    login(page, live_url, operator)
+    page.goto(f"{live_url}/messaging/contact/{ana.pk}/change/")
+    page.select_option("#id_contact_label", label="Paid")
+    page.click("#contact-labels .label-add button")
+    page.wait_for_selector("#contact-labels .label-chip:has-text('Paid')")
+    assert SandboxChat.objects.get(instance=box, phone=CUSTOMER).tags == [paid.label_id]
+    screenshot(page, "business-contact-labels")
+
+    page.goto(f"{live_url}/messaging/contact/")
+    for contact in (ana, bia):
+        page.check(f"input[name=_selected_action][value='{contact.pk}']")
+    page.select_option("select[name=action]", value="contacts_label_action")
+    page.click("button[name=index]")
+    page.wait_for_selector("text=Label the chats of 2 contacts")
+    screenshot(page, "business-contacts-label-bulk")
+    page.select_option("select[name=on]", value="remove")
+    page.click("button:has-text('Apply')")
+    page.wait_for_selector("text=2 of 2 chats done")
+    assert SandboxChat.objects.get(instance=box, phone=CUSTOMER).tags == []
+    screenshot(page, "business-contacts-label-bulk-done")

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from core.admin import Route
-from instances.business.views import catalog, company, copy, labels
+from instances.business.views import catalog, company, contacts, copy, labels
 
 # (route under /<pk>/, view, url name suffix), joined to ``instances.views.ROUTES``.
 ROUTES: list[Route] = [
@@ -26,4 +26,10 @@ ROUTES: list[Route] = [
     ("company/categories/", company.categories, "company_categories"),
     ("business/copy/", copy.page, "business_copy"),
     ("business/copy/progress/", copy.progress, "business_copy_progress"),
+]
+
+# Routes of the contact book's labelling (not of one instance): under /instances/instance/
+# business/, named "admin:instances_business_<suffix>".
+CONTACT_ROUTES: list[Route] = [
+    ("contacts/label/", contacts.contacts_label, "contacts_label"),
 ]
