@@ -150,8 +150,8 @@ def instance_disconnect(
 
 @transaction.atomic
 def instance_restart(*, instance: SandboxInstance) -> SandboxInstance:
-    """Like a reboot: a connected session survives (spec 001, "Instance > Disconnect"), the queue
-    resumes."""
+    """Like a reboot: a connected session survives (spec 001, "Instance > Restart instance"), the
+    queue resumes."""
     instance = _locked(instance)
     instance.next_send_at = None
     instance.save(update_fields=["next_send_at"])

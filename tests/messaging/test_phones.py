@@ -22,7 +22,8 @@ VALID = [
     ("5511987654321", "5511987654321"),  # already Z-API's digits
     ("55 11 8765-4321", "5511987654321"),  # old 8-digit mobile: the ninth digit added
     ("11 8765-4321", "5511987654321"),
-    ("554499999999", "5544999999999"),  # the spec's own example (l.6043)
+    # The spec's own example ("Contacts > Number with WhatsApp?")
+    ("554499999999", "5544999999999"),
     ("(11) 3456-7890", "551134567890"),  # a landline stays 8 digits
     ("55 21 3456 7890", "552134567890"),
     ("012 98765-4321", "5512987654321"),

@@ -33,7 +33,8 @@ def answer(request: httpx.Request) -> httpx.Response:
         {
             "exists": not p.endswith("0404"),
             "inputPhone": p,
-            # WhatsApp knows the old account without the ninth digit (spec 001 l.6036).
+            # WhatsApp knows the old account without the ninth digit (spec 001, "Contacts > Number
+            # with WhatsApp?").
             "outputPhone": "554499999999" if p == "5544999999999" else p,
         }
         for p in phones

@@ -1,4 +1,4 @@
-"""The billing rules of spec 001 (Partners, l.13490-13515) as pure functions on dates: the
+"""The billing rules of spec 001 ("Partners > Invoicing") as pure functions on dates: the
 spec's own examples, month ends, and the choices made where the spec is silent."""
 
 from __future__ import annotations

@@ -49,7 +49,7 @@ _PIN_REQUEST = (
 )
 
 CASES: dict[str, Case] = {
-    # instance (l.487-991)
+    # instance ("Instance")
     "update_auto_read_message": Case(VALUE, {"value": True}),
     "update_auto_read_status": Case(VALUE, {"value": True}),
     "update_profile_picture": Case(VALUE, {"value": "https://example.com/p.jpg"}),
@@ -82,7 +82,7 @@ CASES: dict[str, Case] = {
             "autoReadMessage",
         )
     ),
-    # mobile (l.992-1420)
+    # mobile ("Mobile")
     "mobile_registration_available": Case(
         ("available", "smsWaitSeconds", "voiceWaitSeconds", "waOldWaitSeconds", "waOldEligible"),
         _CHECK[1],
@@ -113,7 +113,7 @@ CASES: dict[str, Case] = {
         before=[_PIN_CHECK, _PIN_REQUEST, ("mobile_confirm_registration_code", {})],
     ),
     "mobile_recovery_pin_code": Case(SUCCESS, {}),
-    # account security (l.1420-1741)
+    # account security ("Mobile")
     "security_email": Case(("success", "hasEmail")),
     "security_email_register": Case(SUCCESS, {"email": "a@example.com"}),
     "security_verify_email": Case(SUCCESS, {"code": "123456"}),
@@ -121,7 +121,7 @@ CASES: dict[str, Case] = {
     "security_two_fa_code_register": Case(SUCCESS, {"code": "123456"}),
     "security_email_remove": Case(SUCCESS, {}),
     "security_two_fa_code_remove": Case(SUCCESS, {}),
-    # messages (l.1742-5048)
+    # messages ("Messages")
     "send_text": _send(message="hi"),
     "forward_message": _send(messageId="3EB0AA", messagePhone=CONTACT),
     "send_reaction": _send(messageId="3EB0AA", reaction="👍"),
@@ -159,7 +159,7 @@ CASES: dict[str, Case] = {
     "send_event": _send(event={"name": "Party", "dateTime": "2030-01-01T20:00:00Z"}),
     "send_edit_event": _send(eventMessageId="3EB0AA", event={"name": "Party 2"}),
     "send_event_response": _send(eventMessageId="3EB0AA", eventResponse="GOING"),
-    # privacy (l.5049-5628)
+    # privacy ("Privacy")
     "privacy_disallowed_contacts": Case(("disallowedContacts",), query={"type": "lastSeen"}),
     "privacy_last_seen": Case(SUCCESS, {"visualizationType": "ALL"}),
     "privacy_photo": Case(SUCCESS, {"visualizationType": "ALL"}),
@@ -168,7 +168,7 @@ CASES: dict[str, Case] = {
     "privacy_online": Case(SUCCESS, {"visualizationType": "ALL"}),
     "privacy_read_receipts": Case(SUCCESS, {}, query={"value": "enable"}),
     "privacy_messages_duration": Case(SUCCESS, {}, query={"value": "days7"}),
-    # contacts (l.5629-6181)
+    # contacts ("Contacts")
     "contacts": Case("list", query={"page": "1", "pageSize": "10"}),
     "contacts_add": Case(("success", "errors"), [{"firstName": "Ana", "phone": "5511977776666"}]),
     "contacts_remove": Case(("success", "errors"), ["5511977776666"]),
@@ -178,7 +178,7 @@ CASES: dict[str, Case] = {
     "phone_exists_batch": Case("list", {"phones": [CONTACT, "551188887777"]}),
     "contact_block": Case(VALUE, {"phone": CONTACT, "action": "block"}),
     "contact_report": Case(SUCCESS, {}, path={"phone": CONTACT}),
-    # chats and calls (l.6182-6754)
+    # chats and calls ("Chats")
     "chats": Case("list", query={"page": "1", "pageSize": "10"}),
     "chat_metadata": Case(
         ("phone", "unread", "lastMessageTime", "isMuted"), path={"phone": CONTACT}
@@ -186,7 +186,7 @@ CASES: dict[str, Case] = {
     "modify_chat": Case(VALUE, {"phone": CONTACT, "action": "archive"}),
     "send_chat_expiration": Case(VALUE, {"phone": CONTACT, "chatExpiration": "days7"}),
     "send_call": Case(ACK, {"phone": CONTACT, "callDuration": 5}),
-    # groups and communities (l.6755-9238)
+    # groups and communities ("Groups", "Communities")
     "groups": Case("list", query={"page": "1", "pageSize": "10"}),
     "create_group": Case(("phone", "invitationLink"), {"groupName": "G", "phones": [CONTACT]}),
     "update_group_name": Case(VALUE, {"groupId": "1-1", "groupName": "G2"}),
@@ -220,13 +220,13 @@ CASES: dict[str, Case] = {
     "community_settings": Case(SUCCESS, {"communityId": "1", "whoCanAddNewGroups": "admins"}),
     "community_deactivate": Case(SUCCESS, path={"communityId": "1"}),
     "update_community_description": Case(VALUE, {"communityId": "1", "description": "d"}),
-    # queue (l.9332-9532)
+    # queue ("Queue")
     "queue": Case(("messages",), query={"page": "1", "pageSize": "10"}),
     "queue_count": Case(("count",)),
     "queue_page": Case(("messages", "pagingState"), {"pageSize": 10}),
     "queue_delete_all": Case(VALUE),
     "queue_delete": Case(VALUE, path={"zaapId": "QUEUED"}),
-    # business (l.9533-11088)
+    # business ("WhatsApp Business")
     "product_upsert": Case(("id",), {"name": "Mouse", "price": 100, "currency": "BRL"}),
     "catalogs": Case(("cartEnabled", "products")),
     "catalog_by_phone": Case(("cartEnabled", "products", "nextCursor"), path={"phone": CONTACT}),
@@ -264,7 +264,7 @@ CASES: dict[str, Case] = {
     ),
     "business_available_categories": Case("list", query={"query": "shop"}),
     "business_categories": Case(SUCCESS, {"categories": ["shopping"]}),
-    # webhooks (l.11089-13461)
+    # webhooks ("Webhooks")
     "update_webhook_delivery": Case(VALUE, {"value": "https://hooks.example.com/d"}),
     "update_webhook_received": Case(VALUE, {"value": "https://hooks.example.com/r"}),
     "update_webhook_received_delivery": Case(VALUE, {"value": "https://hooks.example.com/rd"}),
@@ -276,14 +276,14 @@ CASES: dict[str, Case] = {
         VALUE, {"value": "https://hooks.example.com/all", "notifySentByMe": True}
     ),
     "update_notify_sent_by_me": Case(VALUE, {"notifySentByMe": True}),
-    # status / stories (l.13799-end)
+    # status / stories ("Status")
     "send_text_status": Case(ACK, {"message": "Open today"}),
     "send_image_status": Case(ACK, {"image": "https://example.com/i.jpg"}),
     "send_video_status": Case(ACK, {"video": "https://example.com/v.mp4"}),
     "reply_status_text": _send(message="nice", statusMessageId="3EB0AA"),
     "reply_status_gif": _send(gif="https://example.com/g.mp4", statusMessageId="3EB0AA"),
     "reply_status_sticker": _send(sticker="https://example.com/s.webp", statusMessageId="3EB0AA"),
-    # partner (l.13462-13798) and number registration (spec 003)
+    # partner ("Partners") and number registration (spec 003)
     "partner_create_instance": Case(("id", "token", "due"), {"name": "Shop"}),
     "partner_subscribe": Case("OK"),
     "partner_cancel": Case("OK"),

@@ -1,4 +1,4 @@
-"""Mobile registration (spec 001 l.992-1420, spec 000) with the real InstanceClient."""
+"""Mobile registration (spec 001, "Mobile", spec 000) with the real InstanceClient."""
 
 from __future__ import annotations
 

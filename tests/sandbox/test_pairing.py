@@ -1,5 +1,5 @@
 """Pairing and instance state without a worker: QR codes rotating every 20 s, the phone
-code, status, device, me, restart and disconnect (spec 001 l.736-991, spec 002)."""
+code, status, device, me, restart and disconnect (spec 001, "Instance", spec 002)."""
 
 from __future__ import annotations
 
@@ -62,7 +62,8 @@ def test_status_device_and_me_follow_the_lifecycle(sbx_new, wsgi_http):
     me = client.me()
     assert (me.id, me.connected, me.name) == (sbx_new.zapi_id, True, "New")
     assert client.restart().value is True
-    assert client.status().connected is True  # restarting keeps the session (l.818)
+    # Restarting keeps the session ("Instance > Restart instance")
+    assert client.status().connected is True
     assert client.disconnect().value is True
     status = client.status()
     assert (status.connected, status.error) == (False, "You need to restore the session.")

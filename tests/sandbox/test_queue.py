@@ -1,4 +1,4 @@
-"""Queue rules (spec 001 l.9332-9532): the 1000 limit while disconnected, page paging,
+"""Queue rules (spec 001, "Queue"): the 1000 limit while disconnected, page paging,
 cursor paging (pagingState, 20 by default, at most 30), deletes, gaps and pauses."""
 
 from __future__ import annotations

@@ -78,8 +78,9 @@ def test_every_documented_instance_url_in_the_spec_has_a_row():
         method, path = m.group(1), m.group(2).replace(" ", "").rstrip("/")
         if not any(meth == method and rx.fullmatch(path) for meth, rx in declared):
             missing.add((method, path))
-    # l.5082 shows /disallowed-contacts without /privacy (a typo, the curl uses /privacy);
-    # l.5947 shows /phone-exists without the phone the example (l.5968) puts in the path.
+    # "Privacy > List disallowed contacts" shows /disallowed-contacts without /privacy (a typo, the
+    # curl uses /privacy); "Contacts > Number with WhatsApp?" shows /phone-exists without the phone
+    # its example puts in the path.
     assert missing == {("GET", "/disallowed-contacts"), ("GET", "/phone-exists")}
 
 

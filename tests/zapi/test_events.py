@@ -21,8 +21,9 @@ from zapi.events import (
 
 FIXTURES = Path(__file__).parent / "fixtures" / "webhooks"
 FILES = sorted(FIXTURES.glob("*.json"))
-# Not valid JSON in the spec: l.11689 uses Mongo's NumberLong(...)/NumberInt(...);
-# l.13387 has single quotes, an unquoted instance.id and ", ,". Fixed minimally.
+# Not valid JSON in the spec: "Webhooks > Upon receiving" uses Mongo's
+# NumberLong(...)/NumberInt(...); "Webhooks > When connecting" has single quotes, an unquoted
+# instance.id and ", ,". Fixed minimally.
 FIXED = {"l11689_received_example_of_text_return_from_ad.json", "l13387_connected_example.json"}
 MODEL_BY_PREFIX = {
     "delivery": DeliveryCallback,
@@ -65,7 +66,8 @@ def test_text_message_keeps_spec_spellings():
     assert event.fromMe is False
     assert event.kind == "text" and event.text is not None
     assert event.text.message == "test"
-    # The example misspells "description" (spec l.11298); the misspelling is kept as is.
+    # The example misspells "description" (spec 001, "Webhooks > Upon receiving"); the
+    # misspelling is kept as is.
     assert event.text.model_extra is not None and "descritpion" in event.text.model_extra
 
 

@@ -40,7 +40,7 @@ def test_generic_call_builds_method_and_url_for_every_row(
 @pytest.mark.parametrize(
     ("name", "path", "query", "body", "url"),
     [
-        # Groups (spec 001 l.6755-8412)
+        # Groups (spec 001, "Groups")
         ("groups", None, {"page": 1, "pageSize": 10}, None, "/groups?page=1&pageSize=10"),
         (
             "create_group",
@@ -91,7 +91,7 @@ def test_generic_call_builds_method_and_url_for_every_row(
             None,
             "/accept-invite-group?url=https%3A%2F%2Fchat.whatsapp.com%2Fabc",
         ),
-        # Communities (l.8413-9238)
+        # Communities ("Communities")
         ("create_community", None, None, {"name": "Minha primeira Comunidade"}, "/communities"),
         (
             "community_link",
@@ -114,7 +114,7 @@ def test_generic_call_builds_method_and_url_for_every_row(
             None,
             "/communities/120363019502650977",
         ),
-        # Privacy (l.5049-5628)
+        # Privacy ("Privacy")
         (
             "privacy_disallowed_contacts",
             None,
@@ -146,7 +146,7 @@ def test_generic_call_builds_method_and_url_for_every_row(
             None,
             "/privacy/messages-duration?value=days90",
         ),
-        # Account security (l.1420-1741)
+        # Account security ("Mobile")
         (
             "security_verify_email",
             None,
@@ -155,7 +155,7 @@ def test_generic_call_builds_method_and_url_for_every_row(
             "/security/verify-email",
         ),
         ("security_two_fa_code_register", None, None, {"code": "123456"}, "/security/two-fa-code"),
-        # Contacts and chats (l.5629-6754)
+        # Contacts and chats ("Contacts", "Chats")
         ("contacts_remove", None, None, ["554499999999", "554499998888"], "/contacts/remove"),
         (
             "contacts_add",
@@ -178,7 +178,7 @@ def test_generic_call_builds_method_and_url_for_every_row(
             {"phone": "5511999998888", "chatExpiration": "24_HOURS"},
             "/send-chat-expiration",
         ),
-        # Messages without a named method (l.4424-4805)
+        # Messages without a named method ("Messages")
         (
             "order_status_update",
             None,

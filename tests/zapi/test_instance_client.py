@@ -45,7 +45,7 @@ def test_base_url_with_a_path_prefix_is_kept(http, fake_zapi):
 
 
 def test_send_text_matches_spec_example(instance, fake_zapi):
-    # spec 001 l.1847
+    # spec 001, "Messages > Send plain text"
     result = instance.send("send_text", phone="5511999998888", message="Welcome to *Z-API*")
     req = fake_zapi.last
     assert (req.method, str(req.url)) == ("POST", f"{PREFIX}/send-text")
@@ -75,7 +75,7 @@ def test_delay_outside_one_to_fifteen_seconds_is_refused_before_sending(instance
 
 
 def test_send_document_puts_extension_in_path(instance, fake_zapi):
-    # spec 001 l.2675-2682
+    # spec 001, "Messages > Send documents"
     instance.send(
         "send_document",
         phone="5511999998888",
@@ -372,7 +372,7 @@ def test_every_send_kind_posts_the_spec_body(instance, fake_zapi, call, path, bo
 
 
 def test_delete_message_uses_query_parameters(instance, fake_zapi):
-    # spec 001 l.3946
+    # spec 001, "Messages > Delete messages"
     instance.call(
         "delete_message", query={"messageId": "123", "phone": "5511999998888", "owner": True}
     )
@@ -506,7 +506,7 @@ def test_settings_profile_and_webhooks_are_puts_with_value(instance, fake_zapi, 
 
 
 def test_queue_page_reads_a_bare_list_with_capitalised_fields(instance, fake_zapi):
-    # spec 001 l.9406-9430 (the example wraps the list in braces, which is not JSON)
+    # spec 001, "Queue > Fila" (the example wraps the list in braces, which is not JSON)
     item = {
         "_id": "39BB",
         "DelayMessage": -1,
@@ -563,7 +563,7 @@ def test_queue_deletes(instance, fake_zapi):
 
 
 def test_phone_exists_reads_the_spec_list_with_text_boolean(instance, fake_zapi):
-    # spec 001 l.5978: [{"exists": "true or false"}]
+    # spec 001, "Contacts > Number with WhatsApp?": [{"exists": "true or false"}]
     fake_zapi.reply(
         httpx.Response(200, json=[{"exists": "true"}]), httpx.Response(200, json={"exists": False})
     )
@@ -573,7 +573,7 @@ def test_phone_exists_reads_the_spec_list_with_text_boolean(instance, fake_zapi)
 
 
 def test_phone_exists_batch(instance, fake_zapi):
-    # spec 001 l.6026-6050
+    # spec 001, "Contacts > Number with WhatsApp?"
     fake_zapi.reply(
         httpx.Response(
             200,

@@ -1,4 +1,4 @@
-"""Partner on-demand API (spec 001 l.13462-13798) and number registration (spec 003)."""
+"""Partner on-demand API (spec 001, "Partners") and number registration (spec 003)."""
 
 import httpx
 import pytest
@@ -10,7 +10,7 @@ N = "https://partners.99digital.co.il"
 
 
 def test_create_instance_posts_spec_body_with_bearer(partner, fake_zapi):
-    # spec 001 l.13549-13570
+    # spec 001, "Partners > Creating an instance"
     fake_zapi.reply(
         httpx.Response(
             200,
@@ -73,7 +73,7 @@ def test_create_instance_is_not_retried(partner, fake_zapi, sleeps):
 
 
 def test_list_instances_pages_with_query_and_parses(partner, fake_zapi):
-    # spec 001 l.13721-13760
+    # spec 001, "Partners > Listing instances"
     body = {
         "total": 1,
         "totalPage": 1,
