@@ -29,6 +29,9 @@ class Outcome(Generic[T]):
     # The answer as Z-API sent it (already free of secrets), for "what did Z-API say".
     answer: dict[str, Any] = field(default_factory=dict)
     retryable: bool = False
+    # The error Z-API's call raised, for callers whose next step depends on what it proves
+    # (the dispatcher: "maybe delivered" is not "never sent"). None when ok.
+    error: ZapiError | None = None
 
     def __str__(self) -> str:
         return f"{self.action}: {self.text}"
@@ -81,6 +84,7 @@ def zapi_outcome(
             text=zapi_error_text(exc),
             answer={"error": exc.message, "status": exc.status_code},
             retryable=exc.retryable,
+            error=exc,
         )
     answer = answer_of(value)
     if answer.get("value") is False or answer.get("success") is False:

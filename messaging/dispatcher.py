@@ -1,9 +1,18 @@
-"""The dispatcher: sends the due messages of one number, one at a time, through the pacer.
+"""The dispatcher: sends the due messages of the numbers whose pacer slot it holds.
 
-``instance_dispatch`` is what the Celery task runs. Under the instance's pacer lease it picks
-the oldest due message, commits it as ``sending`` (so a crash leaves a trace, never a silent
-loss), calls ``send-*`` once, stores the answer, frees the slot with a random gap and
-schedules itself for the next slot. Errors are sorted by what they prove (zapi.errors):
+A send goes in three steps, the first and last on this worker's database connection:
+
+1. **claim**: the number's slot (``messaging.pacer.slots_claim``, many numbers in one
+   statement) and then its oldest due message, moved to ``sending`` by one
+   ``UPDATE ... RETURNING`` (no read-then-write) and committed before any HTTP call, so a
+   crash from there on leaves a row the sweeper finds, never a silent loss. A message to a new
+   recipient over the daily cap (``messaging.caps``) goes back to the queue until tomorrow;
+2. **call**: one ``send-*`` request, answered as an ``instances.outcome.Outcome`` (the one
+   contract for "what Z-API said"). Rounds (``messaging.rounds``) run the calls of many
+   numbers at once on a thread pool; the threads touch no database;
+3. **record**: the answer stored on the message, the slot freed with a random gap.
+
+What each answer proves (zapi.errors):
 
 * accepted → ``accepted`` with ``zaapId``/``messageId`` (spec 001 l.1755);
 * never sent (connect failed) and 429 → back to ``queued``, tried again later;
@@ -19,21 +28,25 @@ from __future__ import annotations
 import enum
 import json
 import logging
+from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
 
 from django.conf import settings
-from django.db.models import F, Q
+from django.db import connection
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
+from hooks.emitters import message_status_emit
 from instances.models import ConnectionState, Instance
+from instances.outcome import Outcome, zapi_outcome
 from instances.zapi import instance_client
 from messaging.caps import recipient_admit
-from messaging.kick import dispatch_kick
 from messaging.models import Direction, HoldReason, InstancePacer, Message
-from messaging.pacer import pacer_get, slot_claim, slot_release
+from messaging.pacer import SlotClaim, pacer_get, slot_release, slots_claim
 from messaging.services import message_transition
 from messaging.states import MessageState
+from zapi.clients.instance import InstanceClient
 from zapi.errors import (
     MaybeDeliveredError,
     NeverSentError,
@@ -46,9 +59,6 @@ from zapi.models import SendResult
 
 logger = logging.getLogger(__name__)
 
-# Wakes further away than this are left to the beat sweeper: long ETAs sit in worker memory
-# and, on Redis, come back after the visibility timeout.
-WAKE_HORIZON = timedelta(seconds=60)
 NOT_CONNECTED_WAIT = timedelta(seconds=30)
 MAX_BACKOFF = timedelta(minutes=5)
 
@@ -56,8 +66,8 @@ MAX_BACKOFF = timedelta(minutes=5)
 class DispatchResult(enum.StrEnum):
     SENT = "sent"  # a request went to Z-API (whatever it answered)
     IDLE = "idle"  # nothing due
-    BUSY = "busy"  # another worker holds the slot; it will chain
-    PACED = "paced"  # the gap since the last send has not passed; a wake is scheduled
+    BUSY = "busy"  # another worker holds the slot
+    PACED = "paced"  # the gap since the last send has not passed; a round is scheduled
     PAUSED = "paused"  # disconnected, phone offline or paused by an operator
 
 
@@ -71,167 +81,244 @@ def instance_ready(instance: Instance, pacer: InstancePacer) -> bool:
     )
 
 
-def _due(instance_id: int) -> Any:
+@dataclass
+class Send:
+    """One claimed number and the message it sends in this slot."""
+
+    claim: SlotClaim
+    message: Message
+    client: InstanceClient
+
+
+# -- 1. claim --------------------------------------------------------------------------------
+
+_MESSAGE_CLAIM_SQL = """
+UPDATE {message}
+   SET state = %s, sending_at = %s, attempts = attempts + 1, hold_reason = ''
+ WHERE id = (SELECT id FROM {message}
+              WHERE instance_id = %s AND direction = %s AND state = %s
+                AND (not_before IS NULL OR not_before <= {now})
+              ORDER BY created_at, id LIMIT 1)
+   AND state = %s
+RETURNING id, chat_id, endpoint, endpoint_path, payload, attempts
+"""
+
+
+def message_claim(*, instance_id: int) -> Message | None:
+    """The number's oldest due message, moved to ``sending`` in one statement (autocommit:
+    committed on return). The caller holds the number's slot, so no other dispatcher takes
+    a message of this number meanwhile; the ``state`` condition loses to a cancel."""
     now = timezone.now()
-    return Message.objects.filter(
-        instance_id=instance_id, direction=Direction.OUTBOUND, state=MessageState.QUEUED
-    ).filter(Q(not_before__isnull=True) | Q(not_before__lte=now))
-
-
-def next_due_at(*, instance_id: int) -> datetime | None:
-    """When the instance's next queued message may go (ignoring the pacer); one query."""
-    first = (
-        Message.objects.filter(
-            instance_id=instance_id, direction=Direction.OUTBOUND, state=MessageState.QUEUED
-        )
-        .order_by(F("not_before").asc(nulls_first=True))
-        .values_list("not_before", flat=True)[:1]
+    at = connection.ops.adapt_datetimefield_value(now)
+    # "Due" on the database's clock, as the slot claim saw it (a worker's skewed clock must
+    # not make a claimed slot find nothing due, and claim it again, forever).
+    pg = connection.vendor == "postgresql"
+    sql = _MESSAGE_CLAIM_SQL.format(
+        message=Message._meta.db_table, now="statement_timestamp()" if pg else "%s"
     )
-    if not first:
+    queued = str(MessageState.QUEUED)
+    params = [str(MessageState.SENDING), at, instance_id, str(Direction.OUTBOUND), queued]
+    params += [queued] if pg else [at, queued]
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        row = cursor.fetchone()
+    if row is None:
         return None
-    return first[0] or timezone.now()
+    pk, chat_id, endpoint, path, payload, attempts = row
+    message = Message(
+        pk=pk, instance_id=instance_id, direction=Direction.OUTBOUND, chat_id=chat_id,
+        endpoint=endpoint, endpoint_path=_json_value(path), payload=_json_value(payload),
+        attempts=attempts, state=MessageState.SENDING, sending_at=now,
+    )  # fmt: skip
+    message._state.adding, message._state.db = False, "default"
+    return message
 
 
-def _schedule_next(instance_id: int, slot: datetime | None = None) -> None:
-    """Schedule the next dispatch at the later of the next slot and the next due message.
-    ``slot`` is the next slot as this worker estimates it (the database holds the truth: a
-    wake that comes too early finds the slot taken and schedules itself again)."""
-    due = next_due_at(instance_id=instance_id)
-    if due is None:
-        return
-    if slot is None:
-        slot = InstancePacer.objects.values_list("next_slot_at", flat=True).get(
-            instance_id=instance_id
-        )
-    at = max(due, slot, timezone.now())
-    if at - timezone.now() <= WAKE_HORIZON:
-        dispatch_kick(instance_id=instance_id, at=at)
+def _json_value(value: Any) -> Any:
+    # PostgreSQL's driver decodes jsonb; SQLite hands back the text.
+    return json.loads(value) if isinstance(value, str) else value
 
 
-def instance_dispatch(*, instance_id: int) -> DispatchResult:
-    """Send at most one message of the instance, if its slot is free; then chain."""
-    instance = Instance.objects.select_related("pacer").filter(pk=instance_id).first()
-    if instance is None:
-        return DispatchResult.IDLE
-    pacer = getattr(instance, "pacer", None) or pacer_get(instance_id=instance_id)
-    if not instance_ready(instance, pacer):
-        return DispatchResult.PAUSED
-    lease = slot_claim(instance_id=instance_id)
-    if lease is None:
-        pacer.refresh_from_db(fields=["lease_token"])
-        if pacer.lease_token:
-            return DispatchResult.BUSY
-        _schedule_next(instance_id)
-        return DispatchResult.PACED
-    sent, not_before, message = False, None, None
-    try:
-        message = message_claim_next(instance=instance, pacer=pacer)
-        if message is not None:
-            sent = True
-            not_before = message_send(message=message, instance=instance)
-    finally:
-        gap = slot_release(lease=lease, pacer=pacer, sent=sent, not_before=not_before)
-    if message is None:
-        return DispatchResult.IDLE
-    _schedule_next(instance_id, slot=max(timezone.now() + gap, not_before or timezone.now()))
-    return DispatchResult.SENT
+def _cap_hold(message: Message, until: datetime) -> None:
+    """Undo the claim of a message over the daily cap: queued again, until ``until``. Not a
+    state change anybody saw (no status was emitted for the claim yet)."""
+    Message.objects.filter(pk=message.pk, state=MessageState.SENDING).update(
+        state=MessageState.QUEUED,
+        attempts=message.attempts - 1,
+        not_before=until,
+        hold_reason=HoldReason.DAILY_CAP,
+    )
 
 
-def message_claim_next(*, instance: Instance, pacer: InstancePacer) -> Message | None:
-    """The oldest due message, moved to ``sending`` and committed (autocommit) before any
-    HTTP call. Messages to a new recipient over the daily cap wait for tomorrow."""
-    while True:
-        message = _due(instance.pk).order_by("created_at", "pk").first()
-        if message is None:
-            return None
-        hold_until = recipient_admit(instance=instance, pacer=pacer, chat_id=message.chat_id)
-        if hold_until is not None:
-            Message.objects.filter(pk=message.pk, state=MessageState.QUEUED).update(
-                not_before=hold_until, hold_reason=HoldReason.DAILY_CAP
-            )
+def sends_claim(
+    claims: list[SlotClaim], clients: dict[int, InstanceClient]
+) -> tuple[list[Send], list[SlotClaim]]:
+    """For each claimed slot, claim the message it sends: (sends, slots with nothing to send
+    now). ``clients`` caches this round's Z-API clients by instance (one decrypt each)."""
+    sends: list[Send] = []
+    empty: list[SlotClaim] = []
+    missing = [c.lease.instance_id for c in claims if c.lease.instance_id not in clients]
+    if missing:
+        for instance in Instance.objects.filter(pk__in=missing):
+            # No retries inside the client: a send is not idempotent (zapi.clients.sends).
+            clients[instance.pk] = instance_client(instance, max_retries=0)
+    for claim in claims:
+        message = message_claim(instance_id=claim.lease.instance_id)
+        client = clients.get(claim.lease.instance_id)
+        if message is None or client is None:
+            empty.append(claim)
             continue
-        if message_transition(
-            pk=message.pk,
-            to=MessageState.SENDING,
-            attempts=F("attempts") + 1,
-            hold_reason="",
-        ):
-            # Committed as "sending" (autocommit) before any HTTP call: a crash from here on
-            # leaves a row the sweeper finds, never a silent loss.
-            message.state, message.attempts = MessageState.SENDING, message.attempts + 1
-            return message
-        # Cancelled meanwhile: take the next one.
+        instance = Instance(pk=claim.lease.instance_id)
+        hold_until = recipient_admit(instance=instance, pacer=claim.pacer, chat_id=message.chat_id)
+        if hold_until is not None:
+            _cap_hold(message, hold_until)
+            empty.append(claim)
+            continue
+        sends.append(Send(claim, message, client))
+    if sends:
+        message_status_emit(message_ids=[s.message.pk for s in sends])
+    return sends, empty
+
+
+# -- 2. call ---------------------------------------------------------------------------------
+
+
+def send_call(send: Send) -> Outcome[SendResult]:
+    """The one HTTP call of a send. Safe on any thread: no database."""
+    message = send.message
+
+    def call() -> SendResult:
+        body = send.client.call(
+            message.endpoint, path=message.endpoint_path or None, json=message.payload
+        )
+        return SendResult.model_validate(body or {})
+
+    return zapi_outcome(_("Send"), call, ok_text=_("Accepted by Z-API."))
+
+
+# -- 3. record -------------------------------------------------------------------------------
 
 
 def _backoff(attempts: int) -> timedelta:
     return min(timedelta(seconds=5 * 2 ** max(attempts - 1, 0)), MAX_BACKOFF)
 
 
-def _retry_later(message: Message, exc: ZapiError, wait: timedelta, reason: str) -> datetime:
+def _retry_later(message: Message, text: str, wait: timedelta, reason: str) -> datetime:
     at = timezone.now() + wait
     message_transition(
-        pk=message.pk,
-        to=MessageState.QUEUED,
-        not_before=at,
-        hold_reason=reason,
-        error=str(exc)[:2000],
+        pk=message.pk, to=MessageState.QUEUED, not_before=at, hold_reason=reason, error=text[:2000]
     )
     return at
 
 
-def message_send(*, message: Message, instance: Instance) -> datetime | None:
-    """One ``send-*`` call for a message already committed as ``sending``. Returns a time
-    before which the instance must not send again (a 429's Retry-After), if any."""
-    # No retries inside the client: a send is not idempotent (see zapi.clients.sends).
-    client = instance_client(instance, max_retries=0)
-    try:
-        body = client.call(
-            message.endpoint, path=message.endpoint_path or None, json=message.payload
-        )
-        result = SendResult.model_validate(body or {})
-    except MaybeDeliveredError as exc:
+def send_record(message: Message, outcome: Outcome[SendResult]) -> datetime | None:
+    """Store what Z-API answered to a message committed as ``sending``. Returns a time
+    before which the number must not send again (a 429's Retry-After), if any."""
+    exc = outcome.error
+    if outcome.ok and outcome.value is not None:
+        result = outcome.value
+        zaap_id = result.zaapId or ""
+        message_id = result.messageId or result.id or ""
+        moved = message_transition(
+            pk=message.pk, to=MessageState.ACCEPTED, zaap_id=zaap_id, message_id=message_id,
+            error="",
+        )  # fmt: skip
+        if not moved:
+            # The row moved on meanwhile (a stale-sending sweep made it uncertain and a webhook
+            # advanced it): still keep the ids, they are Z-API's truth.
+            Message.objects.filter(pk=message.pk, zaap_id="").update(
+                zaap_id=zaap_id, message_id=message_id
+            )
+        return None
+    text = outcome.text
+    if isinstance(exc, MaybeDeliveredError):
         logger.warning("message %s uncertain: %s", message.pk, exc)
-        message_transition(pk=message.pk, to=MessageState.UNCERTAIN, error=str(exc)[:2000])
-        return None
-    except RateLimitedError as exc:
+        message_transition(pk=message.pk, to=MessageState.UNCERTAIN, error=text[:2000])
+    elif isinstance(exc, RateLimitedError):
         wait = timedelta(seconds=exc.retry_after or 0) or _backoff(message.attempts)
-        at = _retry_later(message, exc, wait, HoldReason.RETRY)
-        return at
-    except NeverSentError as exc:
-        _retry_later(message, exc, _backoff(message.attempts), HoldReason.RETRY)
-        return None
-    except ServerError as exc:
-        if message.attempts >= settings.MESSAGING_MAX_SERVER_ERRORS:
-            _fail(message, exc)
-        else:
-            _retry_later(message, exc, _backoff(message.attempts), HoldReason.RETRY)
-        return None
-    except NotConnectedError as exc:
-        _retry_later(message, exc, NOT_CONNECTED_WAIT, HoldReason.NOT_CONNECTED)
-        return None
-    except ZapiError as exc:
-        _fail(message, exc)
-        return None
-    zaap_id = result.zaapId or ""
-    message_id = result.messageId or result.id or ""
-    if not message_transition(
-        pk=message.pk,
-        to=MessageState.ACCEPTED,
-        zaap_id=zaap_id,
-        message_id=message_id,
-        error="",
+        return _retry_later(message, text, wait, HoldReason.RETRY)
+    elif isinstance(exc, NeverSentError) or (
+        # 5xx: tried again a bounded number of times, then failed below.
+        isinstance(exc, ServerError) and message.attempts < settings.MESSAGING_MAX_SERVER_ERRORS
     ):
-        # The row moved on meanwhile (a stale-sending sweep made it uncertain and a webhook
-        # advanced it): still keep the ids, they are Z-API's truth.
-        Message.objects.filter(pk=message.pk, zaap_id="").update(
-            zaap_id=zaap_id, message_id=message_id
-        )
+        _retry_later(message, text, _backoff(message.attempts), HoldReason.RETRY)
+    elif isinstance(exc, NotConnectedError):
+        _retry_later(message, text, NOT_CONNECTED_WAIT, HoldReason.NOT_CONNECTED)
+    else:
+        _fail(message, outcome)
     return None
 
 
-def _fail(message: Message, exc: ZapiError) -> None:
+def _fail(message: Message, outcome: Outcome[Any]) -> None:
     """Failed for good, with what Z-API answered (already free of secrets)."""
-    text = str(exc)
-    if isinstance(exc.body, dict | list):
-        text = f"{text}\n{json.dumps(exc.body, ensure_ascii=False)}"
+    text = outcome.text
+    body = outcome.error.body if isinstance(outcome.error, ZapiError) else None
+    if isinstance(body, dict | list):
+        text = f"{text}\n{json.dumps(body, ensure_ascii=False)}"
     message_transition(pk=message.pk, to=MessageState.FAILED, error=text[:2000])
+
+
+def send_finish(send: Send, outcome: Outcome[SendResult] | None) -> timedelta:
+    """Record the answer (None: the call itself crashed, so Z-API may have the message: the
+    row stays ``sending`` for the sweeper to make it uncertain) and free the slot with a
+    gap. Returns the gap drawn."""
+    not_before = None
+    try:
+        if outcome is not None:
+            not_before = send_record(send.message, outcome)
+    finally:
+        gap = slot_release(
+            lease=send.claim.lease, pacer=send.claim.pacer, sent=True, not_before=not_before
+        )
+    return gap
+
+
+def slots_free(claims: list[SlotClaim]) -> None:
+    """Give back slots that sent nothing, at once."""
+    for claim in claims:
+        slot_release(lease=claim.lease, pacer=claim.pacer, sent=False)
+
+
+# -- one number ------------------------------------------------------------------------------
+
+
+def instance_dispatch(*, instance_id: int) -> DispatchResult:
+    """Send at most one message of one number now, if its slot is free (a round restricted
+    to it, run on this thread); schedule a round for its next slot. For a single number:
+    rounds (``messaging.rounds``) are the fleet's path."""
+    from messaging.rounds import dispatch_round_schedule
+
+    instance = Instance.objects.select_related("pacer").filter(pk=instance_id).first()
+    if instance is None:
+        return DispatchResult.IDLE
+    pacer = getattr(instance, "pacer", None) or pacer_get(instance_id=instance_id)
+    if not instance_ready(instance, pacer):
+        return DispatchResult.PAUSED
+    clients: dict[int, InstanceClient] = {}
+    # Each turn either sends or holds one message over the daily cap; bounded all the same.
+    for _turn in range(100):
+        claims = slots_claim(limit=1, instance_id=instance_id)
+        if not claims:
+            pacer.refresh_from_db(fields=["lease_token"])
+            if pacer.lease_token:
+                return DispatchResult.BUSY
+            if not Message.objects.filter(
+                instance_id=instance_id, direction=Direction.OUTBOUND, state=MessageState.QUEUED
+            ).exists():
+                return DispatchResult.IDLE
+            dispatch_round_schedule()
+            return DispatchResult.PACED
+        sends, empty = sends_claim(claims, clients)
+        slots_free(empty)
+        if sends:
+            break
+    else:
+        return DispatchResult.IDLE
+    send = sends[0]
+    outcome: Outcome[SendResult] | None = None
+    try:
+        outcome = send_call(send)
+    finally:
+        send_finish(send, outcome)
+    dispatch_round_schedule()
+    return DispatchResult.SENT

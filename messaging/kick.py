@@ -1,5 +1,10 @@
-"""Waking the dispatcher of one number: after an enqueue, a retry, a reconnect, or the pacer's
-own gap. Deduplicated through ``InstancePacer.wake_at`` so a burst of kicks schedules one task."""
+"""Waking the dispatcher: after an enqueue, a retry, a reconnect, or a number's next slot.
+
+What is woken is a dispatch round (``messaging.rounds``), which sends for every due number,
+not just the one kicked. A kick for now starts one only when a lane is free (running rounds
+take the message otherwise); a kick for later is deduplicated per number through
+``InstancePacer.wake_at`` so a burst of kicks schedules one task.
+"""
 
 from __future__ import annotations
 
@@ -7,21 +12,31 @@ from datetime import datetime
 
 from django.utils import timezone
 
+from messaging.lanes import lanes_free
 from messaging.pacer import wake_reserve
-from messaging.tasks import instance_dispatch_task
+from messaging.tasks import dispatch_round_task
+
+
+def round_start() -> None:
+    """Send a round task now (it exits at once if every lane is taken)."""
+    dispatch_round_task.apply_async()
 
 
 def dispatch_kick(*, instance_id: int, at: datetime | None = None) -> bool:
-    """Schedule a dispatch of ``instance_id`` at ``at`` (now by default) unless one is already
-    due no later than that. Returns whether a task was sent. The pacer row must exist
-    (``message_enqueue`` and ``pacer_get`` create it)."""
+    """Make sure a round runs for ``instance_id`` at ``at`` (now by default). Returns whether
+    a task was sent. The pacer row must exist (``message_enqueue`` and ``pacer_get``
+    create it)."""
     now = timezone.now()
     at = max(at or now, now)
+    # The message is committed before this look: a round that is ending releases its lane
+    # before it looks for due work, so one of the two sees the other.
+    if at <= now and not lanes_free():
+        return False
     if not wake_reserve(instance_id=instance_id, at=at):
         return False
-    kwargs = {"wake": at.isoformat()}
+    kwargs = {"instance_id": instance_id, "wake": at.isoformat()}
     if at > now:
-        instance_dispatch_task.apply_async((instance_id,), kwargs, eta=at)
+        dispatch_round_task.apply_async(kwargs=kwargs, eta=at)
     else:
-        instance_dispatch_task.apply_async((instance_id,), kwargs)
+        dispatch_round_task.apply_async(kwargs=kwargs)
     return True

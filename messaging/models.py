@@ -392,6 +392,20 @@ class InstancePacer(models.Model):
         return f"{self.instance} · {self.min_gap_seconds:g}-{self.max_gap_seconds:g} s"
 
 
+class DispatchLane(models.Model):
+    """One of the dispatcher's rounds that may run at once (``MESSAGING_DISPATCH_LANES`` of
+    the rows, created on first use). A round holds its lane with a lease on the database's
+    clock, so kicks cannot pile up rounds and a round killed with ``kill -9`` frees its lane
+    when the lease runs out. See ``messaging.rounds``."""
+
+    number = models.PositiveSmallIntegerField(primary_key=True)
+    lease_until = models.DateTimeField()
+    token = models.CharField(max_length=32, blank=True)
+
+    def __str__(self) -> str:
+        return f"lane {self.number}"
+
+
 class NewRecipient(models.Model):
     """A chat this number reached for the first time, on that day: the daily cap counts these.
 

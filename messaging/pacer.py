@@ -8,6 +8,10 @@ a conditional UPDATE, atomic on PostgreSQL and on the embedded SQLite alike:
   WHERE instance = ? AND next_slot_at <= now``. One worker wins; the others see 0 rows.
   The lease blocks everybody while the HTTP call is in flight, and frees itself if the
   worker is killed (``kill -9``) because ``next_slot_at`` is only ``lease`` seconds away.
+* ``slots_claim``: the same claim for up to N due numbers in one statement (the dispatcher's
+  rounds, ``messaging.rounds``): on PostgreSQL ``UPDATE ... WHERE instance_id IN (SELECT
+  ... FOR UPDATE SKIP LOCKED) RETURNING``, so rounds on other workers skip the rows being
+  claimed instead of waiting for them.
 * ``slot_release``: ``SET next_slot_at = now + random_gap WHERE lease_token = T``. The gap
   starts when the send has *finished*, so at Z-API two sends of a number are always at least
   ``min_gap`` apart, whatever the network latency of each.
@@ -26,14 +30,17 @@ import random
 import uuid
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from typing import Any
 
 from django.conf import settings
-from django.db.models import Q
+from django.db import connection
+from django.db.models import Exists, OuterRef, Q
 from django.db.models.functions import Now
 from django.utils import timezone
 
-from instances.models import HealthProbe, Instance
-from messaging.models import InstancePacer
+from instances.models import ConnectionState, HealthProbe, Instance
+from messaging.models import Direction, InstancePacer, Message
+from messaging.states import MessageState
 
 # A scheduled wake older than this is presumed lost (its worker died): another may replace it.
 WAKE_STALE = timedelta(seconds=10)
@@ -87,6 +94,105 @@ def slot_claim(*, instance_id: int) -> Lease | None:
         instance_id=instance_id, next_slot_at__lte=Now(), paused=False
     ).update(next_slot_at=Now() + lease, lease_token=token, leased_at=Now())
     return Lease(instance_id, token) if won else None
+
+
+@dataclass(frozen=True)
+class SlotClaim:
+    """A number whose slot this worker now holds, with its pace as it was claimed."""
+
+    lease: Lease
+    pacer: InstancePacer
+
+
+_PACER_COLUMNS = (
+    "instance_id", "min_gap_seconds", "max_gap_seconds", "daily_new_recipients", "paired_at",
+)  # fmt: skip
+
+# Due: slot free, not paused, the number connected with its phone online (a disconnected
+# number would only fill Z-API's queue, spec 001 l.9358), and a queued message due now.
+_CLAIM_SQL = """
+UPDATE {pacer} AS p
+   SET next_slot_at = statement_timestamp() + %(lease)s * interval '1 second',
+       lease_token = %(token)s, leased_at = statement_timestamp()
+ WHERE p.instance_id IN (
+       SELECT c.instance_id FROM {pacer} AS c JOIN {instance} AS i ON i.id = c.instance_id
+        WHERE c.next_slot_at <= statement_timestamp() AND NOT c.paused
+          AND i.connection_state = %(connected)s AND i.smartphone_connected IS NOT FALSE
+          AND (%(only)s::bigint IS NULL OR c.instance_id = %(only)s::bigint)
+          AND EXISTS (SELECT 1 FROM {message} AS m
+                       WHERE m.instance_id = c.instance_id AND m.direction = %(out)s
+                         AND m.state = %(queued)s
+                         AND (m.not_before IS NULL OR m.not_before <= statement_timestamp()))
+        ORDER BY c.next_slot_at
+        LIMIT %(limit)s
+        FOR UPDATE OF c SKIP LOCKED)
+   AND p.next_slot_at <= statement_timestamp() AND NOT p.paused
+RETURNING {columns}
+"""
+
+
+def due_messages(now: datetime | None = None) -> Any:
+    """Outbound messages waiting in our queue whose time has come."""
+    now = now or timezone.now()
+    return Message.objects.filter(direction=Direction.OUTBOUND, state=MessageState.QUEUED).filter(
+        Q(not_before__isnull=True) | Q(not_before__lte=now)
+    )
+
+
+def ready_pacers() -> Any:
+    """Pacers of numbers that may send: not paused, connected, phone not offline."""
+    return InstancePacer.objects.filter(
+        paused=False,
+        instance__connection_state=ConnectionState.CONNECTED,
+    ).exclude(instance__smartphone_connected=False)
+
+
+def slots_claim(*, limit: int, instance_id: int | None = None) -> list[SlotClaim]:
+    """Take the slots of up to ``limit`` numbers that are due and have a message due (only
+    ``instance_id``'s when given), oldest slot first, in one statement on the database's
+    clock. Each number is claimed by one worker at most, exactly as ``slot_claim``."""
+    token = uuid.uuid4().hex
+    lease = settings.MESSAGING_LEASE_SECONDS
+    if connection.vendor == "postgresql":
+        sql = _CLAIM_SQL.format(
+            pacer=InstancePacer._meta.db_table,
+            instance=Instance._meta.db_table,
+            message=Message._meta.db_table,
+            columns=", ".join(f"p.{c}" for c in _PACER_COLUMNS),
+        )
+        params = {
+            "lease": lease, "token": token, "limit": limit, "only": instance_id,
+            "connected": ConnectionState.CONNECTED, "out": Direction.OUTBOUND,
+            "queued": MessageState.QUEUED,
+        }  # fmt: skip
+        with connection.cursor() as cursor:
+            cursor.execute(sql, params)
+            rows = cursor.fetchall()
+    else:
+        # The embedded SQLite has one writer at a time and no row locks: pick, then the same
+        # conditional UPDATE as ``slot_claim``, then read back what this token won.
+        now = timezone.now()
+        candidates = ready_pacers().filter(next_slot_at__lte=Now())
+        if instance_id is not None:
+            candidates = candidates.filter(instance_id=instance_id)
+        picked = list(
+            candidates.filter(Exists(due_messages(now).filter(instance_id=OuterRef("pk"))))
+            .order_by("next_slot_at")
+            .values_list("pk", flat=True)[:limit]
+        )
+        InstancePacer.objects.filter(pk__in=picked, next_slot_at__lte=Now(), paused=False).update(
+            next_slot_at=Now() + timedelta(seconds=lease), lease_token=token, leased_at=Now()
+        )
+        rows = list(InstancePacer.objects.filter(lease_token=token).values_list(*_PACER_COLUMNS))
+    claims = []
+    for pk, min_gap, max_gap, cap, paired_at in rows:
+        pacer = InstancePacer(
+            instance_id=pk, min_gap_seconds=min_gap, max_gap_seconds=max_gap,
+            daily_new_recipients=cap, paired_at=paired_at, lease_token=token,
+        )  # fmt: skip
+        pacer._state.adding, pacer._state.db = False, "default"
+        claims.append(SlotClaim(Lease(pk, token), pacer))
+    return claims
 
 
 def slot_release(

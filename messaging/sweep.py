@@ -3,8 +3,9 @@
 * a ``sending`` row older than the pacer lease belongs to a worker that died mid-send:
   it becomes ``uncertain`` (Z-API may have it), never ``queued`` (that could duplicate);
 * ``uncertain`` rows are reconciled after MESSAGING_RECONCILE_AFTER_SECONDS;
-* numbers with due messages and no scheduled wake get one: after a reconnect, a daily cap
-  that reset at midnight, a retry whose time came, or a wake lost with its worker.
+* when numbers have due messages, dispatch rounds are started in the free lanes (at most
+  one per due number): after a reconnect, a daily cap that reset at midnight, a retry whose
+  time came, or a round lost with its worker.
 """
 
 from __future__ import annotations
@@ -16,8 +17,9 @@ from django.db.models import Q
 from django.utils import timezone
 
 from instances.models import ConnectionState
-from messaging.kick import dispatch_kick
-from messaging.models import Direction, Message
+from messaging.kick import round_start
+from messaging.lanes import lanes_free
+from messaging.models import Direction, InstancePacer, Message
 from messaging.pacer import pacer_get
 from messaging.services import message_transition
 from messaging.states import MessageState
@@ -72,8 +74,12 @@ def dispatch_sweep() -> dict[str, int]:
     uncertain = messages_uncertain_due()
     for pk in uncertain:
         message_reconcile_task.delay(pk)
-    kicked = 0
-    for pk in instances_due():
-        pacer_get(instance_id=pk)  # rows written without message_enqueue have none yet
-        kicked += dispatch_kick(instance_id=pk)
+    due = instances_due()
+    # Rows written without message_enqueue have no pacer yet.
+    have = set(InstancePacer.objects.filter(pk__in=due).values_list("pk", flat=True))
+    for pk in set(due) - have:
+        pacer_get(instance_id=pk)
+    kicked = min(lanes_free(), len(due)) if due else 0
+    for _ in range(kicked):
+        round_start()
     return {"expired": expired, "reconciling": len(uncertain), "kicked": kicked}

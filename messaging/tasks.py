@@ -1,5 +1,6 @@
 """Celery tasks: thin wrappers taking ids. The pacer, not Celery's per-worker ``rate_limit``,
-decides when a number may send (see messaging.pacer).
+decides when a number may send (see messaging.pacer); one task runs a round of sends for
+many numbers (messaging.rounds), not one message.
 
 Services import this module at module level and send tasks on commit; each task imports the
 service it calls inside its body. Tasks are named ``<entity>_<action>_task``.
@@ -21,14 +22,15 @@ from django.db import DatabaseError
     max_retries=3,
     ignore_result=True,
 )
-def instance_dispatch_task(self: Any, instance_id: int, wake: str | None = None) -> str:
-    """Send the next due message of one number if its slot is free, then chain."""
-    from messaging.dispatcher import instance_dispatch
+def dispatch_round_task(self: Any, instance_id: int | None = None, wake: str | None = None) -> int:
+    """One dispatch round (messaging.rounds): sends for every due number, many at once.
+    ``instance_id``/``wake`` name the kick that scheduled it, so the next may be scheduled."""
     from messaging.pacer import wake_clear
+    from messaging.rounds import dispatch_round
 
-    if wake:
+    if wake and instance_id is not None:
         wake_clear(instance_id=instance_id, at=datetime.fromisoformat(wake))
-    return str(instance_dispatch(instance_id=instance_id))
+    return dispatch_round()
 
 
 @shared_task(bind=True, autoretry_for=(DatabaseError,), retry_backoff=True, max_retries=3)

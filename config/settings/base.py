@@ -346,6 +346,12 @@ MESSAGING_LEASE_SECONDS = env.float("MESSAGING_LEASE_SECONDS", default=90.0)
 # An uncertain send is reconciled (Z-API queue, webhooks) this long after it became so.
 MESSAGING_RECONCILE_AFTER_SECONDS = env.float("MESSAGING_RECONCILE_AFTER_SECONDS", default=60.0)
 MESSAGING_MAX_SERVER_ERRORS = env.int("MESSAGING_MAX_SERVER_ERRORS", default=5)
+# The dispatcher's rounds (messaging/rounds.py): how many may run at once across every worker
+# and host (at most 64), how many numbers one round sends for at once (threads of one worker),
+# and how long a round runs before it hands over to its successor task.
+MESSAGING_DISPATCH_LANES = env.int("MESSAGING_DISPATCH_LANES", default=4)
+MESSAGING_DISPATCH_BATCH = env.int("MESSAGING_DISPATCH_BATCH", default=32)
+MESSAGING_DISPATCH_ROUND_SECONDS = env.float("MESSAGING_DISPATCH_ROUND_SECONDS", default=5.0)
 # Warm-up: new recipients per day by a number's age since pairing, as "day:limit" steps; the
 # daily cap above applies as min(cap, ramp) (messaging/campaigns/warmup.py; spec 001 "Blocks
 # and Bans (2025)": new numbers reaching many strangers get banned). "0:-" switches it off.

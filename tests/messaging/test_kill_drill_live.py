@@ -31,7 +31,7 @@ def test_killed_workers_lose_nothing_and_duplicate_nothing(celery_workers, partn
     solo = ["--pool", "solo"]
     celery_workers.start(4, extra=solo)
     # The fifth only runs beat (the sweeper's schedule): it consumes a queue nothing is sent
-    # to, so every send runs on the four solo workers and the count below holds.
+    # to, so every send runs on the four solo workers killed below.
     celery_workers.start(
         1, extra=["-B", "--schedule", "var/test-beat-messaging", "-Q", "drill-beat-only"]
     )
@@ -39,11 +39,13 @@ def test_killed_workers_lose_nothing_and_duplicate_nothing(celery_workers, partn
         # Every send spends 1.5 s inside the HTTP call: a kill lands mid-send.
         sandbox_faults(n, latency_ms=1500)
         enqueue_texts(n, [f"{n.name} #{k}" for k in range(6)])
-    # Three numbers sending at once means three of the four solo workers are inside a send:
-    # killing two of them kills at least one mid-send. (The fifth runs beat: the sweeper.)
+    # Three sends in flight. One round may hold all three (it sends for many numbers at
+    # once), so every solo worker is killed: whichever holds them dies mid-send. Fresh
+    # workers then finish the queue.
     wait_for(lambda: Message.objects.filter(state=MessageState.SENDING).count() == 3, timeout=30)
-    celery_workers.kill(0)
-    celery_workers.kill(1)
+    for index in range(4):
+        celery_workers.kill(index)
+    celery_workers.start(2, extra=solo)
 
     total = 6 * len(numbers)
     wait_for(lambda: Message.objects.filter(state__in=DONE).count() == total, timeout=150)
