@@ -6,6 +6,7 @@ from typing import Any
 from django.conf import settings
 from django.db import models
 from django.urls import reverse
+from django.utils.crypto import salted_hmac
 from django.utils.translation import gettext_lazy as _
 
 from core.fields import EncryptedTextField
@@ -17,6 +18,15 @@ from partners.scoping import TenantQuerySet
 def new_webhook_secret() -> str:
     # 32 random bytes (>= 24 asked by the design), URL-safe because it sits in the path.
     return secrets.token_urlsafe(32)
+
+
+def webhook_secret_digest(secret: str, key: str | bytes | None = None) -> str:
+    """A keyed hash of a webhook secret (HMAC-SHA256 under ``SECRET_KEY``, or ``key``): what
+    the receiver compares, so a request costs no decrypt, and the stored value gives nothing
+    to whoever reads the table without the key."""
+    return salted_hmac(
+        "instances.webhook_secret", secret, secret=key, algorithm="sha256"
+    ).hexdigest()
 
 
 class ConnectionState(models.TextChoices):
@@ -106,6 +116,9 @@ class Instance(models.Model):
     last_synced_at = models.DateTimeField(null=True, blank=True, editable=False)
 
     webhook_secret = EncryptedTextField(default=new_webhook_secret, editable=False)
+    # ``webhook_secret_digest(webhook_secret)``, kept by ``save``; blank for rows written in
+    # bulk, which the receiver fills on their first webhook (webhooks.selectors).
+    webhook_secret_digest = models.CharField(max_length=64, blank=True, editable=False)
     settings_snapshot = models.JSONField(
         _("settings seen at Z-API"), default=dict, blank=True, editable=False
     )
@@ -134,6 +147,15 @@ class Instance(models.Model):
 
     def __str__(self) -> str:
         return self.name
+
+    def save(self, *args: Any, **kwargs: Any) -> None:
+        digest = webhook_secret_digest(str(self.webhook_secret))
+        if digest != self.webhook_secret_digest:
+            self.webhook_secret_digest = digest
+            fields = kwargs.get("update_fields")
+            if fields is not None:
+                kwargs["update_fields"] = {*fields, "webhook_secret_digest"}
+        super().save(*args, **kwargs)
 
     @property
     def webhook_url(self) -> str:

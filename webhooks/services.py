@@ -1,22 +1,28 @@
 """Writes of the webhooks app: store an event, process it once, replay, sweep, purge.
 
-Exactly-once processing: ``webhook_event_process`` locks the event row with
-``SELECT ... FOR UPDATE SKIP LOCKED`` limited to claimable states and runs the processor in
-the same transaction that marks the event processed. A second runner (the sweeper, a
-duplicate task, another worker) either skips the locked row or, once the first commits, no
-longer finds it claimable. A worker killed half-way rolls everything back, the row stays
-pending, and the sweeper takes it later.
+Exactly-once processing: a runner locks event rows with ``SELECT ... FOR UPDATE SKIP
+LOCKED`` limited to claimable states and runs each processor in the same transaction that
+marks its event processed. A second runner (the sweeper, another drain, another worker)
+either skips the locked rows or, once the first commits, no longer finds them claimable. A
+worker killed half-way rolls everything back, the rows stay pending, and a drain or the
+sweeper takes them later.
+
+No Celery task per event: after its commit the receiver only *wakes the drain*
+(``webhook_drain_wake``: one ``SET NX`` on the shared cache; a task is published at most once
+per ``WEBHOOK_DRAIN_WAKE_SECONDS``). The drain (``webhook_events_drain``) processes pending
+events in batches of ``WEBHOOK_DRAIN_BATCH``, one transaction each, until none is left.
 """
 
 from __future__ import annotations
 
 import logging
+import time
 from collections.abc import Iterable, Mapping
 from datetime import datetime, timedelta
-from functools import partial
 from typing import Any
 
 from django.conf import settings
+from django.core.cache import cache
 from django.db import IntegrityError, transaction
 from django.db.models import F, Q
 from django.utils import timezone
@@ -25,7 +31,7 @@ from instances.services import instance_event_seen
 from webhooks.keys import dedupe_key
 from webhooks.models import CLAIMABLE, EventState, WebhookEvent, WebhookReject
 from webhooks.processors import PROCESSORS
-from webhooks.tasks import webhook_event_process_task
+from webhooks.tasks import webhook_events_drain_task
 from zapi.events import InvalidEventError, parse_event
 
 logger = logging.getLogger(__name__)
@@ -40,7 +46,7 @@ def webhook_event_receive(
     *, instance_id: int, data: Mapping[str, Any], received_at: datetime | None = None
 ) -> tuple[WebhookEvent | None, bool]:
     """Store a webhook's payload once; (event, True) when new, (None, False) when it is a
-    duplicate. Processing is sent to Celery after the row is committed."""
+    duplicate. The drain is woken after the row is committed."""
     received_at = received_at or timezone.now()
     kind = data.get("type")
     key = dedupe_key(data, received_at=received_at)
@@ -53,7 +59,7 @@ def webhook_event_receive(
                 payload=dict(data),
                 received_at=received_at,
             )
-            transaction.on_commit(partial(webhook_event_dispatch, event_id=event.pk))
+            transaction.on_commit(webhook_drain_wake)
     except IntegrityError:
         # A duplicate only if the row with this key is there; any other integrity error is
         # not one, and must not be answered as if the event were stored.
@@ -74,17 +80,82 @@ def webhook_reject_record(
     )
 
 
-def webhook_event_dispatch(*, event_id: int) -> bool:
-    """Send the processing task; False when the broker is unreachable (the event is stored
-    and the sweeper will process it, so this never fails the webhook's answer)."""
+_WAKE_KEY = "webhooks:drain-wake"
+
+
+def webhook_drain_wake() -> bool:
+    """Make sure a drain runs soon: publish one unless one was published in the last
+    ``WEBHOOK_DRAIN_WAKE_SECONDS`` (a drain that empties the queue clears the mark, then
+    looks once more, so an event committed before this call is never left behind). False
+    when nothing was published: already woken, or the broker is unreachable (the event is
+    stored and the sweeper will process it, so this never fails the webhook's answer)."""
     try:
-        webhook_event_process_task.apply_async(
-            args=(event_id,), retry=True, retry_policy=PUBLISH_RETRY_POLICY
-        )
+        if not cache.add(_WAKE_KEY, 1, timeout=settings.WEBHOOK_DRAIN_WAKE_SECONDS):
+            return False
+        webhook_events_drain_task.apply_async(retry=True, retry_policy=PUBLISH_RETRY_POLICY)
     except Exception:
-        logger.warning("broker unreachable: webhook event %s left to the sweeper", event_id)
+        logger.warning("broker or cache unreachable: webhook events left to the sweeper")
         return False
     return True
+
+
+def _claim_pending(limit: int) -> list[WebhookEvent]:
+    return list(
+        WebhookEvent.objects.select_for_update(skip_locked=True)
+        .filter(state=EventState.PENDING)
+        .order_by("received_at", "pk")[:limit]
+    )
+
+
+_MARK_FIELDS = ["state", "outcome", "error", "attempts", "last_attempt_at", "processed_at"]
+
+
+def webhook_events_batch_process(*, limit: int | None = None) -> int:
+    """Process up to ``limit`` pending events, oldest first, in one transaction (each
+    processor in its own savepoint, as ``webhook_event_process``). Returns how many."""
+    limit = limit or settings.WEBHOOK_DRAIN_BATCH
+    with transaction.atomic():
+        events = _claim_pending(limit)
+        now = timezone.now()
+        for event in events:
+            event.last_attempt_at = now
+            _run(event)
+            if event.state in (EventState.PROCESSED, EventState.IGNORED):
+                event.processed_at = now
+        WebhookEvent.objects.bulk_update(events, _MARK_FIELDS)
+    _events_seen(events)
+    return len(events)
+
+
+def _events_seen(events: list[WebhookEvent]) -> None:
+    # The fleet list's "last event", outside the events' transaction so instance rows are not
+    # held locked while other events of the same numbers are processed; once per number.
+    latest: dict[int, datetime] = {}
+    for event in events:
+        if event.instance_id not in latest or event.received_at > latest[event.instance_id]:
+            latest[event.instance_id] = event.received_at
+    for instance_id, at in latest.items():
+        instance_event_seen(instance_id=instance_id, at=at)
+
+
+def webhook_events_drain(*, max_seconds: float = 60.0) -> int:
+    """Process pending events batch after batch until none is left (or ``max_seconds``
+    passed: then a successor is woken). Returns how many were processed."""
+    deadline = time.monotonic() + max_seconds
+    total = 0
+    while time.monotonic() < deadline:
+        done = webhook_events_batch_process()
+        total += done
+        if done:
+            continue
+        # Empty: clear the wake mark, then look once more (see webhook_drain_wake).
+        cache.delete(_WAKE_KEY)
+        done = webhook_events_batch_process()
+        total += done
+        if not done:
+            return total
+    webhook_drain_wake()
+    return total
 
 
 def webhook_event_process(*, event_id: int) -> str | None:
@@ -103,14 +174,8 @@ def webhook_event_process(*, event_id: int) -> str | None:
         _run(event)
         if event.state in (EventState.PROCESSED, EventState.IGNORED):
             event.processed_at = now
-        event.save(
-            update_fields=[
-                "state", "outcome", "error", "attempts", "last_attempt_at", "processed_at",
-            ]
-        )  # fmt: skip
-    # The fleet list's "last event", outside the event's transaction so the instance row is
-    # not held locked while other events of the same number are processed.
-    instance_event_seen(instance_id=event.instance_id, at=event.received_at)
+        event.save(update_fields=_MARK_FIELDS)
+    _events_seen([event])
     return str(event.state)
 
 
@@ -158,8 +223,7 @@ def webhook_events_replay(*, event_ids: Iterable[int]) -> int:
                 replays=F("replays") + 1,
             )
         )
-        for event_id in ids:
-            transaction.on_commit(partial(webhook_event_dispatch, event_id=event_id))
+        transaction.on_commit(webhook_drain_wake)
     return count
 
 

@@ -17,10 +17,11 @@ from django.db import InterfaceError, OperationalError
     retry_backoff=True,
     ignore_result=True,
 )
-def webhook_event_process_task(self: Any, event_id: int) -> str | None:
-    from webhooks.services import webhook_event_process
+def webhook_events_drain_task(self: Any) -> int:
+    """Process pending events in batches until none is left (woken by the receiver)."""
+    from webhooks.services import webhook_events_drain
 
-    return webhook_event_process(event_id=event_id)
+    return webhook_events_drain()
 
 
 @shared_task(bind=True, ignore_result=True)

@@ -424,6 +424,10 @@ WEBHOOK_RETENTION_DAYS = env.int("WEBHOOK_RETENTION_DAYS", default=30)
 WEBHOOK_SWEEP_AFTER_SECONDS = env.int("WEBHOOK_SWEEP_AFTER_SECONDS", default=60)
 # Failures before an event becomes a dead letter.
 WEBHOOK_MAX_ATTEMPTS = env.int("WEBHOOK_MAX_ATTEMPTS", default=3)
+# Stored events are processed by a drain task in batches (webhooks/services.py): events per
+# transaction, and at most one wake-up task published per this many seconds.
+WEBHOOK_DRAIN_BATCH = env.int("WEBHOOK_DRAIN_BATCH", default=100)
+WEBHOOK_DRAIN_WAKE_SECONDS = env.float("WEBHOOK_DRAIN_WAKE_SECONDS", default=1.0)
 
 # --- audit log ----------------------------------------------------------------------------
 # Entries older than this are deleted by beat (audit.tasks.audit_purge_task).

@@ -1,0 +1,115 @@
+"""Stored events processed in batches by a drain that the receiver wakes (no Celery task per
+event), each event once (webhooks.services)."""
+
+from __future__ import annotations
+
+import pytest
+from django.core.cache import cache
+
+from messaging.states import MessageState
+from tests.factories import InstanceFactory
+from tests.webhooks.conftest import post_event
+from tests.webhooks.factories import OutboundMessageFactory
+from webhooks import services
+from webhooks.models import EventState, WebhookEvent
+from webhooks.services import (
+    webhook_event_receive,
+    webhook_events_batch_process,
+    webhook_events_drain,
+)
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def published(monkeypatch):
+    """The drain tasks the receiver publishes (not run)."""
+    sent: list[object] = []
+    monkeypatch.setattr(
+        services.webhook_events_drain_task, "apply_async", lambda **kw: sent.append(kw)
+    )
+    cache.delete(services._WAKE_KEY)
+    yield sent
+    cache.delete(services._WAKE_KEY)
+
+
+def status(message, state="READ"):
+    return {"type": "MessageStatusCallback", "status": state, "ids": [message.message_id],
+            "momment": 1_700_000_000_000}  # fmt: skip
+
+
+def test_a_burst_of_events_publishes_one_drain(
+    webhook_client, instance, published, django_capture_on_commit_callbacks
+):
+    messages = [OutboundMessageFactory(instance=instance) for _ in range(3)]
+    for message in messages:
+        for state in ["SENT", "RECEIVED", "READ"]:
+            with django_capture_on_commit_callbacks(execute=True):
+                response = post_event(webhook_client, instance, status(message, state))
+            assert response.status_code == 200
+    assert WebhookEvent.objects.count() == 9
+    assert len(published) == 1
+
+
+def test_the_drain_processes_every_pending_event_once_in_batches(instance, published, settings):
+    settings.WEBHOOK_DRAIN_BATCH = 4
+    messages = [OutboundMessageFactory(instance=instance) for _ in range(10)]
+    for m in messages:
+        webhook_event_receive(instance_id=instance.pk, data=status(m))
+    assert webhook_events_drain() == 10
+    assert set(WebhookEvent.objects.values_list("state", flat=True)) == {EventState.PROCESSED}
+    assert {m.state for m in type(messages[0]).objects.filter(pk__in=[m.pk for m in messages])} == {
+        MessageState.READ
+    }
+    # Nothing left: a second drain does nothing, and processed events are never taken again.
+    assert webhook_events_drain() == 0
+    assert webhook_events_batch_process() == 0
+
+
+def test_an_emptied_drain_clears_the_wake_so_the_next_event_publishes(
+    webhook_client, instance, published, django_capture_on_commit_callbacks
+):
+    message = OutboundMessageFactory(instance=instance)
+    with django_capture_on_commit_callbacks(execute=True):
+        post_event(webhook_client, instance, status(message, "SENT"))
+    assert len(published) == 1
+    webhook_events_drain()
+    with django_capture_on_commit_callbacks(execute=True):
+        post_event(webhook_client, instance, status(message, "READ"))
+    assert len(published) == 2
+
+
+def test_failed_events_are_left_to_the_sweeper(instance, published, monkeypatch):
+    from webhooks import processors
+
+    def broken(event, parsed):
+        raise RuntimeError("processor bug")
+
+    monkeypatch.setitem(processors.PROCESSORS, type(_parsed_status()), broken)
+    message = OutboundMessageFactory(instance=instance)
+    webhook_event_receive(instance_id=instance.pk, data=status(message))
+    assert webhook_events_drain() == 1
+    event = WebhookEvent.objects.get()
+    assert (event.state, event.attempts) == (EventState.FAILED, 1)
+    # The drain takes pending events only: a failing one is not retried in a tight loop.
+    assert webhook_events_drain() == 0
+
+
+def _parsed_status():
+    from zapi.events import parse_event
+
+    return parse_event({"type": "MessageStatusCallback", "status": "READ", "ids": ["x"],
+                        "momment": 1_700_000_000_000})  # fmt: skip
+
+
+@pytest.mark.django_db(transaction=True)
+def test_drains_running_at_once_process_each_event_once():
+    from tests.webhooks.test_concurrency import at_once
+
+    instance = InstanceFactory()
+    messages = [OutboundMessageFactory(instance=instance) for _ in range(60)]
+    for m in messages:
+        webhook_event_receive(instance_id=instance.pk, data=status(m))
+    counts = at_once(4, lambda: webhook_events_drain())
+    assert sum(counts) == 60
+    assert WebhookEvent.objects.filter(state=EventState.PROCESSED).count() == 60
