@@ -39,7 +39,9 @@ class Outcome(Generic[T]):
     def failed_as(self, action: str) -> Outcome[Any]:
         """This failure carried up under the name of the action that failed (its value
         dropped, so the types of the caller's answer hold)."""
-        return Outcome(ok=False, action=action, text=self.text, retryable=self.retryable)
+        return Outcome(
+            ok=False, action=action, text=self.text, retryable=self.retryable, error=self.error
+        )
 
 
 def zapi_error_text(exc: ZapiError) -> str:
