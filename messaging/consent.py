@@ -12,7 +12,7 @@ from __future__ import annotations
 import hashlib
 import hmac
 import unicodedata
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
@@ -21,7 +21,7 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models, transaction
 from django.db.models import Q
-from django.utils import formats, timezone
+from django.utils import formats, timezone, translation
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
@@ -62,8 +62,14 @@ def messaging_settings_get(*, partner_id: int) -> MessagingSettings:
     return row or MessagingSettings(partner_id=partner_id)
 
 
-def opt_out_line(*, partner_id: int, language: str = "pt-br") -> str:
-    """The line a campaign adds to say how to stop, in ``language`` (falls back to pt-BR)."""
+def opt_out_line(*, partner_id: int, language: str = "pt-br", answer: str = "") -> str:
+    """The line a campaign adds to say how to stop, in ``language`` (falls back to pt-BR);
+    with a campaign's own ``answer`` ("2"), the line that names it."""
+    if answer.strip():
+        with translation.override(language):
+            return _("Reply %(answer)s to stop receiving these messages") % {
+                "answer": answer.strip()
+            }
     lines = messaging_settings_get(partner_id=partner_id).opt_out_lines or {}
     language = language.lower()
     return (
@@ -261,12 +267,20 @@ SELF_SERVICE_SOURCES = frozenset(
 
 
 def inbound_consent(
-    *, contact: Contact, text: str, instance_id: int, at: datetime, written: bool
+    *,
+    contact: Contact,
+    text: str,
+    instance_id: int,
+    at: datetime,
+    written: bool,
+    campaign_answer: Callable[[], tuple[str, str] | None] | None = None,
 ) -> str:
     """What a message the contact sent us in a direct chat does to its consent: an opt-out
-    keyword opts out; anything else they ``written`` (a text, a file, a reply, not a
-    reaction or a notification) after opting out themselves opts back in. Returns what
-    happened, for the event log ("" when nothing did)."""
+    keyword opts out; so does the opt-out answer of the campaign it replies to
+    (``campaign_answer`` gives (answer, campaign name), asked only for a short text);
+    anything else they ``written`` (a text, a file, a reply, not a reaction or a
+    notification) after opting out themselves opts back in. Returns what happened, for
+    the event log ("" when nothing did)."""
     keyword = opt_out_keyword(partner_id=contact.partner_id, text=text) if text else None
     if keyword is not None:
         done = contact_opt_out(
@@ -274,6 +288,16 @@ def inbound_consent(
             instance_id=instance_id, at=at,
         )  # fmt: skip
         return "opted out (keyword)" if done else ""
+    folded = keyword_fold(text or "")
+    answered = campaign_answer() if campaign_answer and folded and len(folded) <= 40 else None
+    if answered is not None and keyword_fold(answered[0]) == folded:
+        done = contact_opt_out(
+            contact=contact, source=ConsentSource.CAMPAIGN,
+            reason=_("“%(text)s” to campaign %(campaign)s")
+            % {"text": text.strip()[:40], "campaign": answered[1]},
+            instance_id=instance_id, at=at,
+        )  # fmt: skip
+        return "opted out (campaign answer)" if done else ""
     if not written or contact.opted_out_at is None or at <= contact.opted_out_at:
         return ""
     last = (

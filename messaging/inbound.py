@@ -16,7 +16,7 @@ from django.db.models import Q
 from django.utils import timezone
 
 from hooks.emitters import message_received_emit
-from messaging.campaigns.replies import campaign_reply_note
+from messaging.campaigns.replies import campaign_answered, campaign_reply_note
 from messaging.consent import inbound_consent
 from messaging.models import Contact, Direction, Message, MessageKind
 from messaging.phones import RecipientKind, recipient_normalize
@@ -177,6 +177,7 @@ def inbound_message_consent(*, message: Message, event: ReceivedCallback) -> str
         instance_id=message.instance_id,
         at=message.created_at,
         written=message.kind in WRITTEN_KINDS,
+        campaign_answer=lambda: campaign_answered(message=message),
     )
 
 

@@ -110,6 +110,12 @@ class CampaignForm(forms.Form):
         help_text=_("The partner's line in its language (“Responda SAIR para não receber "
                     "mais”); the keywords it names opt people out."),
     )  # fmt: skip
+    opt_out_answer = forms.CharField(
+        label=_("…or an answer of its own"), max_length=20, required=False,
+        help_text=_("A short reply such as “2”: the line then says “Reply 2 to stop”, and a "
+                    "recipient answering it to this campaign is opted out (the partner's "
+                    "keywords still work)."),
+    )  # fmt: skip
     starts_at = forms.DateTimeField(
         label=_("Start at"), required=False,
         widget=forms.DateTimeInput(attrs={"type": "datetime-local"}),
@@ -223,6 +229,7 @@ class CampaignForm(forms.Form):
             "rest_max_seconds": round(d["rest_max_minutes"] * 60),
             "failover": d["failover"],
             "breaker_scope": d["breaker_scope"],
+            "opt_out_answer": d.get("opt_out_answer", "").strip() if d.get("opt_out") else "",
         }
 
     def audience(self) -> dict[str, Any]:

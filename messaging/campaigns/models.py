@@ -66,6 +66,9 @@ class Campaign(models.Model):
         blank=True,
         help_text=_("Added at the end of every message; empty for none (not advised)."),
     )
+    # The campaign's own opt-out answer ("Responda 2 para não receber mais"): honoured, on
+    # top of the partner's keywords, from a recipient replying to this campaign's message.
+    opt_out_answer = models.CharField(_("opt-out answer"), max_length=20, blank=True)
 
     starts_at = models.DateTimeField(_("starts at"), null=True, blank=True)
     window_start = models.TimeField(_("sends from"), default=time(9, 0))

@@ -60,7 +60,7 @@ OPTIONS = (
     "starts_at", "window_start", "window_end", "window_weekdays", "time_zone",
     "rest_every_min", "rest_every_max", "rest_min_seconds", "rest_max_seconds",
     "failover", "breaker_scope", "breaker_min_sent", "breaker_failed_rate",
-    "breaker_opt_out_rate", "breaker_blocked_rate", "opt_out_line",
+    "breaker_opt_out_rate", "breaker_blocked_rate", "opt_out_line", "opt_out_answer",
 )  # fmt: skip
 
 
@@ -137,7 +137,11 @@ def campaign_create(
     )  # raises ValueError in words on bad bounds
     # The partner's opt-out line in the campaign's language (the contacts work's setting);
     # its keywords are honoured by the inbound handling of messaging.consent.
-    options.setdefault("opt_out_line", opt_out_line(partner_id=partner.pk, language=language))
+    answer = str(options.get("opt_out_answer") or "").strip()
+    options["opt_out_answer"] = answer
+    options.setdefault(
+        "opt_out_line", opt_out_line(partner_id=partner.pk, language=language, answer=answer)
+    )
     options.setdefault("breaker_min_sent", settings.CAMPAIGN_BREAKER_MIN_SENT)
     options.setdefault("breaker_failed_rate", settings.CAMPAIGN_BREAKER_FAILED_RATE)
     options.setdefault("breaker_opt_out_rate", settings.CAMPAIGN_BREAKER_OPT_OUT_RATE)

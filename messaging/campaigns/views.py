@@ -131,7 +131,10 @@ def campaign_add(request: HttpRequest, *, model_admin: Any) -> HttpResponse:
 
 
 def _form_preview(form: CampaignForm, partner: Any, senders: list[Any]) -> list[Any]:
-    line = opt_out_line(partner_id=partner.pk) if form.cleaned_data["opt_out"] else ""
+    answer = form.options()["opt_out_answer"]
+    line = (
+        opt_out_line(partner_id=partner.pk, answer=answer) if form.cleaned_data["opt_out"] else ""
+    )
     return draft_preview(
         partner=partner,
         audience=form.audience(),

@@ -193,3 +193,18 @@ def test_list_shows_state_progress_and_senders(operator_client, partner, senders
     html = response.content.decode()
     assert response.status_code == 200 and "Black Friday" in html
     assert "4 / 4 · 100%" in html and "Sender 0" in html and "progress-bar" in html
+
+
+def test_an_answer_of_its_own_goes_into_the_line_and_the_campaign(operator_client, partner,
+                                                                  senders):  # fmt: skip
+    contacts(partner, 3)
+    url = reverse("admin:messaging_campaign_add")
+    response = operator_client.post(url, form_data(senders, opt_out_answer="2", preview="1"))
+    assert response.context["preview"][0].text.endswith("Responda 2 para não receber mais")
+    operator_client.post(url, form_data(senders, opt_out_answer="2"))
+    campaign = Campaign.objects.get()
+    assert (campaign.opt_out_answer, campaign.opt_out_line) == (
+        "2", "Responda 2 para não receber mais",
+    )  # fmt: skip
+    operator_client.post(url, form_data(senders, opt_out_answer="2", opt_out="", name="Sem"))
+    assert (Campaign.objects.get(name="Sem").opt_out_answer, "") == ("", "")
