@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('messaging', '0006_pacer_paired_at_and_campaigns'),
+        ('messaging', '0007_dispatch_lanes'),
     ]
 
     operations = [
