@@ -133,6 +133,16 @@ class ScopedAdmin(SecretsMaskedAdmin):
         ids = partners_where(request.user, self.change_capability)
         return Partner.objects.all() if ids is None else Partner.objects.filter(pk__in=ids)
 
+    def get_form(
+        self, request: HttpRequest, obj: Any = None, change: bool = False, **kw: Any
+    ) -> Any:
+        """A ``partner`` field offers only the user's partners; it is absent from the form of
+        a view-only role (nothing is editable), so it is looked for, never assumed."""
+        form = super().get_form(request, obj, change=change, **kw)
+        if "partner" in form.base_fields:
+            form.base_fields["partner"].queryset = self.partner_choices(request)  # type: ignore[attr-defined]
+        return form
+
 
 class ReadOnlyScopedAdmin(ScopedAdmin):
     """Rows written by the product only (events, the audit log): shown, never added,

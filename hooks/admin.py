@@ -46,13 +46,6 @@ class EndpointAdmin(ScopedAdmin):
     actions = ["send_test", "enable_again", "rotate_secret"]
     readonly_fields = ["status", "disabled_reason", "last_success_at", "created_at"]
 
-    def get_form(
-        self, request: HttpRequest, obj: Any = None, change: bool = False, **kw: Any
-    ) -> Any:
-        form = super().get_form(request, obj, change=change, **kw)
-        form.base_fields["partner"].queryset = self.partner_choices(request)  # type: ignore[attr-defined]
-        return form
-
     def save_model(self, request: HttpRequest, obj: Endpoint, form: Any, change: bool) -> None:
         data = form.cleaned_data
         endpoint_save(

@@ -241,10 +241,7 @@ class InstanceAdmin(ScopedAdmin):
         self, request: HttpRequest, obj: Any = None, change: bool = False, **kw: Any
     ) -> Any:
         kw["form"] = InstanceChangeForm if obj is not None else InstanceAddForm
-        form = super().get_form(request, obj, change=change, **kw)
-        if "partner" in form.base_fields:  # absent for a view-only role: nothing is editable
-            form.base_fields["partner"].queryset = self.partner_choices(request)  # type: ignore[attr-defined]
-        return form
+        return super().get_form(request, obj, change=change, **kw)
 
     def get_fields(self, request: HttpRequest, obj: Any = None) -> Any:
         if obj is None:

@@ -257,14 +257,6 @@ class ContactAdmin(ScopedAdmin):
 class PartnerRowAdmin(ScopedAdmin):
     """A row created for one partner: the partner is chosen among the user's, then fixed."""
 
-    def get_form(
-        self, request: HttpRequest, obj: Any = None, change: bool = False, **kw: Any
-    ) -> Any:
-        form = super().get_form(request, obj, change=change, **kw)
-        if "partner" in form.base_fields:
-            form.base_fields["partner"].queryset = self.partner_choices(request)  # type: ignore[attr-defined]
-        return form
-
     def get_readonly_fields(self, request: HttpRequest, obj: Any = None) -> Any:
         return ["partner"] if obj is not None else []
 

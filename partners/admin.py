@@ -125,13 +125,6 @@ class CustomerAdmin(ScopedAdmin):
             .annotate(instance_total=Count("instances"))
         )
 
-    def get_form(
-        self, request: HttpRequest, obj: Any = None, change: bool = False, **kw: Any
-    ) -> Any:
-        form = super().get_form(request, obj, change=change, **kw)
-        form.base_fields["partner"].queryset = self.partner_choices(request)  # type: ignore[attr-defined]
-        return form
-
     @admin.display(description=_("instances"), ordering="instance_total")
     def instance_count(self, obj: Any) -> int:
         return int(obj.instance_total)
