@@ -30,7 +30,7 @@ from webhooks.models import ChatPresence, DeadLetter, EventState, WebhookEvent, 
 from webhooks.services import webhook_events_replay
 from zapi.times import epoch_time
 
-# Payload keys a support person searches by (exact match, spec 001 l.11089-13461).
+# Payload keys a support person searches by (exact match, spec 001, "Webhooks").
 _SEARCH_KEYS = ("messageId", "zaapId", "phone", "participantPhone", "senderLid", "chatLid")
 
 _STATE_BADGES: dict[str, str] = {

@@ -5,16 +5,17 @@ after our slow answer, a replay from their panel, a proxy). The dedupe key names
 event reports, from the payload alone, so a second delivery of that fact is recognised:
 
 - ``DeliveryCallback``: the message left Z-API's queue: its ``zaapId``/``messageId``
-  (spec 001 l.11160-11185).
-- ``MessageStatusCallback``: "these ``ids`` reached ``status``" (l.13098). The ``momment``
-  is left out: hearing the same status of the same message again is the same fact, and
+  (spec 001, "Webhooks > When sending").
+- ``MessageStatusCallback``: "these ``ids`` reached ``status``" ("Webhooks > Message status"). The
+  ``momment`` is left out: hearing the same status of the same message again is the same fact, and
   states only move forward anyway.
 - ``ReceivedCallback``: the ``messageId`` and its ``momment`` (an edit keeps the id of the
-  message it edits, so ``isEdit`` and the time tell two edits apart, l.11233). Payloads with
-  no ``messageId`` (profile changes, l.12877) fall back to the whole body.
+  message it edits, so ``isEdit`` and the time tell two edits apart, "Webhooks > Upon receiving").
+  Payloads with no ``messageId`` (profile changes, "Webhooks > Upon receiving") fall back to the
+  whole body.
 - ``ConnectedCallback``/``DisconnectedCallback``: the state and its ``momment``.
-- ``PresenceChatCallback``: no time of its own (l.13291): the same presence of the same
-  chat within the same second of receipt is the same event; later, it is news again.
+- ``PresenceChatCallback``: no time of its own ("Webhooks > Status do chat"): the same presence of
+  the same chat within the same second of receipt is the same event; later, it is news again.
 - Anything else: the whole body, canonically encoded.
 """
 
@@ -29,7 +30,8 @@ from typing import Any
 from zapi.times import epoch_time
 
 # A ``momment`` further ahead than this is not believed (the spec's ConnectedCallback example
-# says 26151515154, l.13387): a bogus future time would win "latest wins" forever.
+# says 26151515154, "Webhooks > When connecting"): a bogus future time would win "latest wins"
+# forever.
 _FUTURE_SLACK = timedelta(days=1)
 
 

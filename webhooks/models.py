@@ -121,7 +121,7 @@ class ChatPresenceQuerySet(TenantQuerySet["ChatPresence"]):
 
 
 class ChatPresence(models.Model):
-    """The latest ``PresenceChatCallback`` per chat (spec 001 l.13260-13340)."""
+    """The latest ``PresenceChatCallback`` per chat (spec 001, "Webhooks > Status do chat")."""
 
     instance = models.ForeignKey(Instance, on_delete=models.CASCADE, related_name="chat_presences")
     chat_id = models.CharField(_("chat"), max_length=100)

@@ -40,8 +40,8 @@ from zapi.events import (
 
 Processor = Callable[[WebhookEvent, Any], str]
 
-# MessageStatusCallback ``status`` → outbound state (spec 001 l.13098). READ_BY_ME is not a
-# delivery step: see ``process_status``.
+# MessageStatusCallback ``status`` → outbound state (spec 001, "Webhooks > Message status").
+# READ_BY_ME is not a delivery step: see ``process_status``.
 STATUS_STATES: dict[str, MessageState] = {
     "SENT": MessageState.SENT,
     "RECEIVED": MessageState.RECEIVED,
@@ -56,8 +56,8 @@ def _at(event: WebhookEvent, parsed: Event) -> datetime:
 
 
 def process_delivery(event: WebhookEvent, parsed: DeliveryCallback) -> str:
-    """The message left Z-API's queue for WhatsApp (spec 001 l.11160): sent, or failed when
-    the callback carries an ``error`` (undocumented but sent by Z-API on failures)."""
+    """The message left Z-API's queue for WhatsApp (spec 001, "Webhooks > When sending"): sent, or
+    failed when the callback carries an ``error`` (undocumented but sent by Z-API on failures)."""
     ids = [i for i in (parsed.zaapId, parsed.messageId) if i]
     if not ids:
         return "no zaapId or messageId"
@@ -79,8 +79,8 @@ def process_delivery(event: WebhookEvent, parsed: DeliveryCallback) -> str:
 
 
 def process_status(event: WebhookEvent, parsed: MessageStatusCallback) -> str:
-    """Each id moves forward only (spec 001 l.13098); a late or repeated status matches no
-    row in the conditional UPDATE and changes nothing."""
+    """Each id moves forward only (spec 001, "Webhooks > Message status"); a late or repeated status
+    matches no row in the conditional UPDATE and changes nothing."""
     status = (parsed.status or "").upper()
     at = _at(event, parsed)
     if status == READ_BY_ME:

@@ -25,8 +25,8 @@ logger = logging.getLogger(__name__)
 
 def _is_form(content_type: str) -> bool:
     # Only form encodings are refused by their label: Z-API uses application/json (spec 001
-    # l.11184), but a missing or plain-text label must not cost us an event when the body is
-    # JSON (servers fill a missing one with "text/plain"). The body decides.
+    # "Webhooks > When sending"), but a missing or plain-text label must not cost us an event when
+    # the body is JSON (servers fill a missing one with "text/plain"). The body decides.
     media = content_type.split(";", 1)[0].strip().lower()
     return media in ("multipart/form-data", "application/x-www-form-urlencoded")
 

@@ -123,7 +123,8 @@ def test_older_connection_event_does_not_overwrite_a_newer_one(instance):
 
 
 def test_future_momment_is_not_believed(instance):
-    # The spec's ConnectedCallback example (l.13387) carries a momment in the 28th century.
+    # The spec's ConnectedCallback example ("Webhooks > When connecting") carries a momment in the
+    # 28th century.
     receive_and_process(instance, spec_example("l13387_connected"))
     instance.refresh_from_db()
     assert instance.connection_changed_at <= timezone.now()

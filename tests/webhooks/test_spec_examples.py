@@ -1,5 +1,5 @@
 """Every webhook example in the spec (tests/zapi/fixtures/webhooks, copied from spec 001
-l.11089-13461) is accepted by the receiver and processed into the right rows."""
+"Webhooks") is accepted by the receiver and processed into the right rows."""
 
 from __future__ import annotations
 

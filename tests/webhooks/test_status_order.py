@@ -1,5 +1,6 @@
 """Statuses in any order, any number of times, always leave a message at the highest one
-(SENT < RECEIVED < READ < PLAYED, spec 001 l.13098): hypothesis draws the sequences."""
+(SENT < RECEIVED < READ < PLAYED, spec 001, "Webhooks > Message status"): hypothesis draws the
+sequences."""
 
 from __future__ import annotations
 
