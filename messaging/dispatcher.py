@@ -14,7 +14,7 @@ A send goes in three steps, the first and last on this worker's database connect
 
 What each answer proves (zapi.errors):
 
-* accepted → ``accepted`` with ``zaapId``/``messageId`` (spec 001 l.1755);
+* accepted → ``accepted`` with ``zaapId``/``messageId`` (spec 001, "Messages");
 * never sent (connect failed) and 429 → back to ``queued``, tried again later;
 * 5xx → back to ``queued`` with backoff, ``failed`` after MESSAGING_MAX_SERVER_ERRORS;
 * read timeout after the write ("maybe delivered") → ``uncertain``, reconciled later
@@ -73,7 +73,7 @@ class DispatchResult(enum.StrEnum):
 
 def instance_ready(instance: Instance, pacer: InstancePacer) -> bool:
     """May this number send now? A disconnected number or an offline phone would only fill
-    Z-API's queue (at most 1000, spec 001 l.9358) to be sent in a burst on reconnect."""
+    Z-API's queue (at most 1000, spec 001, "Queue > Fila") to be sent in a burst on reconnect."""
     return (
         not pacer.paused
         and instance.connection_state == ConnectionState.CONNECTED

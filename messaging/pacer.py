@@ -109,7 +109,7 @@ _PACER_COLUMNS = (
 )  # fmt: skip
 
 # Due: slot free, not paused, the number connected with its phone online (a disconnected
-# number would only fill Z-API's queue, spec 001 l.9358), and a queued message due now.
+# number would only fill Z-API's queue, spec 001, "Queue > Fila"), and a queued message due now.
 _CLAIM_SQL = """
 UPDATE {pacer} AS p
    SET next_slot_at = statement_timestamp() + %(lease)s * interval '1 second',
