@@ -8,6 +8,7 @@ from django import forms
 from django.core.validators import FileExtensionValidator
 from django.utils.translation import gettext_lazy as _
 
+from instances.business.models import PRICE_NOTE
 from messaging.phones import chat_id_normalize, recipient_normalize
 
 # Z-API's palette has 20 colours on Android (spec 001, "WhatsApp Business > Label cores"); the
@@ -99,17 +100,20 @@ class BulkLabelForm(forms.Form):
 
 
 class ProductForm(forms.Form):
-    """``POST /products`` (spec 001, "WhatsApp Business > Criar/editar Produto"): the price as Z-API
-    counts it (an integer)."""
+    """``POST /products`` (spec 001, "WhatsApp Business > Criar/editar Produto"): the price is
+    Z-API's integer, sent unchanged (its unit is undocumented: ``PRICE_NOTE``)."""
 
     name = forms.CharField(label=_("Name"), max_length=200)
     description = forms.CharField(
         label=_("Description"), required=False, widget=forms.Textarea(attrs={"rows": 3})
     )
-    price = forms.IntegerField(
-        label=_("Price"), min_value=0, help_text=_("As Z-API counts it (whole number).")
+    price = forms.IntegerField(label=_("Price (Z-API's number)"), min_value=0, help_text=PRICE_NOTE)
+    sale_price = forms.IntegerField(
+        label=_("Sale price (Z-API's number)"),
+        min_value=0,
+        required=False,
+        help_text=_("The same kind of number as the price."),
     )
-    sale_price = forms.IntegerField(label=_("Sale price"), min_value=0, required=False)
     currency = forms.RegexField(
         label=_("Currency"),
         regex=r"^[A-Za-z]{3}$",

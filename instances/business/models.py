@@ -110,6 +110,26 @@ class ChatLabel(models.Model):
         return f"{self.chat_id} · {self.label_id}"
 
 
+# Spec 001, "WhatsApp Business": the create table types ``price`` as an integer, "Preço do
+# produto", the read tables as a string, "Product price"; neither says its unit, and the
+# examples disagree (20 when creating, "100000" for a mouse when reading). So we neither divide
+# nor guess: a price is shown as Z-API's number, labelled so (docs/upstream.md).
+PRICE_LABEL = _("%(currency)s %(price)s (Z-API's number)")
+PRICE_NOTE = _(
+    "Prices are Z-API's own numbers, shown and sent unchanged, in the product's currency. "
+    "Z-API's documentation does not say their unit (its examples: 20 when creating a "
+    "product, 100000 when reading one), so 100 may mean 100.00 or 1.00: check one product "
+    "in WhatsApp."
+)
+
+
+def price_label(currency: str, price: str) -> str:
+    """One price in words, e.g. "BRL 100 (Z-API's number)"; "" when Z-API gave none."""
+    if not str(price or "").strip():
+        return ""
+    return str(PRICE_LABEL % {"currency": currency or "", "price": price}).strip()
+
+
 class Product(models.Model):
     """A product of the instance's catalog (``GET /catalogs``)."""
 
@@ -117,8 +137,7 @@ class Product(models.Model):
     product_id = models.CharField(_("Z-API id"), max_length=64)
     name = models.CharField(_("name"), max_length=200)
     description = models.TextField(_("description"), blank=True)
-    # As Z-API answers them: strings of the currency's amount (spec 001, "WhatsApp Business > Get
-    # Products").
+    # As Z-API answers them: strings of Z-API's number, unit undocumented (PRICE_NOTE above).
     price = models.CharField(_("price"), max_length=32, blank=True)
     sale_price = models.CharField(_("sale price"), max_length=32, blank=True)
     currency = models.CharField(_("currency"), max_length=8, blank=True)
@@ -141,6 +160,14 @@ class Product(models.Model):
 
     def __str__(self) -> str:
         return self.name
+
+    @property
+    def price_shown(self) -> str:
+        return price_label(self.currency, self.price)
+
+    @property
+    def sale_price_shown(self) -> str:
+        return price_label(self.currency, self.sale_price)
 
     @property
     def image(self) -> str:

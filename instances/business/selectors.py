@@ -10,7 +10,14 @@ from typing import Any
 from django.db.models import Count, QuerySet
 from django.utils.translation import gettext_lazy as _
 
-from instances.business.models import BusinessAccount, ChatLabel, Collection, Label, Product
+from instances.business.models import (
+    BusinessAccount,
+    ChatLabel,
+    Collection,
+    Label,
+    Product,
+    price_label,
+)
 from instances.models import Instance
 
 
@@ -116,7 +123,8 @@ def catalog_sender(instance: Instance) -> CatalogSender | None:
         "product_id", "name", "currency", "price"
     )
     choices = [
-        (pid, f"{name} · {currency} {price}".strip(" ·")) for pid, name, currency, price in rows
+        (pid, f"{name} · {price_label(currency, price)}".strip(" ·"))
+        for pid, name, currency, price in rows
     ]
     return CatalogSender(phone=phone, choices=choices, names={pid: name for pid, name, *_ in rows})
 

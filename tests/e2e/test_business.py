@@ -81,10 +81,14 @@ def test_catalog_tab_create_a_product_with_a_picture_a_collection_and_send_it(
     page.fill("#id_description", "Hand made, 300 ml")
     page.fill("#id_price", "45")
     page.fill("#id_retailer_id", "MUG-1")
+    assert "does not say their unit" in page.inner_text("#content")  # the price's help text
+    screenshot(page, "business-product-form")
     page.set_input_files("#id_upload", files=[{"name": "mug.png", "mimeType": "image/png",
                                                "buffer": PNG}])  # fmt: skip
     page.click("button:has-text('Save at Z-API')")
     page.wait_for_selector("td.product-name:has-text('Ceramic mug')")
+    assert page.inner_text("td.product-price") == "BRL 45 (Z-API's number)"
+    assert "does not say their unit" in page.inner_text(".price-note")
     remote = SandboxProduct.objects.get(instance=box)
     assert remote.data["images"][0].startswith(live_url)  # served by us
     # The thumbnail really loads (same origin, no mixed content).

@@ -30,7 +30,7 @@ from instances.business.forms import (
     CollectionProductsForm,
     ProductForm,
 )
-from instances.business.models import Collection, Product
+from instances.business.models import PRICE_NOTE, Collection, Product
 from instances.business.selectors import business_account_of, collections_of, products_of
 from instances.business.views.common import (
     back,
@@ -49,6 +49,12 @@ TAB = "catalog"
 
 def _choices(instance: Instance) -> list[tuple[str, str]]:
     return [(p.product_id, p.name) for p in products_of(instance=instance)]
+
+
+def _names(instance: Instance, product_ids: list[str]) -> list[str]:
+    """The products' names for an audit row (the id when we have no copy of it)."""
+    names = dict(_choices(instance))
+    return [names.get(pid, pid) for pid in product_ids]
 
 
 def page(request: HttpRequest, object_id: int, model_admin: Any) -> HttpResponse:
@@ -73,6 +79,7 @@ def page(request: HttpRequest, object_id: int, model_admin: Any) -> HttpResponse
         other=other,
         other_products=other_products,
         other_phone=phone_form.cleaned_data.get("phone") if other else "",
+        price_note=PRICE_NOTE,
     )
     return TemplateResponse(request, "instances/business/catalog.html", context)
 
@@ -132,7 +139,10 @@ def delete(request: HttpRequest, instance: Instance) -> HttpResponse:
 
 @business_action(TAB)
 def settings(request: HttpRequest, instance: Instance) -> HttpResponse:
-    show(request, catalog_configure(instance=instance, cart_enabled="cart_enabled" in request.POST))
+    cart_enabled = "cart_enabled" in request.POST
+    outcome = catalog_configure(instance=instance, cart_enabled=cart_enabled)
+    show(request, outcome)
+    audit_outcomes(request, instance, AuditAction.CATALOG_SETTINGS, [outcome], cart=cart_enabled)
     return back(request, instance.pk, TAB)
 
 
@@ -140,13 +150,16 @@ def settings(request: HttpRequest, instance: Instance) -> HttpResponse:
 def collection_new(request: HttpRequest, instance: Instance) -> HttpResponse:
     form = CollectionForm(request.POST, products=_choices(instance))
     if form.is_valid():
-        show(
+        name, product_ids = form.cleaned_data["name"], form.cleaned_data["products"]
+        outcome = collection_create(instance=instance, name=name, product_ids=product_ids)
+        show(request, outcome)
+        audit_outcomes(
             request,
-            collection_create(
-                instance=instance,
-                name=form.cleaned_data["name"],
-                product_ids=form.cleaned_data["products"],
-            ),
+            instance,
+            AuditAction.COLLECTION_CREATE,
+            [outcome],
+            collection=name,
+            products=_names(instance, product_ids),
         )
     else:
         messages.error(request, _("Collection not created: %(e)s") % {"e": form.errors.as_text()})
@@ -159,14 +172,21 @@ def collection_edit(request: HttpRequest, instance: Instance) -> HttpResponse:
     collection = own_or_404(
         Collection.objects.filter(instance=instance), request.POST.get("collection")
     )
+    was = collection.name
     if "delete" in request.POST:
-        show(request, collection_delete(collection=collection))
+        outcome = collection_delete(collection=collection)
+        show(request, outcome)
+        audit_outcomes(request, instance, AuditAction.COLLECTION_DELETE, [outcome], collection=was)
         return back(request, instance.pk, TAB)
     name = request.POST.get("name", "").strip()[:120]
     if not name:
         messages.error(request, _("Give the collection a name."))
     else:
-        show(request, collection_rename(collection=collection, name=name))
+        outcome = collection_rename(collection=collection, name=name)
+        show(request, outcome)
+        audit_outcomes(
+            request, instance, AuditAction.COLLECTION_RENAME, [outcome], collection=was, name=name
+        )
     return back(request, instance.pk, TAB)
 
 
@@ -179,10 +199,20 @@ def collection_products(request: HttpRequest, instance: Instance) -> HttpRespons
     collection = own_or_404(
         Collection.objects.filter(instance=instance), form.cleaned_data["collection"]
     )
-    outcome = collection_products_change(
-        collection=collection,
-        product_ids=form.cleaned_data["products"],
-        add=form.cleaned_data["add"],
+    was, add, product_ids = (
+        collection.name,
+        form.cleaned_data["add"],
+        form.cleaned_data["products"],
     )
+    outcome = collection_products_change(collection=collection, product_ids=product_ids, add=add)
     show(request, outcome)
+    audit_outcomes(
+        request,
+        instance,
+        AuditAction.COLLECTION_PRODUCTS,
+        [outcome],
+        collection=was,
+        add=add,
+        products=_names(instance, product_ids),
+    )
     return back(request, instance.pk, TAB)

@@ -10,7 +10,7 @@ from django.urls import reverse
 from audit.models import AuditAction, AuditEntry
 from instances.business.copy import business_copy_run
 from instances.business.labels import label_create
-from instances.business.models import BusinessCopy, Label, Product
+from instances.business.models import BusinessCopy, Collection, Label, Product
 from tests.factories import InstanceFactory
 
 pytestmark = pytest.mark.django_db(transaction=True)
@@ -123,3 +123,50 @@ def test_a_copy_is_audited_when_asked_and_when_done(paired, operator_client, ope
     [said] = done.details["said"]
     assert said.startswith("Personal: Not a WhatsApp Business number")
     _no_secret(ours, [asked, done])
+
+
+def test_collection_and_catalog_settings_changes_leave_audit_rows(
+    paired, operator_client, operator
+):
+    ours, box = paired
+    url = _url("catalog_product", ours)
+    operator_client.post(url, {"name": "Lamp", "price": "30", "currency": "BRL"})
+    operator_client.post(url, {"name": "Shade", "price": "9", "currency": "BRL"})
+    lamp, shade = Product.objects.filter(instance=ours).order_by("name")
+    operator_client.post(
+        _url("catalog_collection_new", ours), {"name": "Desk", "products": [lamp.product_id]}
+    )
+    collection = Collection.objects.get(instance=ours)
+    edit = _url("catalog_collection_edit", ours)
+    operator_client.post(edit, {"collection": collection.pk, "name": "Desk set"})
+    operator_client.post(
+        _url("catalog_collection_products", ours),
+        {"collection": collection.pk, "products": [shade.product_id], "add": "1"},
+    )
+    operator_client.post(edit, {"collection": collection.pk, "delete": "1"})
+    operator_client.post(_url("catalog_settings", ours), {})  # the cart box left unticked
+    # Z-API refuses: the collection is gone there already (deleted behind our back).
+    ghost = Collection.objects.create(
+        instance=ours, collection_id="404404", name="Ghost", read_at="2026-01-01T00:00Z"
+    )
+    operator_client.post(edit, {"collection": ghost.pk, "name": "Still ghost"})
+
+    [created] = _rows(ours, AuditAction.COLLECTION_CREATE)
+    assert created.actor == operator and created.ip == "127.0.0.1"
+    assert (created.details["collection"], created.details["products"]) == ("Desk", ["Lamp"])
+    assert created.details["ok"] is True and created.details["said"]
+    renamed, refused = _rows(ours, AuditAction.COLLECTION_RENAME)
+    assert (renamed.details["collection"], renamed.details["name"]) == ("Desk", "Desk set")
+    assert renamed.details["ok"] is True
+    assert refused.details["collection"] == "Ghost" and refused.details["ok"] is False
+    assert "Collection not found" in refused.details["said"][0]
+    [added] = _rows(ours, AuditAction.COLLECTION_PRODUCTS)
+    assert (added.details["collection"], added.details["add"]) == ("Desk set", True)
+    assert added.details["products"] == ["Shade"] and added.details["ok"] is True
+    [deleted] = _rows(ours, AuditAction.COLLECTION_DELETE)
+    assert deleted.details["collection"] == "Desk set" and deleted.details["ok"] is True
+    [cart] = _rows(ours, AuditAction.CATALOG_SETTINGS)
+    assert cart.details["cart"] is False and cart.details["ok"] is True
+    box.refresh_from_db()
+    assert box.data["cartEnabled"] is False
+    _no_secret(ours, AuditEntry.objects.filter(instance=ours))

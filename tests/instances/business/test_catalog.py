@@ -165,7 +165,10 @@ def test_send_a_product_and_the_catalog_through_the_outbound_path(paired, operat
     product = product_save(instance=ours, fields=MOUSE).value
     url = reverse("admin:messaging_compose", args=[ours.pk])
     page = operator_client.get(url + f"?kind=product&product={product.product_id}").content.decode()
-    assert f'<option value="{product.product_id}" selected>Mouse · BRL 100</option>' in page
+    assert (
+        f'<option value="{product.product_id}" selected>Mouse · BRL 100 (Z-API&#x27;s number)'
+        "</option>"
+    ) in page
     operator_client.post(url, {"chat_id": "5511988887777", "kind": "product",
                                "product_id": product.product_id})  # fmt: skip
     operator_client.post(url, {"chat_id": "5511988887777", "kind": "catalog",
@@ -221,6 +224,25 @@ def test_catalog_page_lists_products_with_thumbnails_and_collections(paired, ope
     # an http picture on this (http, test) page is fine; on https it would be left out
     assert "BRL 100" in html and "in stock" not in html  # our copy: what we sent
     assert "Desk &lt;i&gt;" in html
+
+
+def test_prices_are_shown_as_zapis_number_labelled_not_guessed(paired, operator_client):
+    """The spec gives ``price`` as an integer with no unit (20 when creating, "100000" when
+    reading): the list and the form say so instead of dividing by 100 or 1000."""
+    ours, _box = paired
+    product_save(instance=ours, fields=MOUSE)
+    Product.objects.create(instance=ours, product_id="NOPRICE", name="Free sample",
+                           currency="BRL", read_at="2026-01-01T00:00Z")  # fmt: skip
+    html = operator_client.get(_url("catalog", ours)).content.decode()
+    assert "BRL 100 (Z-API&#x27;s number)" in html
+    assert "sale BRL 90 (Z-API&#x27;s number)" in html
+    assert "R$ 1,00" not in html and "BRL 1.00" not in html and "BRL 100.00" not in html
+    assert 'class="help price-note"' in html and "does not say their unit" in html
+    row = html.split('id="product-', 3)[1:]
+    assert any("Free sample" in r and '<td class="product-price"' in r and "—" in r for r in row)
+    form = operator_client.get(_url("catalog_product", ours)).content.decode()
+    assert "Price (Z-API&#x27;s number)" in form and "does not say their unit" in form
+    assert "Sale price (Z-API&#x27;s number)" in form
 
 
 def test_product_form_validates_and_saves(paired, operator_client):
