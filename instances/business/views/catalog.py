@@ -174,9 +174,9 @@ def collection_edit(request: HttpRequest, instance: Instance) -> HttpResponse:
     )
     was = collection.name
     if "delete" in request.POST:
-        outcome = collection_delete(collection=collection)
-        show(request, outcome)
-        audit_outcomes(request, instance, AuditAction.COLLECTION_DELETE, [outcome], collection=was)
+        deleted = collection_delete(collection=collection)
+        show(request, deleted)
+        audit_outcomes(request, instance, AuditAction.COLLECTION_DELETE, [deleted], collection=was)
         return back(request, instance.pk, TAB)
     name = request.POST.get("name", "").strip()[:120]
     if not name:
