@@ -13,7 +13,8 @@ the database, so it resumes by itself after a restart or a worker crash:
   the cap; the feeder just does not flood the queue past it);
 * burst and rest: after a burst of N messages a sender rests (``messaging.campaigns.rhythm``);
 * a sender whose number is lost (not connected) waits, or after a grace period hands its
-  waiting recipients to the other senders (``Campaign.failover``);
+  waiting recipients to the other senders (``Campaign.failover``), the ones whose message
+  still waits in our queue included (``queued_messages_withdraw``);
 * the circuit breaker stops a sender (or the campaign) whose failures, blocks or opt-outs
   pass the campaign's limits, says why, and emails the partner's operators.
 """
@@ -252,7 +253,37 @@ def _failover(campaign: Campaign, senders: list[CampaignSender], now: datetime) 
         }
         sender.save(update_fields=["state", "state_reason"])
         if others:
+            queued_messages_withdraw(campaign=campaign, sender_id=sender.instance_id)
             recipients_move(campaign=campaign, from_id=sender.instance_id, to_ids=others)
+
+
+def queued_messages_withdraw(*, campaign: Campaign, sender_id: int) -> int:
+    """A lost sender's campaign messages still waiting in our queue are taken back, so that
+    their recipients move with the others: each message is cancelled by the state machine's
+    conditional UPDATE (``queued`` → ``cancelled``), and only when that UPDATE wins does its
+    recipient go back to ``pending`` (unlinked). A message the dispatcher claimed meanwhile
+    (``sending``) is left to it and its recipient stays; so nobody gets two messages. The
+    feeder then writes the recipient a new message on its new sender through
+    ``message_enqueue``, the normal queue."""
+    from messaging.services import message_transition
+
+    rows = CampaignRecipient.objects.filter(
+        campaign=campaign,
+        sender_id=sender_id,
+        state=RecipientState.QUEUED,
+        message__state=MessageState.QUEUED,
+    ).values_list("pk", "message_id")
+    withdrawn = 0
+    for recipient_id, message_id in rows.iterator(chunk_size=1000):
+        with transaction.atomic():
+            if not message_transition(
+                pk=message_id, to=MessageState.CANCELLED, error=_("Moved to another sender")
+            ):
+                continue
+            withdrawn += CampaignRecipient.objects.filter(
+                pk=recipient_id, state=RecipientState.QUEUED, message_id=message_id
+            ).update(state=RecipientState.PENDING, message=None, queued_at=None)
+    return withdrawn
 
 
 def recipients_move(*, campaign: Campaign, from_id: int, to_ids: list[int]) -> int:

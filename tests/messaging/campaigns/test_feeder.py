@@ -243,3 +243,30 @@ def test_completes_when_every_recipient_has_an_end(partner, senders):
     campaign_feed(campaign_id=campaign.pk)
     campaign.refresh_from_db()
     assert campaign.state == CampaignState.COMPLETED and campaign.finished_at
+
+
+def test_a_lost_senders_queued_messages_move_too_and_nobody_gets_two(partner, senders, settings):
+    settings.CAMPAIGN_FAILOVER_AFTER_SECONDS = 60
+    settings.CAMPAIGN_FEED_BATCH = 2
+    contacts(partner, 10)
+    a, b = senders
+    campaign = started(make_campaign(partner, senders, failover=Failover.MOVE))
+    campaign_feed(campaign_id=campaign.pk)
+    on_a = list(CampaignRecipient.objects.filter(sender=a, state=RecipientState.QUEUED))
+    assert len(on_a) == 2
+    # The dispatcher took one of them meanwhile: that one stays with a (it may be sent).
+    Message.objects.filter(pk=on_a[0].message_id).update(state=MessageState.SENDING)
+    type(a).objects.filter(pk=a.pk).update(connection_state=ConnectionState.DISCONNECTED)
+    campaign_feed(campaign_id=campaign.pk)
+    with time_machine.travel(timezone.now() + timedelta(seconds=61), tick=False):
+        campaign_feed(campaign_id=campaign.pk)
+    kept, moved = (CampaignRecipient.objects.get(pk=r.pk) for r in on_a)
+    assert (kept.sender_id, kept.state, kept.message_id) == (a.pk, RecipientState.QUEUED,
+                                                             on_a[0].message_id)  # fmt: skip
+    withdrawn = Message.objects.get(pk=on_a[1].message_id)
+    assert withdrawn.state == MessageState.CANCELLED and withdrawn.instance_id == a.pk
+    assert moved.sender_id == b.pk and moved.message_id != on_a[1].message_id
+    live = Message.objects.exclude(state=MessageState.CANCELLED).filter(instance__in=senders)
+    assert live.filter(instance=a).count() == 1
+    assert len(set(live.values_list("chat_id", flat=True))) == live.count()  # one each
+    assert CampaignRecipient.objects.filter(sender=b).count() == 9
