@@ -31,6 +31,8 @@ class ApiKeyPrincipal:
         # Read by ``partners.scoping.memberships_of`` (the per-request cache of roles).
         self._fleet_memberships = {api_key.partner_id: {Role(api_key.role)}}
         self.username = f"api-key:{api_key.prefix}"
+        # Read by ``audit.services.audit_record``: the key is the actor of what it does.
+        self.acting_api_key = api_key
 
     def get_username(self) -> str:
         return self.username

@@ -84,6 +84,8 @@ def api_key_authenticate(*, key: str) -> tuple[Any, ApiKey] | None:
     if found.user is not None:
         if not (found.user.is_active and found.user.is_staff):
             return None
+        # The person acts through this key: the audit log names both.
+        found.user.acting_api_key = found  # type: ignore[attr-defined]
         return found.user, found
     return ApiKeyPrincipal(found), found
 

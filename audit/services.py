@@ -7,6 +7,7 @@ from datetime import timedelta
 from typing import TYPE_CHECKING, Any
 
 from django.conf import settings
+from django.contrib.auth.base_user import AbstractBaseUser
 from django.db import models
 from django.utils import timezone
 
@@ -34,13 +35,19 @@ def audit_record(
 
     ``target`` names the object (a model's ``str`` or a short text); ``instance`` links the
     number concerned; ``ip`` is where the request came from (``request_ip``); ``details``
-    is a small JSON object, passed through the secret redactor."""
-    user = actor if getattr(actor, "is_authenticated", False) else None
+    is a small JSON object, passed through the secret redactor.
+
+    A call through the API names its key as the actor (``acting_api_key``, set by
+    ``api.services.api_key_authenticate``): a partner key is no person; a staff person's own
+    key is that person, through that key."""
+    user, name, api_key = _actor(actor)
     if partner is None and instance is not None:
         partner = instance.partner
+    if api_key is not None:
+        details = {**(details or {}), "api_key": api_key.prefix}
     return AuditEntry.objects.create(
         actor=user,
-        actor_name=str(user.get_username() if user else (actor or ""))[:150],
+        actor_name=name[:150],
         partner=partner,
         action=AuditAction(action),
         instance=instance,
@@ -48,6 +55,17 @@ def audit_record(
         ip=ip or None,
         details=_redacted(details or {}),
     )
+
+
+def _actor(actor: Any) -> tuple[Any, str, Any]:
+    """(the person or None, the name the log shows, the API key or None)."""
+    api_key = getattr(actor, "acting_api_key", None)
+    person = actor if isinstance(actor, AbstractBaseUser) and actor.is_authenticated else None
+    name = str(person.get_username() if person else (actor or ""))
+    if api_key is not None:
+        key = f"API key {api_key.name} ({api_key.prefix}…)"
+        name = f"{name} · {key}" if person else key
+    return person, name, api_key
 
 
 def request_ip(request: HttpRequest) -> str | None:

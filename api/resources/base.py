@@ -59,3 +59,10 @@ def partner_for_write(request: Request, partner_id: int | None, capability: Capa
     if ids is not None and not ids:
         raise PermissionDenied
     raise ValidationError({"partner": [_("Say which partner (you may write at several).")]})
+
+
+def audit(request: Request, action: Any, **row: Any) -> None:
+    """The audit row the page's action writes, with the API key as the actor."""
+    from audit.services import audit_record, request_ip
+
+    audit_record(actor=request.user, action=action, ip=request_ip(request._request), **row)

@@ -17,7 +17,8 @@ from rest_framework.response import Response
 
 from api.fields import FlatDictField, FlatListField
 from api.filters import IdFilter, StrictFilterSet
-from api.resources.base import ScopedViewSet, partner_for_write
+from api.resources.base import ScopedViewSet, audit, partner_for_write
+from audit.models import AuditAction
 from instances.business.selectors import contacts_with_label, labels_for_user
 from messaging.consent import contact_opt_in, contact_opt_out
 from messaging.contact_import import NAME, PHONE, VARIABLE, contacts_import, variable_name
@@ -202,7 +203,10 @@ class ContactViewSet(
 
     @extend_schema(summary="Erase the person (LGPD): contact, history, message contents")
     def destroy(self, request: Request, *args: Any, **kwargs: Any) -> Response:
-        contact_erase(contact=self.get_object())
+        contact: Contact = self.get_object()
+        partner, pk = contact.partner, contact.pk
+        contact_erase(contact=contact)
+        audit(request, AuditAction.CONTACT_ERASE, partner=partner, target=f"contact {pk}")
         return Response(status=status.HTTP_204_NO_CONTENT)
 
     @extend_schema(summary="Opt the contact out (every number of the partner)",
@@ -212,8 +216,10 @@ class ContactViewSet(
         contact: Contact = self.get_object()
         body = ReasonIn(data=request.data)
         body.is_valid(raise_exception=True)
-        contact_opt_out(contact=contact, source=ConsentSource.API,
-                        reason=body.validated_data["reason"])  # fmt: skip
+        if contact_opt_out(contact=contact, source=ConsentSource.API,
+                           reason=body.validated_data["reason"]):  # fmt: skip
+            audit(request, AuditAction.CONTACT_OPT_OUT, partner=contact.partner,
+                  target=f"contact {contact.pk}")  # fmt: skip
         return Response(ContactSerializer(self.queryset_for(request.user).get(pk=contact.pk)).data)
 
     @extend_schema(summary="Opt the contact back in (say why)",
@@ -223,8 +229,10 @@ class ContactViewSet(
         contact: Contact = self.get_object()
         body = ReasonIn(data=request.data)
         body.is_valid(raise_exception=True)
-        contact_opt_in(contact=contact, source=ConsentSource.API,
-                       reason=body.validated_data["reason"])  # fmt: skip
+        if contact_opt_in(contact=contact, source=ConsentSource.API,
+                          reason=body.validated_data["reason"]):  # fmt: skip
+            audit(request, AuditAction.CONTACT_OPT_IN, partner=contact.partner,
+                  target=f"contact {contact.pk}")  # fmt: skip
         return Response(ContactSerializer(self.queryset_for(request.user).get(pk=contact.pk)).data)
 
     @extend_schema(summary="Import many contacts at once (the import page's rules)",

@@ -13,7 +13,8 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 
 from api.filters import IdFilter, StrictFilterSet
-from api.resources.base import ScopedViewSet
+from api.resources.base import ScopedViewSet, audit
+from audit.models import AuditAction
 from partners.roles import Capability
 from webhooks.models import EventState, WebhookEvent
 from webhooks.services import webhook_events_replay
@@ -84,5 +85,7 @@ class WebhookEventViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, Scop
     def replay(self, request: Request, pk: str) -> Response:
         event = self.get_object()
         count = webhook_events_replay(event_ids=[event.pk])
+        audit(request, AuditAction.WEBHOOK_REPLAY, partner=event.instance.partner,
+              instance=event.instance, target=f"event {event.pk} ({event.event_type})")  # fmt: skip
         event.refresh_from_db()
         return Response({"replayed": count, "event": WebhookEventSerializer(event).data})

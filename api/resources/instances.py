@@ -19,7 +19,9 @@ from rest_framework.response import Response
 from api.errors import CONFLICT, ZAPI_ERRORS, Conflict, OutcomeSerializer, outcome_body
 from api.filters import IdFilter, StrictFilterSet
 from api.resources.base import ScopedViewSet, operable_partners
+from audit.models import AuditAction
 from instances.models import ConnectionState, Instance, SubscriptionState
+from instances.outcome import Outcome
 from instances.selectors import FLEET_STATES, connection_badge, fleet_queryset, fleet_state_q
 from instances.services import (
     instance_disconnect,
@@ -31,6 +33,7 @@ from instances.services import (
     pairing_phone_code,
     pairing_qr,
 )
+from instances.views.common import audit_outcomes
 from partners.roles import Capability
 
 
@@ -168,6 +171,12 @@ class InstanceViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, ScopedVi
         instance: Instance = self.get_object()
         return instance
 
+    def _audited(
+        self, instance: Instance, action: AuditAction, outcomes: list[Outcome[Any]], **details: Any
+    ) -> None:
+        """The page's audit row for what was asked of Z-API (one per attempt)."""
+        audit_outcomes(self.request._request, instance, action, outcomes, **details)
+
     @extend_schema(
         summary="Ask Z-API for the connection state now",
         responses={200: StateSerializer, **ZAPI_ERRORS},
@@ -196,7 +205,10 @@ class InstanceViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, ScopedVi
     )
     @action(detail=True, methods=["post"])
     def restart(self, request: Request, pk: str) -> Response:
-        return Response(outcome_body(instance_restart(instance=self._instance())))
+        instance = self._instance()
+        outcome = instance_restart(instance=instance)
+        self._audited(instance, AuditAction.INSTANCE_RESTART, [outcome])
+        return Response(outcome_body(outcome))
 
     @extend_schema(
         summary="Disconnect (unpair) the phone",
@@ -205,13 +217,17 @@ class InstanceViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, ScopedVi
     )
     @action(detail=True, methods=["post"])
     def disconnect(self, request: Request, pk: str) -> Response:
-        return Response(outcome_body(instance_disconnect(instance=self._instance())))
+        instance = self._instance()
+        outcome = instance_disconnect(instance=instance)
+        self._audited(instance, AuditAction.INSTANCE_DISCONNECT, [outcome])
+        return Response(outcome_body(outcome))
 
     def _qr_png(self) -> bytes:
         instance = self._instance()
         if not instance_pairable(instance=instance):
             raise Conflict(_("The number is connected: there is no QR code to scan."))
         outcome = pairing_qr(instance=instance)
+        self._audited(instance, AuditAction.INSTANCE_PAIR, [outcome], by="QR code")
         outcome_body(outcome)
         picture = outcome.value
         if picture is None or picture.already_connected:
@@ -256,6 +272,7 @@ class InstanceViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, ScopedVi
         body = PhoneCodeIn(data=request.data)
         body.is_valid(raise_exception=True)
         outcome = pairing_phone_code(instance=instance, phone=body.validated_data["phone"])
+        self._audited(instance, AuditAction.INSTANCE_PAIR, [outcome], by="phone code")
         if not outcome.ok and not outcome.answer:  # our own check of the digits
             raise serializers.ValidationError({"phone": [outcome.text]})
         outcome_body(outcome)
@@ -274,6 +291,7 @@ class InstanceViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, ScopedVi
         outcome = instance_webhooks_point_here(
             instance=instance, notify_sent_by_me=body.validated_data.get("notify_sent_by_me")
         )
+        self._audited(instance, AuditAction.INSTANCE_WEBHOOKS, [outcome])
         return Response(outcome_body(outcome))
 
     @extend_schema(
@@ -294,7 +312,9 @@ class InstanceViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, ScopedVi
             return Response(_settings_of(instance))
         body = SettingsSerializer(data=request.data)
         body.is_valid(raise_exception=True)
-        for outcome in instance_settings_update(instance=instance, **body.validated_data):
+        outcomes = instance_settings_update(instance=instance, **body.validated_data)
+        self._audited(instance, AuditAction.INSTANCE_SETTINGS, outcomes)
+        for outcome in outcomes:
             outcome_body(outcome)
         instance.refresh_from_db()
         return Response(_settings_of(instance))

@@ -30,8 +30,9 @@ from api.errors import CONFLICT, Conflict, error_response
 from api.filters import IdFilter, StrictFilterSet
 from api.models import ApiKey
 from api.pagination import OldestFirstCursorPagination
-from api.resources.base import ScopedViewSet
+from api.resources.base import ScopedViewSet, audit
 from api.services import IdempotencyMismatch, idempotent, request_fingerprint
+from audit.models import AuditAction
 from instances.models import Instance
 from instances.shortcuts import scoped_instance
 from messaging.compose import COMPOSABLE_KINDS
@@ -335,6 +336,7 @@ class MessageViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, ScopedVie
         if not message_cancel(message=message):
             raise Conflict(_("The message is %(state)s: it cannot be cancelled.")
                            % {"state": message.get_state_display()})  # fmt: skip
+        self._audited(message, AuditAction.MESSAGE_CANCEL)
         message.refresh_from_db()
         return Response(MessageSerializer(message).data)
 
@@ -350,8 +352,13 @@ class MessageViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, ScopedVie
         if not message_retry(message=message):
             raise Conflict(_("The message is %(state)s: there is nothing to retry.")
                            % {"state": message.get_state_display()})  # fmt: skip
+        self._audited(message, AuditAction.MESSAGE_RETRY)
         message.refresh_from_db()
         return Response(MessageSerializer(message).data)
+
+    def _audited(self, message: Message, action: AuditAction) -> None:
+        audit(self.request, action, partner=message.instance.partner, instance=message.instance,
+              target=f"message {message.pk}")  # fmt: skip
 
     def _checked(self, request: Request) -> Message:
         message = self.get_object()

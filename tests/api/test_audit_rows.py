@@ -1,0 +1,71 @@
+"""Every API action writes the audit row its page action writes, with the key as the actor."""
+
+from __future__ import annotations
+
+import pytest
+
+from audit.models import AuditAction, AuditEntry
+from messaging.models import Contact
+from tests.api.conftest import key_client, make_key
+from tests.instances.conftest import make_pair
+from tests.webhooks.factories import OutboundMessageFactory, WebhookEventFactory
+
+pytestmark = pytest.mark.django_db(transaction=True)
+
+
+def _rows() -> list[tuple[str, str, str]]:
+    return [(e.action, e.actor_name, e.target) for e in AuditEntry.objects.order_by("pk")]
+
+
+def test_instance_actions_name_the_key_as_actor(api, live_url, partner, operator_key):
+    ours, _box = make_pair(partner, connected=True)
+    assert api.post(f"/api/instances/{ours.pk}/restart/").status_code == 200
+    assert api.post(f"/api/instances/{ours.pk}/webhooks/", {}, format="json").status_code == 200
+    entries = list(AuditEntry.objects.order_by("pk"))
+    assert [e.action for e in entries] == [AuditAction.INSTANCE_RESTART,
+                                          AuditAction.INSTANCE_WEBHOOKS]  # fmt: skip
+    prefix = operator_key.split(".")[0]
+    for entry in entries:
+        assert entry.actor is None  # a partner key is no person
+        assert entry.actor_name == f"API key CRM ({prefix}…)"
+        assert entry.partner == partner and entry.instance == ours
+        assert entry.details["api_key"] == prefix and entry.details["ok"] is True
+        assert operator_key not in str(entry.details)  # the secret part never
+
+
+def test_a_staff_persons_key_names_the_person_and_the_key(live_url, partner, staff_user):
+    ours, _box = make_pair(partner, connected=True)
+    secret = make_key(staff_user)
+    assert key_client(secret).post(f"/api/instances/{ours.pk}/disconnect/").status_code == 200
+    entry = AuditEntry.objects.get()
+    assert entry.actor == staff_user
+    assert entry.actor_name == f"{staff_user.username} · API key CRM ({secret.split('.')[0]}…)"
+
+
+def test_message_and_contact_actions_are_audited(api, instance, partner):
+    message = OutboundMessageFactory(instance=instance, state="failed")
+    assert api.post(f"/api/messages/{message.pk}/retry/").status_code == 200
+    assert api.post(f"/api/messages/{message.pk}/cancel/").status_code == 200
+    contact = Contact.objects.create(partner=partner, phone="5511911110000")
+    assert api.post(f"/api/contacts/{contact.pk}/opt-out/", {"reason": "asked"}).status_code == 200
+    # Nothing changed: no row (the page writes none either).
+    assert api.post(f"/api/contacts/{contact.pk}/opt-out/", {"reason": "asked"}).status_code == 200
+    assert api.post(f"/api/contacts/{contact.pk}/opt-in/", {"reason": "called"}).status_code == 200
+    assert api.delete(f"/api/contacts/{contact.pk}/").status_code == 204
+    actions = [(a, t) for a, _n, t in _rows()]
+    assert actions == [
+        (AuditAction.MESSAGE_RETRY, f"message {message.pk}"),
+        (AuditAction.MESSAGE_CANCEL, f"message {message.pk}"),
+        (AuditAction.CONTACT_OPT_OUT, f"contact {contact.pk}"),
+        (AuditAction.CONTACT_OPT_IN, f"contact {contact.pk}"),
+        (AuditAction.CONTACT_ERASE, f"contact {contact.pk}"),
+    ]
+
+
+def test_replay_is_audited(partner, partner_admin, instance):
+    event = WebhookEventFactory(instance=instance)
+    client = key_client(make_key(partner_admin, partner, "partner_admin"))
+    assert client.post(f"/api/webhook-events/{event.pk}/replay/").status_code == 200
+    [(action, name, target)] = _rows()
+    assert action == AuditAction.WEBHOOK_REPLAY and name.startswith("API key CRM (")
+    assert target == f"event {event.pk} ({event.event_type})"
