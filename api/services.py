@@ -85,7 +85,7 @@ def api_key_authenticate(*, key: str) -> tuple[Any, ApiKey] | None:
         if not (found.user.is_active and found.user.is_staff):
             return None
         # The person acts through this key: the audit log names both.
-        found.user.acting_api_key = found  # type: ignore[attr-defined]
+        found.user.acting_api_key = found
         return found.user, found
     return ApiKeyPrincipal(found), found
 

@@ -31,6 +31,7 @@ from api.resources.messages import (
     ConversationViewSet,
     MessageViewSet,
 )
+from api.resources.numbers import NumberViewSet
 from api.resources.partners import PartnerViewSet
 
 
@@ -52,6 +53,7 @@ router.register("contacts", ContactViewSet, basename="contact")
 router.register("lists", ContactListViewSet, basename="contact-list")
 router.register("labels", LabelViewSet, basename="label")
 router.register("partners", PartnerViewSet, basename="partner")
+router.register("numbers", NumberViewSet, basename="number")
 
 conversations = ConversationViewSet.as_view({"get": "list"})
 conversation = ConversationTimelineViewSet.as_view({"get": "list"})

@@ -19,6 +19,7 @@ from rest_framework.response import Response
 from api.errors import CONFLICT, ZAPI_ERRORS, Conflict, OutcomeSerializer, outcome_body
 from api.filters import IdFilter, StrictFilterSet
 from api.resources.base import ScopedViewSet, operable_partners
+from api.resources.provisioning import PROVISION_CAPABILITIES, InstanceSubscriptionMixin
 from audit.models import AuditAction
 from instances.models import ConnectionState, Instance, SubscriptionState
 from instances.outcome import Outcome
@@ -141,7 +142,9 @@ def _settings_of(instance: Instance) -> dict[str, Any]:
     }
 
 
-class InstanceViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, ScopedViewSet):
+class InstanceViewSet(
+    InstanceSubscriptionMixin, mixins.ListModelMixin, mixins.RetrieveModelMixin, ScopedViewSet
+):
     """The partner's numbers: list with filters, detail, and the actions of its pages."""
 
     serializer_class = InstanceSerializer
@@ -156,6 +159,7 @@ class InstanceViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, ScopedVi
         "phone_code": Capability.OPERATE,
         "webhooks": Capability.OPERATE,
         "instance_settings": Capability.OPERATE,
+        **PROVISION_CAPABILITIES,
     }
 
     def queryset_for(self, user: Any) -> QuerySet[Instance]:

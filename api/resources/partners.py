@@ -17,6 +17,7 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 
 from api.resources.base import ScopedViewSet
+from api.resources.provisioning import PROVISION_CAPABILITIES, PartnerProvisioningMixin
 from partners.billing import BillingRules
 from partners.management.commands.billing_invoice import invoice_json
 from partners.models import Partner
@@ -45,12 +46,17 @@ class InvoiceSerializer(serializers.Serializer[Any]):
 
 @extend_validation_errors(["invalid"], field_name="count", actions=["invoices"])
 @extend_validation_errors(["invalid"], field_name="month", actions=["invoice"])
-class PartnerViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, ScopedViewSet):
+class PartnerViewSet(
+    PartnerProvisioningMixin, mixins.ListModelMixin, mixins.RetrieveModelMixin, ScopedViewSet
+):
     serializer_class = PartnerSerializer
     ordering_fields = ["name"]
     ordering = ("name",)
     filter_backends: list[Any] = []
-    capabilities = {"invoices": Capability.PROVISION, "invoice": Capability.PROVISION}
+    capabilities = {
+        "invoices": Capability.PROVISION, "invoice": Capability.PROVISION,
+        **PROVISION_CAPABILITIES,
+    }  # fmt: skip
 
     def queryset_for(self, user: Any) -> QuerySet[Partner]:
         return Partner.objects.for_user(user)

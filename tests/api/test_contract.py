@@ -18,6 +18,7 @@ from schemathesis.specs.openapi.checks import positive_data_acceptance
 
 from instances.business.models import Label
 from messaging.models import Contact, ContactList
+from partners.models import RegisteredNumber
 from partners.roles import Role
 from tests.api.conftest import make_key
 from tests.factories import MembershipFactory
@@ -55,6 +56,7 @@ def world(live_url, partner, settings):
     contact = Contact.objects.create(partner=partner, phone="5511911110000", name="Ana")
     contact_list = ContactList.objects.create(partner=partner, name="Leads")
     label = Label.objects.create(instance=paired, label_id="1", name="VIP", read_at=timezone.now())
+    number = RegisteredNumber.objects.create(partner=partner, whatsapp="5511987654321")
     return {
         "headers": {"Authorization": f"Bearer {make_key(admin, partner, Role.PARTNER_ADMIN)}"},
         "base_url": live_url,
@@ -66,6 +68,7 @@ def world(live_url, partner, settings):
             "lists": [contact_list.pk],
             "labels": [label.pk],
             "partners": [partner.pk],
+            "numbers": [number.pk],
         },
     }
 

@@ -9,6 +9,7 @@ import pytest
 from drf_spectacular.generators import SchemaGenerator
 
 from messaging.models import Message
+from partners.models import RegisteredNumber
 from tests.webhooks.factories import OutboundMessageFactory, WebhookEventFactory
 
 pytestmark = pytest.mark.django_db
@@ -38,6 +39,7 @@ def acme(instance, partner):
     label = Label.objects.create(
         instance=instance, label_id="1", name="VIP", read_at=timezone.now()
     )
+    number = RegisteredNumber.objects.create(partner=partner, whatsapp="5511987654321")
     return {
         "instances": instance.pk,
         "messages": message.pk,
@@ -46,6 +48,7 @@ def acme(instance, partner):
         "lists": contact_list.pk,
         "labels": label.pk,
         "partners": partner.pk,
+        "numbers": number.pk,
         "chat_id": message.chat_id,
         "month": "2027-06",
         "instance": instance,
@@ -84,7 +87,14 @@ BODIES = {
     ("POST", "/api/lists/"): lambda acme: {"partner": acme["partners"], "name": "x"},
     ("POST", "/api/labels/"): lambda acme: {"instance": acme["instances"], "name": "x"},
     ("POST", "/api/labels/sync/"): lambda acme: {"instance": acme["instances"]},
+    ("POST", "/api/numbers/"): lambda acme: {
+        "partner": acme["partners"], "whatsapp": "5511987654321",
+    },
 }  # fmt: skip
+# Reads that name Acme's partner in the query string.
+QUERIES = {
+    ("GET", "/api/numbers/limits/"): lambda acme: f"?partner={acme['partners']}",
+}
 
 
 def test_the_schema_lists_every_resource():
@@ -97,15 +107,17 @@ def test_the_schema_lists_every_resource():
         "/api/lists/{id}/",
         "/api/labels/{id}/",
         "/api/partners/{id}/",
+        "/api/numbers/{id}/",
     } <= paths
 
 
 @pytest.mark.parametrize(("method", "path"), operations())
 def test_every_route_refuses_another_partners_key(method, path, acme, other_api):
-    url = fill(path, acme)
+    query = QUERIES.get((method, path), lambda acme: "")(acme)
+    url = fill(path, acme) + query
     body = BODIES.get((method, path), lambda acme: {})(acme)
     response = getattr(other_api, method.lower())(url, body or None, format="json")
-    if "{" in path or body.get("instance") or body.get("partner"):
+    if "{" in path or body.get("instance") or body.get("partner") or query:
         assert response.status_code == 404, (method, url, response.content)
         assert response.json()["errors"][0]["code"] == "not_found"
     else:
