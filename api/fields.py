@@ -8,6 +8,7 @@ from __future__ import annotations
 from typing import Any
 
 from django.utils.translation import gettext_lazy as _
+from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 
@@ -40,3 +41,16 @@ class FlatDictField(serializers.DictField):
         except serializers.ValidationError as exc:
             self.fail("invalid", errors="; ".join(_flat(exc.detail)))
             raise
+
+
+@extend_schema_field(
+    {"type": "string", "pattern": r"^([01]\d|2[0-3]):[0-5]\d(:[0-5]\d)?$", "example": "09:00"}
+)
+class LocalTimeField(serializers.TimeField):
+    """A wall-clock time of a stated time zone ("09:00"): no offset, so not OpenAPI's
+    ``format: time`` (RFC 3339 wants one)."""
+
+    def __init__(self, **kwargs: Any) -> None:
+        kwargs.setdefault("format", "%H:%M")
+        kwargs.setdefault("input_formats", ["%H:%M", "%H:%M:%S"])
+        super().__init__(**kwargs)

@@ -22,6 +22,7 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.routers import DefaultRouter
 
+from api.resources.campaigns import CampaignViewSet
 from api.resources.contacts import ContactListViewSet, ContactViewSet
 from api.resources.events import WebhookEventViewSet
 from api.resources.instances import InstanceViewSet
@@ -54,6 +55,7 @@ router.register("lists", ContactListViewSet, basename="contact-list")
 router.register("labels", LabelViewSet, basename="label")
 router.register("partners", PartnerViewSet, basename="partner")
 router.register("numbers", NumberViewSet, basename="number")
+router.register("campaigns", CampaignViewSet, basename="campaign")
 
 conversations = ConversationViewSet.as_view({"get": "list"})
 conversation = ConversationTimelineViewSet.as_view({"get": "list"})

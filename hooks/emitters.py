@@ -65,10 +65,17 @@ def instance_connection_emit(
     return hook_event_emit(partner_id=partner_id, event_type="instance.connection", data=data)
 
 
-def campaign_progress_emit(*, partner_id: int, campaign_id: int, data: dict[str, Any]) -> int:
-    """For the campaigns app: its state and counts when they move."""
+def campaign_progress_emit(*, campaign: Any, rows: list[dict[str, Any]] | None = None) -> int:
+    """``campaign.progress``: the campaign's state and the progress page's figures, when its
+    state or its counts move (``rows``: the counts just made, else counted now)."""
+    from messaging.campaigns.selectors import campaign_figures, campaign_tally_compute
+
+    if not wanted(partner_id=campaign.partner_id, event_type="campaign.progress"):
+        return 0
+    if rows is None:
+        rows = campaign_tally_compute(campaign_ids=[campaign.pk])[campaign.pk]
+    data = {"campaign": campaign.pk, "name": campaign.name,
+            **campaign_figures(campaign=campaign, rows=rows)}  # fmt: skip
     return hook_event_emit(
-        partner_id=partner_id,
-        event_type="campaign.progress",
-        data={"campaign": campaign_id, **data},
+        partner_id=campaign.partner_id, event_type="campaign.progress", data=data
     )

@@ -149,8 +149,12 @@ class SendSerializer(serializers.Serializer[Any]):
     ENVELOPE = ("instance", "chat_id", "kind", "delay_typing", "delay_message", "not_before")
 
     def compose_fields(self) -> dict[str, Any]:
-        data = self.validated_data
-        fields = {k: v for k, v in data.items() if k not in self.ENVELOPE and v not in ("", None)}
+        return self.compose_fields_of(self.validated_data)
+
+    @classmethod
+    def compose_fields_of(cls, data: dict[str, Any]) -> dict[str, Any]:
+        """The compose fields of validated data (the envelope and empty values left out)."""
+        fields = {k: v for k, v in data.items() if k not in cls.ENVELOPE and v not in ("", None)}
         for key in ("latitude", "longitude"):
             if key in fields:
                 fields[key] = str(fields[key])

@@ -34,6 +34,7 @@ from django.db.models import Count, Exists, F, OuterRef, Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from hooks.emitters import campaign_progress_emit
 from instances.models import ConnectionState
 from instances.services import instance_operator_emails
 from messaging.campaigns.audience import contact_variables
@@ -87,10 +88,12 @@ def campaigns_feed() -> dict[str, int]:
 
 def campaign_feed(*, campaign_id: int, now: datetime | None = None) -> FeedResult:
     now = now or timezone.now()
-    Campaign.objects.filter(
+    started = Campaign.objects.filter(
         pk=campaign_id, state=CampaignState.SCHEDULED, starts_at__lte=now
     ).update(state=CampaignState.RUNNING)
     campaign = Campaign.objects.select_related("partner").filter(pk=campaign_id).first()
+    if started and campaign is not None:
+        campaign_progress_emit(campaign=campaign)
     if campaign is None or campaign.state != CampaignState.RUNNING:
         return FeedResult(state=campaign.state if campaign else "")
     result = FeedResult(state=campaign.state)
@@ -388,6 +391,9 @@ def _complete_if_done(campaign: Campaign) -> None:
         Q(state=RecipientState.PENDING) | Q(state=RecipientState.QUEUED, message__state__in=PENDING)
     )
     if not open_recipients.exists():
-        Campaign.objects.filter(pk=campaign.pk, state=CampaignState.RUNNING).update(
+        done = Campaign.objects.filter(pk=campaign.pk, state=CampaignState.RUNNING).update(
             state=CampaignState.COMPLETED, finished_at=timezone.now()
         )
+        if done:
+            campaign.refresh_from_db()
+            campaign_progress_emit(campaign=campaign)

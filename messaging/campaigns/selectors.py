@@ -4,6 +4,7 @@ progress is one GROUP BY over the campaign's recipients joined to their messages
 
 from __future__ import annotations
 
+import json
 from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, field
@@ -182,11 +183,20 @@ def campaign_tally_compute(*, campaign_ids: list[int]) -> dict[int, list[dict[st
 
 def campaign_tally_refresh(*, campaign: Campaign) -> list[dict[str, Any]]:
     """Recount and keep the counts on the campaign row (the feeder calls this each run)."""
+    from hooks.emitters import campaign_progress_emit
+
     rows = campaign_tally_compute(campaign_ids=[campaign.pk])[campaign.pk]
     now = timezone.now()
+    changed = _tally_key(rows) != _tally_key(campaign.tally or [])
     Campaign.objects.filter(pk=campaign.pk).update(tally=rows, tally_at=now)
     campaign.tally, campaign.tally_at = rows, now
+    if changed:  # the counts moved: tell the partner's systems (hooks, when subscribed)
+        campaign_progress_emit(campaign=campaign, rows=rows)
     return rows
+
+
+def _tally_key(rows: list[dict[str, Any]]) -> list[str]:
+    return sorted(json.dumps(row, sort_keys=True, default=str) for row in rows)
 
 
 def campaign_tally_rows(*, campaign: Campaign) -> list[dict[str, Any]]:
@@ -474,3 +484,33 @@ def draft_preview(
         if len(rows) == count:
             break
     return rows
+
+
+def campaign_figures(*, campaign: Campaign, rows: list[dict[str, Any]] | None = None
+                     ) -> dict[str, Any]:  # fmt: skip
+    """The progress page's headline figures, for the API and the ``campaign.progress``
+    webhook: state, the funnel, what was skipped and why, the rates."""
+    total = Tally()
+    for row in campaign_tally_rows(campaign=campaign) if rows is None else rows:
+        total.add(row)
+    return {
+        "state": campaign.state,
+        "state_reason": campaign.state_reason,
+        "audience": total.audience,
+        "excluded_opted_out": campaign.excluded_opted_out,
+        "excluded_invalid": campaign.excluded_invalid,
+        "pending": total.pending,
+        "queued": total.queued,
+        "waiting": total.waiting,
+        "capped": total.capped,
+        "sent": total.sent,
+        "delivered": total.delivered,
+        "read": total.read,
+        "replied": total.replied,
+        "failed": total.failed,
+        "skipped": total.skipped_total,
+        "skipped_by_reason": dict(total.skipped),
+        "percent": total.percent,
+        "read_rate": total.read_rate,
+        "reply_rate": total.reply_rate,
+    }

@@ -24,6 +24,7 @@ from django.utils.translation import gettext as _
 
 from audit.models import AuditAction
 from audit.services import audit_record
+from hooks.emitters import campaign_progress_emit
 from instances.models import Instance
 from messaging.campaigns.audience import (
     PHONE_MAX_DIGITS,
@@ -374,6 +375,7 @@ def campaign_start(
         raise ValidationError(_("Only a draft campaign can be started."))
     campaign.refresh_from_db()
     _audit(campaign, AuditAction.CAMPAIGN_START, user, ip, state=campaign.state)
+    campaign_progress_emit(campaign=campaign)
     _feed_soon(campaign)
     return campaign
 
@@ -427,6 +429,8 @@ def campaign_pause(
             campaign_messages_hold(campaign=campaign, until=HELD_FOREVER)
             _audit(campaign, AuditAction.CAMPAIGN_PAUSE, user, ip, reason=reason)
     campaign.refresh_from_db()
+    if moved:
+        campaign_progress_emit(campaign=campaign)
     return bool(moved)
 
 
@@ -440,6 +444,7 @@ def campaign_resume(*, campaign: Campaign, user: Any = None, ip: str | None = No
             _audit(campaign, AuditAction.CAMPAIGN_RESUME, user, ip)
     campaign.refresh_from_db()
     if moved:
+        campaign_progress_emit(campaign=campaign)
         _feed_soon(campaign)
     return bool(moved)
 
@@ -470,6 +475,8 @@ def campaign_cancel(*, campaign: Campaign, user: Any = None, ip: str | None = No
             ).update(state=RecipientState.SKIPPED, reason=SkipReason.CANCELLED)
             _audit(campaign, AuditAction.CAMPAIGN_CANCEL, user, ip)
     campaign.refresh_from_db()
+    if moved:
+        campaign_progress_emit(campaign=campaign)
     return bool(moved)
 
 

@@ -17,6 +17,7 @@ from hypothesis import HealthCheck, Phase, settings
 from schemathesis.specs.openapi.checks import positive_data_acceptance
 
 from instances.business.models import Label
+from messaging.campaigns.services import VariantSpec, campaign_create
 from messaging.models import Contact, ContactList
 from partners.models import RegisteredNumber
 from partners.roles import Role
@@ -57,6 +58,13 @@ def world(live_url, partner, settings):
     contact_list = ContactList.objects.create(partner=partner, name="Leads")
     label = Label.objects.create(instance=paired, label_id="1", name="VIP", read_at=timezone.now())
     number = RegisteredNumber.objects.create(partner=partner, whatsapp="5511987654321")
+    campaign = campaign_create(
+        partner=partner,
+        name="Black Friday",
+        senders=[paired],
+        audience={"lists": [contact_list.pk]},
+        variants=[VariantSpec(kind="text", fields={"message": "Oi {{nome}}"})],
+    )
     return {
         "headers": {"Authorization": f"Bearer {make_key(admin, partner, Role.PARTNER_ADMIN)}"},
         "base_url": live_url,
@@ -69,6 +77,7 @@ def world(live_url, partner, settings):
             "labels": [label.pk],
             "partners": [partner.pk],
             "numbers": [number.pk],
+            "campaigns": [campaign.pk],
         },
     }
 

@@ -8,6 +8,7 @@ import re
 import pytest
 from drf_spectacular.generators import SchemaGenerator
 
+from messaging.campaigns.models import Campaign
 from messaging.models import Message
 from partners.models import RegisteredNumber
 from tests.webhooks.factories import OutboundMessageFactory, WebhookEventFactory
@@ -40,6 +41,7 @@ def acme(instance, partner):
         instance=instance, label_id="1", name="VIP", read_at=timezone.now()
     )
     number = RegisteredNumber.objects.create(partner=partner, whatsapp="5511987654321")
+    campaign = Campaign.objects.create(partner=partner, name="Acme campaign", seed=1)
     return {
         "instances": instance.pk,
         "messages": message.pk,
@@ -49,6 +51,7 @@ def acme(instance, partner):
         "labels": label.pk,
         "partners": partner.pk,
         "numbers": number.pk,
+        "campaigns": campaign.pk,
         "chat_id": message.chat_id,
         "month": "2027-06",
         "instance": instance,
@@ -90,6 +93,15 @@ BODIES = {
     ("POST", "/api/numbers/"): lambda acme: {
         "partner": acme["partners"], "whatsapp": "5511987654321",
     },
+    # A campaign sent from Acme's number (its partner is the sender's):
+    ("POST", "/api/campaigns/"): lambda acme: {
+        "partner": acme["partners"], "name": "x", "senders": [acme["instances"]],
+        "variants": [{"kind": "text", "message": "hi"}],
+    },
+    ("POST", "/api/campaigns/preview/"): lambda acme: {
+        "partner": acme["partners"], "name": "x", "senders": [acme["instances"]],
+        "variants": [{"kind": "text", "message": "hi"}],
+    },
 }  # fmt: skip
 # Reads that name Acme's partner in the query string.
 QUERIES = {
@@ -108,6 +120,7 @@ def test_the_schema_lists_every_resource():
         "/api/labels/{id}/",
         "/api/partners/{id}/",
         "/api/numbers/{id}/",
+        "/api/campaigns/{id}/",
     } <= paths
 
 
