@@ -25,6 +25,7 @@ from rest_framework.routers import DefaultRouter
 from api.resources.campaigns import CampaignViewSet
 from api.resources.contacts import ContactListViewSet, ContactViewSet
 from api.resources.events import WebhookEventViewSet
+from api.resources.imports import ContactImportViewSet
 from api.resources.instances import InstanceViewSet
 from api.resources.labels import LabelViewSet
 from api.resources.messages import (
@@ -56,6 +57,7 @@ router.register("labels", LabelViewSet, basename="label")
 router.register("partners", PartnerViewSet, basename="partner")
 router.register("numbers", NumberViewSet, basename="number")
 router.register("campaigns", CampaignViewSet, basename="campaign")
+router.register("contact-imports", ContactImportViewSet, basename="contact-import")
 
 conversations = ConversationViewSet.as_view({"get": "list"})
 conversation = ConversationTimelineViewSet.as_view({"get": "list"})

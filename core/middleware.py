@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable
 
 from django.conf import settings
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.template.defaultfilters import filesizeformat
 from django.utils.translation import gettext as _
 
@@ -27,17 +27,15 @@ class RequestBodyLimitMiddleware:
         except ValueError:
             declared = 0
         if declared > limit:
-            return refusal(
-                request,
-                status=413,
-                title=_("Too large"),
-                text=_(
-                    "This request is %(size)s; the largest upload accepted is %(limit)s. "
-                    "Send a link to the file instead."
-                )
-                % {
-                    "size": filesizeformat(declared),
-                    "limit": filesizeformat(settings.FILE_UPLOAD_MAX_SIZE),
-                },
-            )
+            text = _(
+                "This request is %(size)s; the largest upload accepted is %(limit)s. "
+                "Send a link to the file instead."
+            ) % {
+                "size": filesizeformat(declared),
+                "limit": filesizeformat(settings.FILE_UPLOAD_MAX_SIZE),
+            }
+            if request.path.startswith("/api/"):  # the API's one error shape, not a page
+                error = {"code": "request_too_large", "detail": text, "attr": None}
+                return JsonResponse({"type": "client_error", "errors": [error]}, status=413)
+            return refusal(request, status=413, title=_("Too large"), text=text)
         return self.get_response(request)

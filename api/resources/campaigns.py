@@ -20,6 +20,7 @@ from drf_spectacular.utils import (
     extend_schema,
     inline_serializer,
 )
+from drf_standardized_errors.openapi_validation_errors import extend_validation_errors
 from rest_framework import mixins, serializers, status
 from rest_framework.decorators import action
 from rest_framework.exceptions import NotFound, PermissionDenied
@@ -294,6 +295,10 @@ ACTIONS: dict[str, Callable[..., Any]] = {
 }  # fmt: skip
 
 
+@extend_validation_errors(["invalid"], field_name="outcome", actions=["recipients"])
+@extend_validation_errors(["invalid"], field_name="sender", actions=["recipients"])
+@extend_validation_errors(["invalid"], field_name="variant", actions=["recipients"])
+@extend_validation_errors(["invalid"], field_name="page_size", actions=["recipients"])
 class CampaignViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, ScopedViewSet):
     """Campaigns of the partner: many people, numbers kept alive."""
 
@@ -346,7 +351,7 @@ class CampaignViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, ScopedVi
                 seed=data.get("seed"), **body.options(),
             )  # fmt: skip
         except ValueError as exc:  # the rest bounds, in words
-            raise serializers.ValidationError(str(exc)) from None
+            raise serializers.ValidationError({"non_field_errors": [str(exc)]}) from None
         row = self.queryset_for(request.user).get(pk=campaign.pk)
         return Response(CampaignSerializer(row).data, status=status.HTTP_201_CREATED)
 
@@ -401,12 +406,11 @@ class CampaignViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, ScopedVi
             OpenApiParameter("sender", OpenApiTypes.INT), OpenApiParameter("variant",
                                                                            OpenApiTypes.INT),
             OpenApiParameter("phone", OpenApiTypes.STR, description="Part of the number."),
-            OpenApiParameter("cursor", OpenApiTypes.STR),
-            OpenApiParameter("page_size", OpenApiTypes.INT),
         ],
         responses={200: RecipientSerializer(many=True)},
     )  # fmt: skip
-    @action(detail=True, methods=["get"], filter_backends=[], pagination_class=None)
+    @action(detail=True, methods=["get"], filter_backends=[],
+            pagination_class=RecipientPagination)  # fmt: skip
     def recipients(self, request: Request, pk: str) -> Response:
         campaign: Campaign = self.get_object()
         params = request.query_params
@@ -419,17 +423,16 @@ class CampaignViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, ScopedVi
         if errors:
             raise serializers.ValidationError(errors)
         rows = recipients_filtered(campaign=campaign, params=params.dict())
-        paginator = RecipientPagination()
-        page = paginator.paginate_queryset(rows, request, view=self)
-        return paginator.get_paginated_response(RecipientSerializer(page, many=True).data)
+        page = self.paginate_queryset(rows)
+        return self.get_paginated_response(RecipientSerializer(page, many=True).data)
 
     def _act(self, request: Request, name: str) -> Response:
         campaign: Campaign = self.get_object()
         ip = request_ip(request._request)
         try:
             done = ACTIONS[name](campaign=campaign, user=request.user, ip=ip)
-        except DjangoValidationError as exc:
-            raise serializers.ValidationError(exc.messages) from None
+        except DjangoValidationError as exc:  # a safety check blocks the start
+            raise Conflict(" ".join(exc.messages)) from None
         if not done:
             raise Conflict(_("The campaign is %(state)s: nothing to do.")
                            % {"state": campaign.get_state_display().lower()})  # fmt: skip

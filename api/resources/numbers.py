@@ -17,6 +17,7 @@ from drf_spectacular.utils import (
     extend_schema,
     inline_serializer,
 )
+from drf_standardized_errors.openapi_validation_errors import extend_validation_errors
 from rest_framework import mixins, serializers, status
 from rest_framework.decorators import action
 from rest_framework.request import Request
@@ -49,7 +50,8 @@ class NumberSerializer(serializers.ModelSerializer[RegisteredNumber]):
     next_request_at = serializers.SerializerMethodField(
         help_text="After 3 code requests: when another may be asked (null: now)."
     )  # fmt: skip
-    instance = serializers.PrimaryKeyRelatedField(read_only=True)
+    instance = serializers.IntegerField(source="instance_id", read_only=True, allow_null=True,
+                                        help_text="The instance it went to.")  # fmt: skip
 
     class Meta:
         model = RegisteredNumber
@@ -108,6 +110,7 @@ class NumberFilter(StrictFilterSet):
         fields = ["state", "partner"]
 
 
+@extend_validation_errors(["invalid"], field_name="partner", actions=["limits"])
 class NumberViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, ScopedViewSet):
     """Numbers registered for new accounts, with their 90-day countdown."""
 
@@ -127,7 +130,7 @@ class NumberViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, ScopedView
     def _answer(self, outcome: Outcome[RegisteredNumber], created: bool = False) -> Response:
         if not outcome.ok:
             if outcome.value is None:  # refused before anything was stored: bad input
-                raise serializers.ValidationError(outcome.text)
+                raise serializers.ValidationError({"non_field_errors": [outcome.text]})
             raise Conflict(outcome.text)
         assert outcome.value is not None
         code = status.HTTP_201_CREATED if created else status.HTTP_200_OK

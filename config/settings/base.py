@@ -273,6 +273,10 @@ SPECTACULAR_SETTINGS = {
         "MessageStateEnum": "messaging.states.MessageState",
         "WebhookEventStateEnum": "webhooks.models.EventState",
         "FleetStateEnum": "api.resources.instances.FLEET_STATE_CHOICES",
+        "CampaignStateEnum": "messaging.campaigns.models.CampaignState",
+        "RegisteredNumberStateEnum": "partners.models.RegisteredNumberState",
+        "ContactImportStateEnum": "messaging.models.ImportState",
+        "SubscriptionStateEnum": "instances.models.SubscriptionState",
         **{
             f"{name}Enum": f"drf_standardized_errors.openapi_serializers.{name}Enum.choices"
             for name in (

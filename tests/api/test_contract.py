@@ -12,12 +12,14 @@ import re
 
 import pytest
 import schemathesis
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.utils import timezone
 from hypothesis import HealthCheck, Phase, settings
 from schemathesis.specs.openapi.checks import positive_data_acceptance
 
 from instances.business.models import Label
 from messaging.campaigns.services import VariantSpec, campaign_create
+from messaging.contact_import import contact_import_create
 from messaging.models import Contact, ContactList
 from partners.models import RegisteredNumber
 from partners.roles import Role
@@ -58,6 +60,10 @@ def world(live_url, partner, settings):
     contact_list = ContactList.objects.create(partner=partner, name="Leads")
     label = Label.objects.create(instance=paired, label_id="1", name="VIP", read_at=timezone.now())
     number = RegisteredNumber.objects.create(partner=partner, whatsapp="5511987654321")
+    job = contact_import_create(
+        partner_id=partner.pk, user=None,
+        upload=SimpleUploadedFile("leads.csv", b"telefone,nome\n11999998888,Ana\n"),
+    )  # fmt: skip
     campaign = campaign_create(
         partner=partner,
         name="Black Friday",
@@ -78,6 +84,7 @@ def world(live_url, partner, settings):
             "partners": [partner.pk],
             "numbers": [number.pk],
             "campaigns": [campaign.pk],
+            "contact-imports": [job.pk],
         },
     }
 

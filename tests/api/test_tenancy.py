@@ -6,10 +6,11 @@ from __future__ import annotations
 import re
 
 import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
 from drf_spectacular.generators import SchemaGenerator
 
 from messaging.campaigns.models import Campaign
-from messaging.models import Message
+from messaging.models import ContactImport, Message
 from partners.models import RegisteredNumber
 from tests.webhooks.factories import OutboundMessageFactory, WebhookEventFactory
 
@@ -42,6 +43,7 @@ def acme(instance, partner):
     )
     number = RegisteredNumber.objects.create(partner=partner, whatsapp="5511987654321")
     campaign = Campaign.objects.create(partner=partner, name="Acme campaign", seed=1)
+    job = ContactImport.objects.create(partner=partner, file_name="a.csv", stored_path="none")
     return {
         "instances": instance.pk,
         "messages": message.pk,
@@ -52,6 +54,7 @@ def acme(instance, partner):
         "partners": partner.pk,
         "numbers": number.pk,
         "campaigns": campaign.pk,
+        "contact-imports": job.pk,
         "chat_id": message.chat_id,
         "month": "2027-06",
         "instance": instance,
@@ -98,11 +101,17 @@ BODIES = {
         "partner": acme["partners"], "name": "x", "senders": [acme["instances"]],
         "variants": [{"kind": "text", "message": "hi"}],
     },
+    ("POST", "/api/contact-imports/"): lambda acme: {
+        "partner": acme["partners"],
+        "file": SimpleUploadedFile("leads.csv", b"phone\n11999998888\n", content_type="text/csv"),
+    },
     ("POST", "/api/campaigns/preview/"): lambda acme: {
         "partner": acme["partners"], "name": "x", "senders": [acme["instances"]],
         "variants": [{"kind": "text", "message": "hi"}],
     },
 }  # fmt: skip
+# Uploads (multipart bodies).
+MULTIPART = {("POST", "/api/contact-imports/")}
 # Reads that name Acme's partner in the query string.
 QUERIES = {
     ("GET", "/api/numbers/limits/"): lambda acme: f"?partner={acme['partners']}",
@@ -129,7 +138,8 @@ def test_every_route_refuses_another_partners_key(method, path, acme, other_api)
     query = QUERIES.get((method, path), lambda acme: "")(acme)
     url = fill(path, acme) + query
     body = BODIES.get((method, path), lambda acme: {})(acme)
-    response = getattr(other_api, method.lower())(url, body or None, format="json")
+    kind = "multipart" if (method, path) in MULTIPART else "json"
+    response = getattr(other_api, method.lower())(url, body or None, format=kind)
     if "{" in path or body.get("instance") or body.get("partner") or query:
         assert response.status_code == 404, (method, url, response.content)
         assert response.json()["errors"][0]["code"] == "not_found"
