@@ -22,6 +22,8 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.routers import DefaultRouter
 
+from api.resources.audit import AuditEntryViewSet
+from api.resources.business import CollectionViewSet, ProductViewSet
 from api.resources.campaigns import CampaignViewSet
 from api.resources.contacts import ContactListViewSet, ContactViewSet
 from api.resources.events import WebhookEventViewSet
@@ -58,6 +60,9 @@ router.register("partners", PartnerViewSet, basename="partner")
 router.register("numbers", NumberViewSet, basename="number")
 router.register("campaigns", CampaignViewSet, basename="campaign")
 router.register("contact-imports", ContactImportViewSet, basename="contact-import")
+router.register("products", ProductViewSet, basename="product")
+router.register("collections", CollectionViewSet, basename="collection")
+router.register("audit-log", AuditEntryViewSet, basename="audit-entry")
 
 conversations = ConversationViewSet.as_view({"get": "list"})
 conversation = ConversationTimelineViewSet.as_view({"get": "list"})

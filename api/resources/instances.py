@@ -11,6 +11,7 @@ from django.http import HttpResponse
 from django.utils.translation import gettext as _
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiExample, OpenApiResponse, extend_schema, inline_serializer
+from drf_standardized_errors.openapi_validation_errors import extend_validation_errors
 from rest_framework import mixins, serializers
 from rest_framework.decorators import action
 from rest_framework.request import Request
@@ -19,6 +20,7 @@ from rest_framework.response import Response
 from api.errors import CONFLICT, ZAPI_ERRORS, Conflict, OutcomeSerializer, outcome_body
 from api.filters import IdFilter, StrictFilterSet
 from api.resources.base import ScopedViewSet, operable_partners
+from api.resources.business import PROFILE_CAPABILITIES, CompanyProfileMixin
 from api.resources.provisioning import PROVISION_CAPABILITIES, InstanceSubscriptionMixin
 from audit.models import AuditAction
 from instances.models import ConnectionState, Instance, SubscriptionState
@@ -142,8 +144,13 @@ def _settings_of(instance: Instance) -> dict[str, Any]:
     }
 
 
+@extend_validation_errors(["invalid"], field_name="q", actions=["company_categories"])
 class InstanceViewSet(
-    InstanceSubscriptionMixin, mixins.ListModelMixin, mixins.RetrieveModelMixin, ScopedViewSet
+    CompanyProfileMixin,
+    InstanceSubscriptionMixin,
+    mixins.ListModelMixin,
+    mixins.RetrieveModelMixin,
+    ScopedViewSet,
 ):
     """The partner's numbers: list with filters, detail, and the actions of its pages."""
 
@@ -160,6 +167,7 @@ class InstanceViewSet(
         "webhooks": Capability.OPERATE,
         "instance_settings": Capability.OPERATE,
         **PROVISION_CAPABILITIES,
+        **PROFILE_CAPABILITIES,
     }
 
     def queryset_for(self, user: Any) -> QuerySet[Instance]:

@@ -213,7 +213,7 @@ class InstanceSubscriptionMixin:
         return self._changed(request, instance_cancel)
 
 
-PROVISION_CAPABILITIES = {
+PROVISION_CAPABILITIES: dict[str, Capability | None] = {
     "usage": Capability.PROVISION, "provision": Capability.PROVISION,
     "subscription": Capability.PROVISION, "subscribe": Capability.PROVISION,
     "cancel": Capability.PROVISION,

@@ -69,3 +69,23 @@ def test_replay_is_audited(partner, partner_admin, instance):
     [(action, name, target)] = _rows()
     assert action == AuditAction.WEBHOOK_REPLAY and name.startswith("API key CRM (")
     assert target == f"event {event.pk} ({event.event_type})"
+
+
+def test_the_audit_log_reads_as_the_page_scopes_it(partner, partner_admin, other_partner, instance):
+    from audit.services import audit_record
+
+    audit_record(actor=partner_admin, partner=partner, action=AuditAction.PACE_CHANGE,
+                 instance=instance, target="mine")  # fmt: skip
+    audit_record(actor=None, partner=partner, action=AuditAction.MESSAGE_CANCEL, target="m 1")
+    audit_record(actor=None, partner=other_partner, action=AuditAction.PACE_CHANGE, target="no")
+    support = key_client(make_key(partner_admin, partner, "support"))
+    rows = support.get("/api/audit-log/").json()["results"]
+    assert [r["target"] for r in rows] == ["m 1", "mine"]
+    assert rows[1]["actor"] == partner_admin.username and rows[1]["instance"] == instance.pk
+    only = support.get("/api/audit-log/?action=pace.change&actor=" + partner_admin.username)
+    assert [r["target"] for r in only.json()["results"]] == ["mine"]
+    assert support.get("/api/audit-log/?action=nope").status_code == 400
+    operator = key_client(make_key(partner_admin, partner, "operator"))
+    assert operator.get("/api/audit-log/").status_code == 403
+    # Reading the log writes nothing to it.
+    assert AuditEntry.objects.count() == 3

@@ -31,7 +31,8 @@ def operations() -> list[tuple[str, str]]:
 def acme(instance, partner):
     from django.utils import timezone
 
-    from instances.business.models import Label
+    from audit.models import AuditAction, AuditEntry
+    from instances.business.models import Collection, Label, Product
     from messaging.models import Contact, ContactList
 
     message = OutboundMessageFactory(instance=instance, chat_id="5511911110000")
@@ -44,6 +45,13 @@ def acme(instance, partner):
     number = RegisteredNumber.objects.create(partner=partner, whatsapp="5511987654321")
     campaign = Campaign.objects.create(partner=partner, name="Acme campaign", seed=1)
     job = ContactImport.objects.create(partner=partner, file_name="a.csv", stored_path="none")
+    product = Product.objects.create(
+        instance=instance, product_id="p1", name="Mouse", read_at=timezone.now()
+    )
+    collection = Collection.objects.create(
+        instance=instance, collection_id="c1", name="C", read_at=timezone.now()
+    )
+    entry = AuditEntry.objects.create(partner=partner, action=AuditAction.PACE_CHANGE)
     return {
         "instances": instance.pk,
         "messages": message.pk,
@@ -55,6 +63,9 @@ def acme(instance, partner):
         "numbers": number.pk,
         "campaigns": campaign.pk,
         "contact-imports": job.pk,
+        "products": product.pk,
+        "collections": collection.pk,
+        "audit-log": entry.pk,
         "chat_id": message.chat_id,
         "month": "2027-06",
         "instance": instance,
@@ -105,6 +116,14 @@ BODIES = {
         "partner": acme["partners"],
         "file": SimpleUploadedFile("leads.csv", b"phone\n11999998888\n", content_type="text/csv"),
     },
+    ("POST", "/api/products/"): lambda acme: {
+        "instance": acme["instances"], "name": "x", "price": 1,
+    },
+    ("POST", "/api/products/sync/"): lambda acme: {"instance": acme["instances"]},
+    ("POST", "/api/products/cart/"): lambda acme: {
+        "instance": acme["instances"], "cart_enabled": True,
+    },
+    ("POST", "/api/collections/"): lambda acme: {"instance": acme["instances"], "name": "x"},
     ("POST", "/api/campaigns/preview/"): lambda acme: {
         "partner": acme["partners"], "name": "x", "senders": [acme["instances"]],
         "variants": [{"kind": "text", "message": "hi"}],
