@@ -56,7 +56,7 @@ REPORT = inline_serializer(
 
 class ContactImportSerializer(serializers.ModelSerializer[ContactImport]):
     partner = serializers.PrimaryKeyRelatedField(read_only=True)
-    list = serializers.PrimaryKeyRelatedField(source="contact_list", read_only=True)
+    list = serializers.IntegerField(source="contact_list_id", read_only=True, allow_null=True)
     state_text = serializers.CharField(source="get_state_display", read_only=True)
     percent = serializers.IntegerField(read_only=True)
     mapping = serializers.DictField(child=serializers.CharField(allow_blank=True), read_only=True,
@@ -143,7 +143,7 @@ class ContactImportViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, Sco
 
     @extend_schema(
         summary="Upload a CSV or XLSX of contacts and import it (a job: poll its progress)",
-        request={"multipart/form-data": UploadIn},
+        request=UploadIn,
         responses={202: UploadedSerializer,
                    413: error_response("The file is over the upload limit.")},
     )  # fmt: skip

@@ -26,7 +26,7 @@ from api.models import ApiKey
 from audit.models import AuditAction, AuditEntry
 from core.admin import ReadOnlyScopedAdmin, ScopedAdmin
 from hooks.models import Delivery, Endpoint
-from instances.business.models import Label
+from instances.business.models import Collection, Label, Product
 from instances.models import Instance, InstanceNotice, NoticeKind
 from instances.views.common import TABS
 from messaging.campaigns.models import Campaign
@@ -212,6 +212,42 @@ NEEDS: dict[str, tuple[Capability, ...]] = {
     "partner-detail": (C.VIEW,),
     "partner-invoices": (C.PROVISION,),
     "partner-invoice": (C.PROVISION,),
+    "partner-usage": (C.PROVISION,),
+    "partner-provision": (C.PROVISION,),
+    "instance-subscription": (C.PROVISION,),
+    "instance-subscribe": (C.PROVISION,),
+    "instance-cancel": (C.PROVISION,),
+    "instance-company-profile": (C.VIEW,),
+    "instance-company-categories": OPERATE,
+    "number-list": (C.PROVISION,),
+    "number-detail": (C.PROVISION,),
+    "number-verify": (C.PROVISION,),
+    "number-request-again": (C.PROVISION,),
+    "number-limits": (C.PROVISION,),
+    "campaign-list": (C.VIEW,),
+    "campaign-detail": (C.VIEW,),
+    "campaign-preview": (C.VIEW,),
+    "campaign-progress": (C.VIEW,),
+    "campaign-recipients": (C.VIEW,),
+    "campaign-draft-preview": OPERATE,
+    "campaign-start": OPERATE,
+    "campaign-pause": OPERATE,
+    "campaign-resume": OPERATE,
+    "campaign-cancel": OPERATE,
+    "campaign-duplicate": OPERATE,
+    "contact-import-list": OPERATE,
+    "contact-import-detail": OPERATE,
+    "contact-import-start": OPERATE,
+    "contact-import-columns": OPERATE,
+    "product-list": (C.VIEW,),
+    "product-detail": (C.VIEW,),
+    "product-sync": OPERATE,
+    "product-cart": OPERATE,
+    "collection-list": (C.VIEW,),
+    "collection-detail": (C.VIEW,),
+    "collection-products": OPERATE,
+    "audit-entry-list": (C.AUDIT,),
+    "audit-entry-detail": (C.AUDIT,),
 }
 CHAT_ID = "5511999990001"
 # Actions on a row named in the form (a label, a product, a collection): with an empty form
@@ -233,6 +269,12 @@ API_MODELS: dict[str, type[Any]] = {
     "contact-list": ContactList,
     "label": Label,
     "partner": Partner,
+    "number": RegisteredNumber,
+    "campaign": Campaign,
+    "contact-import": ContactImport,
+    "product": Product,
+    "collection": Collection,
+    "audit-entry": AuditEntry,
 }
 # Route parameters that are values, not objects.
 PARAM_VALUES = {"chat_id": CHAT_ID, "month": "2027-06", "action": "pause"}
@@ -370,6 +412,12 @@ def _objects(partner: Partner) -> dict[type[Any], Any]:
         ),
         RegisteredNumber: RegisteredNumber.objects.create(
             partner=partner, whatsapp="5511988887777", state=RegisteredNumberState.VERIFIED
+        ),
+        Product: Product.objects.create(
+            instance=instance, product_id="p1", name="Mouse", read_at=timezone.now()
+        ),
+        Collection: Collection.objects.create(
+            instance=instance, collection_id="c1", name="Mice", read_at=timezone.now()
         ),
     }
 
