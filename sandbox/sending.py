@@ -13,7 +13,6 @@ import base64
 import random
 import secrets
 from datetime import timedelta
-from functools import partial
 from typing import Any
 
 from django.db import transaction
@@ -166,7 +165,7 @@ def _send(instance: SandboxInstance, message: SandboxMessage) -> None:
 
 def _plan_statuses(instance: SandboxInstance, message: SandboxMessage) -> None:
     """Decide which statuses this message will reach, then report them: in order, each
-    after its delay, or all at once in reverse order under the out-of-order fault."""
+    after its delay, or in reverse order under the out-of-order fault."""
     plan = ["SENT"]
     roll = random.random
     if roll() < instance.timing("received_share"):
@@ -177,12 +176,9 @@ def _plan_statuses(instance: SandboxInstance, message: SandboxMessage) -> None:
                 plan.append("PLAYED")
     pk = message.pk
     if roll() < instance.fault("out_of_order"):
-        for step, status in enumerate(reversed(plan)):
-            countdown = instance.timing("sent_after") + instance.timing("received_after") * step
-            transaction.on_commit(
-                partial(message_status_task.apply_async, (pk, status, []), countdown=countdown)
-            )
-        return
+        # Reversed, and still one chain: each status is emitted after the previous one
+        # committed, so the order is the fault's and not the workers' timing.
+        plan.reverse()
     transaction.on_commit(
         lambda: message_status_task.apply_async(
             (pk, plan[0], plan[1:]), countdown=instance.timing("sent_after")
@@ -219,7 +215,8 @@ def message_status_report(*, message_id: int, status: str, then: list[str]) -> N
     )
     if then:
         following, rest = then[0], then[1:]
-        countdown = instance.timing(_AFTER[following])
+        # Out of order, SENT comes last: it follows after the RECEIVED delay.
+        countdown = instance.timing(_AFTER.get(following, "received_after"))
         transaction.on_commit(
             lambda: message_status_task.apply_async(
                 (message_id, following, rest), countdown=countdown

@@ -6,7 +6,9 @@ from __future__ import annotations
 from enum import IntEnum
 from typing import Any
 
-from pydantic import BaseModel, ConfigDict, Field, field_validator
+from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
+
+from zapi.events.kinds import WEBHOOK_KINDS, WebhookKind
 
 
 class ZapiModel(BaseModel):
@@ -55,18 +57,25 @@ class Me(ZapiModel):
     connected: bool | None = None
     paymentStatus: str | None = None
     created: Any = None
-    connectedCallbackUrl: str | None = None
-    deliveryCallbackUrl: str | None = None
-    disconnectedCallbackUrl: str | None = None
-    messageStatusCallbackUrl: str | None = None
-    presenceChatCallbackUrl: str | None = None
-    receivedCallbackUrl: str | None = None
-    receivedAndDeliveryCallbackUrl: str | None = None
+    # One ``*CallbackUrl`` per kind of ``zapi.events.WEBHOOK_KINDS`` (``callback_field``):
+    # not written here but filled from the table (``_every_callback_field``), so a new kind
+    # is read without a second list. They are extras: ``me.receivedCallbackUrl`` works.
     receiveCallbackSentByMe: bool | None = None
     callRejectAuto: bool | None = None
     callRejectMessage: str | None = None
     autoReadMessage: bool | None = None
     initialDataCallbackUrl: str | None = None
+
+    @model_validator(mode="before")
+    @classmethod
+    def _every_callback_field(cls, data: Any) -> Any:
+        if not isinstance(data, dict):
+            return data
+        return {**{kind.callback_field: None for kind in WEBHOOK_KINDS}, **data}
+
+    def callback_url(self, kind: WebhookKind) -> str | None:
+        """The URL ``kind``'s events go to (its ``callback_field``), or None."""
+        return getattr(self, kind.callback_field, None)
 
     def __repr__(self) -> str:
         # /me echoes the instance token: never print it.

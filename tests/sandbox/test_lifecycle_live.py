@@ -113,8 +113,12 @@ def test_status_webhooks_out_of_order_fault(live_url, celery_worker, hooks):
     client = InstanceClient(f"{live_url}/sandbox", instance.zapi_id, instance.token)
     client.send("send_text", phone="5511988887777", message="hello")
     wait_for(lambda: len(hooks.of_type("MessageStatusCallback")) == 3, timeout=30)
-    statuses = [e["status"] for e in hooks.of_type("MessageStatusCallback")]
-    assert statuses == ["READ", "RECEIVED", "SENT"]
+    # The sandbox emits them as one chain, newest status first (its rows in creation order);
+    # each delivery is its own task, so the arrival order is not asserted, only that all came.
+    emitted = instance.sent_webhooks.filter(kind="MessageStatusCallback").order_by("pk")
+    assert [w.payload["status"] for w in emitted] == ["READ", "RECEIVED", "SENT"]
+    arrived = [e["status"] for e in hooks.of_type("MessageStatusCallback")]
+    assert sorted(arrived) == ["READ", "RECEIVED", "SENT"]
 
 
 def test_every_inbound_kind_and_presence_reach_the_receiver(live_url, celery_worker, hooks):

@@ -13,7 +13,10 @@ def test_each_kind_has_its_update_endpoint_and_its_me_field():
     for kind in WEBHOOK_KINDS:
         endpoint = ENDPOINTS_BY_NAME[kind.endpoint]
         assert (endpoint.method, endpoint.path) == ("PUT", f"/update-webhook-{kind.slug}")
-        assert kind.callback_field in Me.model_fields
+        me = Me.model_validate({kind.callback_field: "https://hooks.example.com/x"})
+        assert me.callback_url(kind) == getattr(me, kind.callback_field)
+        assert me.callback_url(kind) == "https://hooks.example.com/x"
+        assert Me.model_validate({}).callback_url(kind) is None
 
 
 def test_every_update_webhook_endpoint_is_a_kind():

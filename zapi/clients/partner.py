@@ -35,9 +35,9 @@ class PartnerClient(_BearerClient):
     def create_instance(self, name: str, **options: Any) -> PartnerInstanceCreated:
         """POST /instances/integrator/on-demand: a 2-day trial ("Partners > Creating an instance").
         ``options`` use the
-        spec's names: ``sessionName``, ``deliveryCallbackUrl``, ``receivedCallbackUrl``,
-        ``disconnectedCallbackUrl``, ``connectedCallbackUrl``, ``messageStatusCallbackUrl``,
-        ``callRejectAuto``, ``autoReadMessage``, ``isDevice``, ``businessDevice``...
+        spec's names: ``sessionName``, each kind's ``callback_field`` of
+        ``zapi.events.WEBHOOK_KINDS`` (``receivedCallbackUrl``...), ``callRejectAuto``,
+        ``autoReadMessage``, ``isDevice``, ``businessDevice``...
 
         Not idempotent: a lost answer may have created (and will bill) an instance."""
         body = {"name": name, **{k: v for k, v in options.items() if v is not None}}
