@@ -114,6 +114,15 @@ class ContactAdmin(ScopedAdmin):
     ]  # fmt: skip
     change_list_template = "messaging/contact_changelist.html"
 
+    def changelist_view(self, request: HttpRequest, extra_context: Any = None) -> Any:
+        # The import page needs OPERATE somewhere (``contact_views._import_partners``): people
+        # who only look (support) are not shown a button that refuses them.
+        extra_context = {
+            **(extra_context or {}),
+            "can_import": user_can(request.user, Capability.OPERATE),
+        }
+        return super().changelist_view(request, extra_context)
+
     def get_list_filter(self, request: HttpRequest) -> Any:
         if user_can(request.user, Capability.VIEW) and request.user.is_staff:
             return [*self.list_filter, "partner"]

@@ -16,7 +16,7 @@ from itertools import islice
 from typing import Any
 
 from django.conf import settings
-from django.core.exceptions import ValidationError
+from django.core.exceptions import EmptyResultSet, ValidationError
 from django.db import connection, transaction
 from django.db.models import Q
 from django.utils import timezone
@@ -221,9 +221,12 @@ def _recipients_insert_select(
     ``_recipients_write_portable``: in contact-id order, a contact bound to the pool's
     sender of its latest earlier campaign, else to one it exchanged messages with, else to
     the next sender in turn; the variant by ``seeded_index``."""
-    audience_sql, audience_params = contacts.values(
-        "pk", "phone", "opted_out_at"
-    ).query.sql_with_params()
+    try:
+        audience_sql, audience_params = contacts.values(
+            "pk", "phone", "opted_out_at"
+        ).query.sql_with_params()
+    except EmptyResultSet:  # an audience Django proves empty (e.g. only a foreign label)
+        return 0, 0, 0
     recipient = CampaignRecipient._meta.db_table
     campaign_table = Campaign._meta.db_table
     message = Message._meta.db_table

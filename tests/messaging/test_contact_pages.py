@@ -129,6 +129,16 @@ def test_support_sees_contacts_but_cannot_change_consent(client, partner, ana):
     assert ana.opted_out_at is None
 
 
+def test_the_import_button_shows_only_to_those_who_may_import(client, operator_client, partner):
+    """Found by the demo-role walk (tests/e2e/test_demo_roles_walk.py): support was shown
+    "Import contacts", a page that refuses it."""
+    url, upload = reverse("admin:messaging_contact_changelist"), "Import contacts"
+    assert upload in operator_client.get(url).content.decode()
+    client.force_login(MembershipFactory(partner=partner, role=Role.SUPPORT).user)
+    assert upload not in client.get(url).content.decode()
+    assert client.get(reverse("admin:messaging_contact_import_upload")).status_code == 403
+
+
 def test_edit_normalises_the_phone_and_refuses_a_bad_one(operator_client, partner, ana):
     url = reverse("admin:messaging_contact_change", args=[ana.pk])
     vip = ContactList.objects.create(partner=partner, name="VIP")

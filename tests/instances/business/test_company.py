@@ -15,7 +15,8 @@ from instances.business.profile import (
     company_profile_save,
     profile_checklist,
 )
-from tests.factories import InstanceFactory
+from partners.roles import Role
+from tests.factories import InstanceFactory, MembershipFactory
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -127,6 +128,18 @@ def test_company_page_saves_the_profile_and_shows_the_answers(paired, operator_c
     assert "Bakery &lt;script&gt;" in html
     assert "Saved at Z-API" in html
     assert re.search(r'value="restaurant\|Restaurant"[^>]*checked', html)
+
+
+def test_the_checklist_links_to_settings_only_for_who_may_change_them(
+    paired, client, operator_client
+):
+    """Found by the demo-role walk: support was linked to Settings, a tab that refuses it."""
+    ours, _box = paired
+    settings_link = f'href="{_url("settings", ours)}"'
+    assert settings_link in operator_client.get(_url("company", ours)).content.decode()
+    client.force_login(MembershipFactory(partner=ours.partner, role=Role.SUPPORT).user)
+    html = client.get(_url("company", ours)).content.decode()
+    assert "Profile photo" in html and settings_link not in html
 
 
 def test_bad_hours_are_an_error_not_a_500(paired, operator_client):

@@ -41,6 +41,29 @@ def test_other_partners_contacts_are_never_in_the_audience(partner, other_partne
     assert make_campaign(partner, senders).audience_count == 2
 
 
+def test_a_whatsapp_business_label_is_an_audience(partner, other_partner, senders):
+    """Issue 15: "a label is an audience for campaigns": the contacts whose chat carries the
+    label, at the campaign's partner only (another partner's label names nobody)."""
+    from instances.business.models import ChatLabel, Label
+
+    people = contacts(partner, 5)
+    theirs = contacts(other_partner, 2, start=50)
+    at = timezone.now()
+    paid = Label.objects.create(instance=senders[0], label_id="1", name="Paid", read_at=at)
+    foreign = Label.objects.create(
+        instance=InstanceFactory(partner=other_partner), label_id="1", name="Paid", read_at=at
+    )
+    for person in people[:2]:
+        ChatLabel.objects.create(label=paid, chat_id=person.phone, read_at=at)
+    ChatLabel.objects.create(label=foreign, chat_id=theirs[0].phone, read_at=at)
+    campaign = make_campaign(partner, senders, audience={"labels": [paid.pk, foreign.pk]})
+    assert campaign.audience_count == 2
+    assert set(campaign.recipients.values_list("contact_id", flat=True)) == {
+        people[0].pk, people[1].pk
+    }  # fmt: skip
+    assert make_campaign(partner, senders, audience={"labels": [foreign.pk]}).audience_count == 0
+
+
 def test_recipients_are_spread_over_the_senders_and_variants(partner, senders):
     contacts(partner, 100)
     campaign = make_campaign(partner, senders, texts=("Oi {{nome}}", "Olá {{nome}}", "E aí"))
