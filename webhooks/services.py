@@ -110,12 +110,25 @@ def _claim_pending(limit: int) -> list[WebhookEvent]:
 _MARK_FIELDS = ["state", "outcome", "error", "attempts", "last_attempt_at", "processed_at"]
 
 
+def _lock_order(event: WebhookEvent) -> tuple[int, str]:
+    """The rows an event's processor writes, as a sort key (its number, then the first
+    message id or phone it names). Two drains run their batches in this order, so they take
+    the message rows they share in the same order and cannot deadlock on them."""
+    payload = event.payload if isinstance(event.payload, dict) else {}
+    ids = payload.get("ids")
+    names = [str(i) for i in ids] if isinstance(ids, list) else []
+    for field in ("messageId", "zaapId", "phone"):
+        if not names and payload.get(field):
+            names = [str(payload[field])]
+    return event.instance_id, min(names, default="")
+
+
 def webhook_events_batch_process(*, limit: int | None = None) -> int:
-    """Process up to ``limit`` pending events, oldest first, in one transaction (each
-    processor in its own savepoint, as ``webhook_event_process``). Returns how many."""
+    """Process up to ``limit`` pending events (the oldest) in one transaction, each processor
+    in its own savepoint as in ``webhook_event_process``. Returns how many."""
     limit = limit or settings.WEBHOOK_DRAIN_BATCH
     with transaction.atomic():
-        events = _claim_pending(limit)
+        events = sorted(_claim_pending(limit), key=_lock_order)
         now = timezone.now()
         for event in events:
             event.last_attempt_at = now
@@ -138,7 +151,7 @@ def _events_seen(events: list[WebhookEvent]) -> None:
         instance_event_seen(instance_id=instance_id, at=at)
 
 
-def webhook_events_drain(*, max_seconds: float = 60.0) -> int:
+def webhook_events_drain(*, max_seconds: float = 10.0) -> int:
     """Process pending events batch after batch until none is left (or ``max_seconds``
     passed: then a successor is woken). Returns how many were processed."""
     deadline = time.monotonic() + max_seconds

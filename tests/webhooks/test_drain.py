@@ -103,13 +103,23 @@ def _parsed_status():
 
 
 @pytest.mark.django_db(transaction=True)
-def test_drains_running_at_once_process_each_event_once():
+def test_drains_running_at_once_process_each_event_once(settings):
+    import random
+
     from tests.webhooks.test_concurrency import at_once
 
+    settings.WEBHOOK_DRAIN_BATCH = 10
     instance = InstanceFactory()
-    messages = [OutboundMessageFactory(instance=instance) for _ in range(60)]
-    for m in messages:
-        webhook_event_receive(instance_id=instance.pk, data=status(m))
+    messages = [OutboundMessageFactory(instance=instance) for _ in range(15)]
+    # Four statuses of each message, shuffled: batches of concurrent drains share message
+    # rows, which they must lock in one order (no deadlock, no failed attempt).
+    events = [(m, state) for m in messages for state in ("SENT", "RECEIVED", "READ", "PLAYED")]
+    random.Random(3).shuffle(events)
+    for m, state in events:
+        webhook_event_receive(instance_id=instance.pk, data=status(m, state))
     counts = at_once(4, lambda: webhook_events_drain())
     assert sum(counts) == 60
-    assert WebhookEvent.objects.filter(state=EventState.PROCESSED).count() == 60
+    assert WebhookEvent.objects.filter(state=EventState.PROCESSED, attempts=0).count() == 60
+    assert {m.state for m in type(messages[0]).objects.filter(instance=instance)} == {
+        MessageState.PLAYED
+    }
