@@ -81,9 +81,12 @@ def start_workers(count: int) -> list[subprocess.Popen[bytes]]:
         ]  # fmt: skip
         log = open(ROOT / "var" / f"bench-worker-{n}.log", "wb")  # noqa: SIM115
         procs.append(subprocess.Popen(cmd, cwd=ROOT, stdout=log, stderr=log))
-    deadline = time.monotonic() + 60
+    # Generous: on a loaded box a solo worker may also be inside its first task.
+    deadline = time.monotonic() + 180
     while len(app.control.ping(timeout=0.5) or []) < count:
         if time.monotonic() > deadline or any(p.poll() is not None for p in procs):
+            for proc in procs:  # none left behind to eat the next run's tasks
+                proc.kill()
             raise RuntimeError("workers did not start: see var/bench-worker-*.log")
     return procs
 

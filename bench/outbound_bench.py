@@ -98,7 +98,8 @@ def populate(count: int, gap: float, per_instance: int) -> list[int]:
     return [i.pk for i in instances]
 
 
-def wait_http(url: str, timeout: float = 30) -> None:
+def wait_http(url: str, timeout: float = 120) -> None:
+    # Generous: on a loaded box gunicorn's workers take tens of seconds to import the app.
     import httpx
 
     deadline = time.monotonic() + timeout
