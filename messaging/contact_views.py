@@ -41,6 +41,8 @@ from messaging.contact_import import (
 )
 from messaging.contact_selectors import contact_consent_history, contact_messages
 from messaging.contacts import (
+    ContactExists,
+    contact_create,
     contact_erase,
     contact_extra_parse,
     contact_list_get_or_create,
@@ -91,6 +93,62 @@ class ContactForm(forms.Form):
         field = self.fields["lists"]
         assert isinstance(field, forms.ModelMultipleChoiceField)
         field.queryset = ContactList.objects.filter(partner_id=partner_id)
+
+
+class ContactAddForm(ContactForm):
+    """A new contact: the edit form's fields, a phone required, and the partner when the
+    user operates for more than one."""
+
+    partner = forms.ModelChoiceField(label=gettext_lazy("Partner"), queryset=Partner.objects.none())
+
+    def __init__(self, *args: Any, partners: Any, **kwargs: Any) -> None:
+        super().__init__(*args, partner_id=0, **kwargs)
+        self.fields["phone"].required = True
+        partner = self.fields["partner"]
+        lists = self.fields["lists"]
+        assert isinstance(partner, forms.ModelChoiceField)
+        assert isinstance(lists, forms.ModelMultipleChoiceField)
+        partner.queryset = partners
+        lists.queryset = ContactList.objects.filter(partner__in=partners).select_related("partner")
+        if partners.count() == 1:
+            partner.initial = partners.first()
+            partner.widget = forms.HiddenInput()
+        else:
+            lists.label_from_instance = lambda lst: f"{lst.name} · {lst.partner}"  # type: ignore[assignment]
+
+
+def contact_add(request: HttpRequest, model_admin: Any) -> HttpResponse:
+    """Add one contact by hand (the admin's "add" view): the import's rules for one row."""
+    partners = _import_partners(request)
+    if not partners.exists():
+        raise PermissionDenied
+    form = ContactAddForm(request.POST or None, partners=partners)
+    existing = None
+    if request.method == "POST" and form.is_valid():
+        partner = form.cleaned_data["partner"]
+        try:
+            contact = contact_create(
+                partner_id=partner.pk,
+                name=form.cleaned_data["name"],
+                phone=form.cleaned_data["phone"],
+                extra=contact_extra_parse(form.cleaned_data["variables"]),
+                list_ids=[lst.pk for lst in form.cleaned_data["lists"]],
+            )
+        except ContactExists as exc:
+            existing = exc.contact
+            _form_errors(form, exc)
+        except ValidationError as exc:
+            _form_errors(form, exc)
+        else:
+            messages.success(request, _("Contact added."))
+            return HttpResponseRedirect(
+                reverse("admin:messaging_contact_change", args=[contact.pk])
+            )
+    context = _context(
+        model_admin, request, _("Add a contact"), form=form, existing=existing,
+        opts=Contact._meta,
+    )  # fmt: skip
+    return TemplateResponse(request, "messaging/contact_add.html", context)
 
 
 class ConsentForm(forms.Form):

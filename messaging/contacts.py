@@ -56,15 +56,60 @@ def contacts_list_remove(*, contact_list: ContactList, contact_ids: Iterable[int
     return deleted
 
 
+def _phone_clean(phone: str) -> str:
+    """A typed phone as Z-API's digits (``messaging.phones``), as the import takes it."""
+    recipient = recipient_normalize(phone)
+    if not recipient.ok or recipient.kind != RecipientKind.PHONE:
+        raise ValidationError({"phone": recipient.reason or _("Give a phone number.")})
+    return recipient.chat_id
+
+
+class ContactExists(ValidationError):
+    """The partner already has a contact with this number (``contact`` is it)."""
+
+    def __init__(self, contact: Contact) -> None:
+        super().__init__({"phone": _("This number is already in the contact book.")})
+        self.contact = contact
+
+
+def contact_create(
+    *, partner_id: int, name: str, phone: str, extra: dict[str, str], list_ids: Iterable[int]
+) -> Contact:
+    """Add one contact by hand, under the import's rules: a phone number through the one
+    normaliser, never a number erased at the person's request, one contact per number
+    (``ContactExists`` names the one already there; the whole phone or WhatsApp's id)."""
+    if not phone.strip():
+        raise ValidationError({"phone": _("Give a phone number.")})
+    phone = _phone_clean(phone)
+    if ErasedRecipient.objects.filter(
+        partner_id=partner_id, number_hash__in=number_hashes(partner_id=partner_id, number=phone)
+    ).exists():
+        raise ValidationError(
+            {"phone": _("This person's data was erased at their request: never added again.")}
+        )
+    existing = Contact.objects.filter(
+        Q(phone=phone) | Q(whatsapp_id=phone), partner_id=partner_id
+    ).first()
+    if existing is not None:
+        raise ContactExists(existing)
+    try:
+        with transaction.atomic():
+            contact = Contact.objects.create(
+                partner_id=partner_id, phone=phone, name=name.strip()[:200], extra=extra
+            )
+            allowed = ContactList.objects.filter(partner_id=partner_id, pk__in=list(list_ids))
+            contact.lists.set(allowed)
+    except IntegrityError:  # the same number added concurrently
+        raise ContactExists(Contact.objects.get(partner_id=partner_id, phone=phone)) from None
+    return contact
+
+
 def contact_update(
     *, contact: Contact, name: str, phone: str, extra: dict[str, str], list_ids: Iterable[int]
 ) -> Contact:
     """Save an operator's edit; the phone goes through the one normaliser."""
     if phone.strip():
-        recipient = recipient_normalize(phone)
-        if not recipient.ok or recipient.kind != RecipientKind.PHONE:
-            raise ValidationError({"phone": recipient.reason or _("Give a phone number.")})
-        phone = recipient.chat_id
+        phone = _phone_clean(phone)
     elif not contact.lid:
         raise ValidationError({"phone": _("A contact without a LID needs a phone number.")})
     clash = Contact.objects.filter(partner_id=contact.partner_id, phone=phone).exclude(

@@ -173,7 +173,7 @@ NEEDS: dict[str, tuple[Capability, ...]] = {
     "admin:messaging_contact_erase": OPERATE,
     "admin:messaging_contact_import_upload": OPERATE,
     "admin:messaging_contact_import": OPERATE,
-    "admin:messaging_contact_add": NOBODY,  # contacts come from conversations and imports
+    "admin:messaging_contact_add": OPERATE,  # one contact by hand (contact_views.contact_add)
     "admin:partners_partner_members": (C.MANAGE_MEMBERS,),
     "admin:partners_partner_member_role": (C.MANAGE_MEMBERS,),
     "admin:partners_partner_member_remove": (C.MANAGE_MEMBERS,),

@@ -56,3 +56,21 @@ def test_import_shows_its_progress_bar_then_the_report(
     page.wait_for_selector(".consent-status")
     assert "Clientes" in page.inner_text(".contact-facts")
     screenshot(page, "contacts-contact")
+
+
+def test_add_a_contact_by_hand(page, live_url, partner, operator):
+    Contact.objects.create(partner=partner, phone="5511987654321", name="Ana")
+    login(page, live_url, operator)
+    page.goto(f"{live_url}/messaging/contact/")
+    page.click('a.addlink[href$="/messaging/contact/add/"]')
+    page.fill("[name=name]", "Carla")
+    page.fill("[name=phone]", "+55 11 98765-4321")
+    page.click("input[type=submit][value='Add']")
+    page.wait_for_selector(".contact-exists")
+    screenshot(page, "contacts-add-duplicate")
+    page.fill("[name=phone]", "(11) 98765-1111")
+    page.fill("[name=variables]", "cidade = Campinas")
+    page.click("input[type=submit][value='Add']")
+    page.wait_for_selector(".consent-status")
+    assert "5511987651111" in page.inner_text(".contact-facts")
+    screenshot(page, "contacts-add-done")

@@ -255,3 +255,73 @@ def test_a_foreign_import_is_a_404(client, other_partner, partner):
     job = ContactImport.objects.create(partner=other_partner, file_name="x.csv", stored_path="x")
     client.force_login(MembershipFactory(partner=partner, role=Role.OPERATOR).user)
     assert client.get(reverse("admin:messaging_contact_import", args=[job.pk])).status_code == 404
+
+
+# -- one contact by hand (issue 12) --------------------------------------------------------
+
+ADD = "admin:messaging_contact_add"
+
+
+def test_add_a_contact_by_hand_normalises_the_phone_and_keeps_variables_and_lists(
+    operator_client, partner
+):
+    vip = ContactList.objects.create(partner=partner, name="VIP")
+    assert "Add a contact" in page(operator_client, reverse(ADD))
+    response = operator_client.post(
+        reverse(ADD),
+        {
+            "partner": partner.pk,
+            "name": " Carla ",
+            "phone": "(11) 98765-1111",
+            "variables": "cidade = Campinas",
+            "lists": [vip.pk],
+        },
+    )
+    contact = Contact.objects.get(partner=partner)
+    assert response.status_code == 302
+    assert response["Location"] == reverse("admin:messaging_contact_change", args=[contact.pk])
+    assert (contact.name, contact.phone, contact.extra) == (
+        "Carla",
+        "5511987651111",
+        {"cidade": "Campinas"},
+    )
+    assert list(contact.lists.all()) == [vip]
+
+
+def test_add_refuses_a_bad_a_duplicate_and_an_erased_phone_with_a_reason(
+    operator_client, partner, ana
+):
+    def refused(phone: str) -> str:
+        response = operator_client.post(reverse(ADD), {"partner": partner.pk, "phone": phone})
+        assert response.status_code == 200
+        return response.content.decode()
+
+    assert "Not a phone number" in refused("abc")
+    assert "This field is required" in refused("")
+    html = refused("+55 11 98765-4321")  # Ana's number, typed another way
+    assert "already in the contact book" in html
+    assert reverse("admin:messaging_contact_change", args=[ana.pk]) in html
+    ana.whatsapp_id, ana.phone = "551187654321", "5511987654321"
+    ana.save()
+    assert "already in the contact book" in refused("551187654321")  # WhatsApp's own id
+    operator_client.post(reverse("admin:messaging_contact_erase", args=[ana.pk]))
+    assert "erased at their request" in refused("11 98765-4321")
+    assert Contact.objects.count() == 0
+
+
+def test_add_is_for_operators_of_the_partner_only(client, partner, other_partner, foreign):
+    client.force_login(MembershipFactory(partner=partner, role=Role.SUPPORT).user)
+    assert client.get(reverse(ADD)).status_code == 403
+    operator = MembershipFactory(partner=partner, role=Role.OPERATOR).user
+    client.force_login(operator)
+    response = client.post(reverse(ADD), {"partner": other_partner.pk, "phone": "11 98765-2222"})
+    assert response.status_code == 200 and "Select a valid choice" in response.content.decode()
+    mine = ContactList.objects.create(partner=partner, name="Mine")
+    theirs = ContactList.objects.create(partner=other_partner, name="Theirs")
+    response = client.post(
+        reverse(ADD), {"partner": partner.pk, "phone": "11 98765-2222", "lists": [theirs.pk]}
+    )
+    assert response.status_code == 200 and "Select a valid choice" in response.content.decode()
+    client.post(reverse(ADD), {"partner": partner.pk, "phone": "11 98765-2222", "lists": [mine.pk]})
+    assert Contact.objects.get(phone="5511987652222").partner == partner
+    assert "Add contact" in page(client, reverse(CHANGELIST))
