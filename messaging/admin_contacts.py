@@ -12,6 +12,7 @@ from django.core.exceptions import ValidationError
 from django.db.models import Count, QuerySet
 from django.http import HttpRequest, HttpResponse, StreamingHttpResponse
 from django.http.response import HttpResponseBase
+from django.template.response import TemplateResponse
 from django.urls import URLPattern, reverse
 from django.utils import timezone
 from django.utils.html import format_html
@@ -24,6 +25,7 @@ from messaging import contact_views
 from messaging.consent import contacts_consent_set
 from messaging.contact_selectors import contacts_csv, contacts_search
 from messaging.contacts import (
+    contact_erase,
     contact_list_get_or_create,
     contacts_list_add,
     contacts_list_remove,
@@ -110,7 +112,7 @@ class ContactAdmin(ScopedAdmin):
     action_form = ContactActionForm
     actions = [
         "add_to_list", "remove_from_list", "opt_out_selected", "opt_in_selected",
-        "export_csv", "check_whatsapp", contacts_label_action,
+        "export_csv", "check_whatsapp", contacts_label_action, "erase_selected",
     ]  # fmt: skip
     change_list_template = "messaging/contact_changelist.html"
 
@@ -236,6 +238,39 @@ class ContactAdmin(ScopedAdmin):
         )
         self._audit(request, contact_views.AUDIT_OPT_IN, changed)
         self.message_user(request, _("%(n)d opted in again.") % {"n": len(changed)})
+
+    @admin.action(description=gettext_lazy("Erase (LGPD): forget these people"))
+    def erase_selected(self, request: HttpRequest, queryset: QuerySet[Contact]) -> Any:
+        """Confirm with how many, then the per-contact erase (``contacts.contact_erase``) for
+        each contact the user operates for; others in the selection are left alone."""
+        contacts = list(self._operable(request, queryset).select_related("partner"))
+        if not contacts:
+            self.message_user(
+                request, _("None of these contacts may be erased by you."), messages.ERROR
+            )
+            return None
+        if request.POST.get("confirm") != "yes":
+            context = {
+                **self.admin_site.each_context(request),
+                "title": _("Erase %(n)d contacts") % {"n": len(contacts)},
+                "count": len(contacts),
+                "contacts": contacts[:20],
+                "selected": [c.pk for c in contacts],
+                "opts": Contact._meta,
+                "action_checkbox_name": admin.helpers.ACTION_CHECKBOX_NAME,
+            }
+            return TemplateResponse(request, "messaging/contacts_erase.html", context)
+        emptied = 0
+        for contact in contacts:
+            partner, pk = contact.partner, contact.pk
+            emptied += contact_erase(contact=contact)
+            contact_views.contact_audit(request, contact_views.AUDIT_ERASE, partner, [pk])
+        self.message_user(
+            request,
+            _("%(n)d erased, %(m)d messages emptied; their numbers stay blocked.")
+            % {"n": len(contacts), "m": emptied},
+        )
+        return None
 
     def _audit(self, request: HttpRequest, action: Any, contact_ids: list[int]) -> None:
         rows = Contact.objects.filter(pk__in=contact_ids).select_related("partner")

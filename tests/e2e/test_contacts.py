@@ -74,3 +74,19 @@ def test_add_a_contact_by_hand(page, live_url, partner, operator):
     page.wait_for_selector(".consent-status")
     assert "5511987651111" in page.inner_text(".contact-facts")
     screenshot(page, "contacts-add-done")
+
+
+def test_bulk_erase_asks_first_naming_how_many(page, live_url, partner, operator):
+    for n in range(3):
+        Contact.objects.create(partner=partner, phone=f"551198765000{n}", name=f"Pessoa {n}")
+    login(page, live_url, operator)
+    page.goto(f"{live_url}/messaging/contact/")
+    page.check("#action-toggle")
+    page.select_option("select[name=action]", "erase_selected")
+    page.click("button[name=index]")
+    page.wait_for_selector(".contacts-erase-count")
+    assert "Erasing 3 contacts" in page.inner_text(".contacts-erase-count")
+    screenshot(page, "contacts-bulk-erase-confirm")
+    page.click("input[type=submit][value='Yes, erase them']")
+    page.wait_for_selector("#result_list, .paginator")
+    assert Contact.objects.count() == 0

@@ -325,3 +325,46 @@ def test_add_is_for_operators_of_the_partner_only(client, partner, other_partner
     client.post(reverse(ADD), {"partner": partner.pk, "phone": "11 98765-2222", "lists": [mine.pk]})
     assert Contact.objects.get(phone="5511987652222").partner == partner
     assert "Add contact" in page(client, reverse(CHANGELIST))
+
+
+def test_bulk_erase_confirms_with_how_many_then_erases_and_audits_each(
+    operator_client, partner, ana, foreign
+):
+    from audit.models import AuditEntry
+
+    bia = Contact.objects.create(partner=partner, phone="5521998765432", name="Bia")
+    instance = InstanceFactory(partner=partner, name="Sales 1")
+    Message.objects.create(
+        instance=instance, direction=Direction.INBOUND, chat_id=bia.phone, contact=bia, text="Oi"
+    )
+    ids = [ana.pk, bia.pk, foreign.pk]  # the foreign one is not this operator's
+    url = reverse(CHANGELIST)
+    html = operator_client.post(
+        url, {"action": "erase_selected", "_selected_action": ids}
+    ).content.decode()
+    assert "Erasing 2 contacts" in html and "Foreign" not in html
+    assert Contact.objects.count() == 3  # nothing erased before the confirmation
+    response = operator_client.post(
+        url, {"action": "erase_selected", "_selected_action": ids, "confirm": "yes"}
+    )
+    assert response.status_code == 302
+    assert list(Contact.objects.all()) == [foreign]
+    assert Message.objects.get().text == ""
+    assert ErasedRecipient.objects.filter(partner=partner).count() == 2
+    targets = set(
+        AuditEntry.objects.filter(action="contact.erase").values_list("target", flat=True)
+    )
+    assert targets == {f"contact {ana.pk}", f"contact {bia.pk}"}
+    refusal = recipient_refusal(partner_id=partner.pk, value="(21) 99876-5432")
+    assert refusal.code == RefusalCode.ERASED
+
+
+def test_bulk_erase_of_only_foreign_or_unoperable_contacts_erases_nothing(
+    client, partner, ana, foreign
+):
+    client.force_login(MembershipFactory(partner=partner, role=Role.SUPPORT).user)
+    client.post(
+        reverse(CHANGELIST),
+        {"action": "erase_selected", "_selected_action": [ana.pk, foreign.pk], "confirm": "yes"},
+    )
+    assert Contact.objects.count() == 2
