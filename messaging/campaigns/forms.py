@@ -10,6 +10,7 @@ from zoneinfo import available_timezones
 
 from django import forms
 from django.conf import settings
+from django.db.models import Q
 from django.template.defaultfilters import filesizeformat
 from django.utils.translation import gettext_lazy as _
 
@@ -74,6 +75,19 @@ class SenderChoiceField(forms.ModelMultipleChoiceField):
 class LabelChoiceField(forms.ModelMultipleChoiceField):
     def label_from_instance(self, obj: Any) -> str:
         return f"{obj.name} ({obj.instance.name})"
+
+
+def _labels_of_senders(labels: Any, data: Any, prefix: Any) -> Any:
+    """A label belongs to one number: once senders are chosen (a bound form, e.g. the
+    preview), offer only their labels, and the ones already ticked (``clean`` says why
+    those do not fit)."""
+    if data is None or not hasattr(data, "getlist"):
+        return labels
+    senders = [v for v in data.getlist(prefix("senders")) if str(v).isdigit()]
+    if not senders:
+        return labels
+    ticked = [v for v in data.getlist(prefix("labels")) if str(v).isdigit()]
+    return labels.filter(Q(instance_id__in=senders) | Q(pk__in=ticked))
 
 
 class CampaignForm(forms.Form):
@@ -163,8 +177,8 @@ class CampaignForm(forms.Form):
         list_field.queryset = lists
         label_field = self.fields["labels"]
         assert isinstance(label_field, forms.ModelMultipleChoiceField)
-        label_field.queryset = labels
         data = args[0] if args else kwargs.get("data")
+        label_field.queryset = _labels_of_senders(labels, data, self.add_prefix)
         files = args[1] if len(args) > 1 else kwargs.get("files")
         self.variants = [
             VariantForm(data, files, prefix=f"v{n}", initial={"kind": "text"})
@@ -186,6 +200,15 @@ class CampaignForm(forms.Form):
         senders = list(data.get("senders") or [])
         if len({s.partner_id for s in senders}) > 1:
             self.add_error("senders", _("Choose numbers of one partner."))
+        if senders:
+            chosen = {s.pk for s in senders}
+            for label in data.get("labels") or []:
+                if label.instance_id not in chosen:
+                    self.add_error(
+                        "labels",
+                        _("“%(label)s” is a label of %(number)s, which is not a sender.")
+                        % {"label": label.name, "number": label.instance.name},
+                    )
         for low, high in (("rest_every_min", "rest_every_max"),
                           ("rest_min_minutes", "rest_max_minutes")):  # fmt: skip
             if data.get(low) is not None and data.get(high) is not None and data[high] < data[low]:

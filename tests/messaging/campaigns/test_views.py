@@ -208,3 +208,22 @@ def test_an_answer_of_its_own_goes_into_the_line_and_the_campaign(operator_clien
     )  # fmt: skip
     operator_client.post(url, form_data(senders, opt_out_answer="2", opt_out="", name="Sem"))
     assert (Campaign.objects.get(name="Sem").opt_out_answer, "") == ("", "")
+
+
+def test_label_choices_are_narrowed_to_the_chosen_senders(operator_client, partner, senders):
+    from django.utils import timezone
+
+    from instances.business.models import Label
+
+    first, second = senders[0], senders[1]
+    mine = Label.objects.create(instance=first, label_id="1", name="Quente", read_at=timezone.now())
+    other = Label.objects.create(instance=second, label_id="1", name="Frio", read_at=timezone.now())
+    url = reverse("admin:messaging_campaign_add")
+    form = operator_client.get(url).context["form"]
+    assert set(form.fields["labels"].queryset) == {mine, other}  # nothing chosen yet
+    response = operator_client.post(url, {**form_data([first]), "preview": "1"})
+    assert list(response.context["form"].fields["labels"].queryset) == [mine]
+    response = operator_client.post(url, form_data([first], labels=[other.pk]))
+    assert response.status_code == 200 and not Campaign.objects.exists()
+    errors = response.context["form"].errors["labels"]
+    assert errors == [f"“Frio” is a label of {second.name}, which is not a sender."]
