@@ -21,6 +21,7 @@ from api.errors import CONFLICT, ZAPI_ERRORS, Conflict, outcome_body, outcome_ra
 from api.fields import FlatListField, LocalTimeField
 from api.filters import IdFilter, StrictFilterSet
 from api.resources.base import ScopedViewSet
+from audit.models import AuditAction
 from instances.business.catalog import (
     catalog_configure,
     catalog_sync,
@@ -41,8 +42,9 @@ from instances.business.profile import (
     categories_search,
     company_profile_save,
 )
-from instances.business.selectors import business_account_of, business_status
+from instances.business.selectors import business_account_of, business_status, product_names
 from instances.models import Instance
+from instances.views.common import audit_outcomes
 from partners.roles import Capability
 from partners.scoping import user_can
 
@@ -155,7 +157,10 @@ class ProductViewSet(
         if body.validated_data.get("instance") is None:
             raise serializers.ValidationError({"instance": [_("Say which number.")]})
         instance = business_instance(request, body.validated_data["instance"], Capability.OPERATE)
-        outcome = product_save(instance=instance, fields=body.product_fields())
+        fields = body.product_fields()
+        outcome = product_save(instance=instance, fields=fields)
+        audit_outcomes(request._request, instance, AuditAction.PRODUCT_CREATE, [outcome],
+                       product=str(fields.get("name", "")))  # fmt: skip
         outcome_raise(outcome)
         assert outcome.value is not None
         return Response(ProductSerializer(outcome.value).data, status=status.HTTP_201_CREATED)
@@ -168,8 +173,10 @@ class ProductViewSet(
         business_instance(request, product.instance_id, Capability.OPERATE)
         body = ProductIn(data=request.data)
         body.is_valid(raise_exception=True)
-        outcome = product_save(instance=product.instance, fields=body.product_fields(),
-                               product=product)  # fmt: skip
+        fields = body.product_fields()
+        outcome = product_save(instance=product.instance, fields=fields, product=product)
+        audit_outcomes(request._request, product.instance, AuditAction.PRODUCT_EDIT, [outcome],
+                       product=str(fields.get("name", "")))  # fmt: skip
         outcome_raise(outcome)
         assert outcome.value is not None
         return Response(ProductSerializer(outcome.value).data)
@@ -179,7 +186,11 @@ class ProductViewSet(
     def destroy(self, request: Request, *args: Any, **kwargs: Any) -> Response:
         product: Product = self.get_object()
         business_instance(request, product.instance_id, Capability.OPERATE)
-        outcome_raise(product_delete(product=product))
+        instance, name = product.instance, product.name
+        outcome = product_delete(product=product)
+        audit_outcomes(request._request, instance, AuditAction.PRODUCT_DELETE, [outcome],
+                       product=name)  # fmt: skip
+        outcome_raise(outcome)
         return Response(status=status.HTTP_204_NO_CONTENT)
 
     @extend_schema(summary="Read the number's catalog from Z-API again", request=InstanceIn,
@@ -198,8 +209,11 @@ class ProductViewSet(
         body = CartIn(data=request.data)
         body.is_valid(raise_exception=True)
         instance = business_instance(request, body.validated_data["instance"], Capability.OPERATE)
-        return Response(outcome_body(catalog_configure(
-            instance=instance, cart_enabled=body.validated_data["cart_enabled"])))  # fmt: skip
+        cart_enabled = body.validated_data["cart_enabled"]
+        outcome = catalog_configure(instance=instance, cart_enabled=cart_enabled)
+        audit_outcomes(request._request, instance, AuditAction.CATALOG_SETTINGS, [outcome],
+                       cart=cart_enabled)  # fmt: skip
+        return Response(outcome_body(outcome))
 
 
 class CollectionSerializer(serializers.ModelSerializer[Collection]):
@@ -273,8 +287,11 @@ class CollectionViewSet(
         body.is_valid(raise_exception=True)
         instance = business_instance(request, body.validated_data["instance"], Capability.OPERATE)
         ids = _product_ids(instance, body.validated_data["products"])
-        outcome = collection_create(instance=instance, name=body.validated_data["name"],
-                                    product_ids=ids)  # fmt: skip
+        name = body.validated_data["name"]
+        outcome = collection_create(instance=instance, name=name, product_ids=ids)
+        audit_outcomes(request._request, instance, AuditAction.COLLECTION_CREATE, [outcome],
+                       collection=name,
+                       products=product_names(instance=instance, product_ids=ids))  # fmt: skip
         outcome_raise(outcome)
         assert outcome.value is not None
         return Response(CollectionSerializer(outcome.value).data, status=status.HTTP_201_CREATED)
@@ -286,7 +303,11 @@ class CollectionViewSet(
         business_instance(request, collection.instance_id, Capability.OPERATE)
         body = RenameIn(data=request.data)
         body.is_valid(raise_exception=True)
-        outcome_raise(collection_rename(collection=collection, name=body.validated_data["name"]))
+        was, name = collection.name, body.validated_data["name"]
+        outcome = collection_rename(collection=collection, name=name)
+        audit_outcomes(request._request, collection.instance, AuditAction.COLLECTION_RENAME,
+                       [outcome], collection=was, name=name)  # fmt: skip
+        outcome_raise(outcome)
         return Response(CollectionSerializer(collection).data)
 
     @extend_schema(summary="Delete at Z-API and here",
@@ -294,7 +315,11 @@ class CollectionViewSet(
     def destroy(self, request: Request, *args: Any, **kwargs: Any) -> Response:
         collection: Collection = self.get_object()
         business_instance(request, collection.instance_id, Capability.OPERATE)
-        outcome_raise(collection_delete(collection=collection))
+        instance, was = collection.instance, collection.name
+        outcome = collection_delete(collection=collection)
+        audit_outcomes(request._request, instance, AuditAction.COLLECTION_DELETE, [outcome],
+                       collection=was)  # fmt: skip
+        outcome_raise(outcome)
         return Response(status=status.HTTP_204_NO_CONTENT)
 
     @extend_schema(summary="Add products to the collection, or take them out", request=ProductsIn,
@@ -308,6 +333,9 @@ class CollectionViewSet(
         ids = _product_ids(instance, body.validated_data["products"])
         outcome = collection_products_change(collection=collection, product_ids=ids,
                                              add=body.validated_data["add"])  # fmt: skip
+        audit_outcomes(request._request, instance, AuditAction.COLLECTION_PRODUCTS, [outcome],
+                       collection=collection.name, add=body.validated_data["add"],
+                       products=product_names(instance=instance, product_ids=ids))  # fmt: skip
         outcome_raise(outcome)
         return Response(CollectionSerializer(collection).data)
 
@@ -425,6 +453,7 @@ class CompanyProfileMixin:
             else current.categories,
         )  # fmt: skip
         outcomes = company_profile_save(instance=instance, profile=profile)
+        audit_outcomes(request._request, instance, AuditAction.COMPANY_PROFILE, outcomes)
         return Response(profile_json(instance, said=[str(o) for o in outcomes]))
 
     @extend_schema(summary="WhatsApp's business categories matching a word (for the profile)",

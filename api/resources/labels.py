@@ -17,6 +17,7 @@ from api.errors import ZAPI_ERRORS, outcome_body, outcome_raise
 from api.fields import FlatListField
 from api.filters import IdFilter, StrictFilterSet
 from api.resources.base import ScopedViewSet
+from audit.models import AuditAction
 from instances.business.labels import (
     chat_labels_apply,
     label_create,
@@ -26,6 +27,7 @@ from instances.business.labels import (
 )
 from instances.business.models import Label
 from instances.models import Instance
+from instances.views.common import audit_outcomes
 from partners.roles import Capability
 from partners.scoping import user_can
 
@@ -118,6 +120,8 @@ class LabelViewSet(
         instance = self._instance(request, body.validated_data["instance"])
         outcome = label_create(instance=instance, name=body.validated_data["name"],
                                color=body.validated_data.get("color"))  # fmt: skip
+        audit_outcomes(request._request, instance, AuditAction.LABEL_CREATE, [outcome],
+                       label=body.validated_data["name"])  # fmt: skip
         outcome_raise(outcome)
         assert outcome.value is not None
         return Response(self._fresh(outcome.value), status=status.HTTP_201_CREATED)
@@ -128,13 +132,22 @@ class LabelViewSet(
         label: Label = self.get_object()
         body = LabelChange(data=request.data)
         body.is_valid(raise_exception=True)
-        outcome_raise(label_edit(label=label, name=body.validated_data["name"],
-                                 color=body.validated_data.get("color")))  # fmt: skip
+        before = label.name
+        outcome = label_edit(label=label, name=body.validated_data["name"],
+                             color=body.validated_data.get("color"))  # fmt: skip
+        audit_outcomes(request._request, label.instance, AuditAction.LABEL_EDIT, [outcome],
+                       label=before, name=body.validated_data["name"],
+                       color=body.validated_data.get("color"))  # fmt: skip
+        outcome_raise(outcome)
         return Response(self._fresh(label))
 
     @extend_schema(summary="Delete at Z-API and here", responses={204: None, **ZAPI_ERRORS})
     def destroy(self, request: Request, *args: Any, **kwargs: Any) -> Response:
-        outcome_raise(label_delete(label=self.get_object()))
+        label: Label = self.get_object()
+        instance, name = label.instance, label.name
+        outcome = label_delete(label=label)
+        audit_outcomes(request._request, instance, AuditAction.LABEL_DELETE, [outcome], label=name)
+        outcome_raise(outcome)
         return Response(status=status.HTTP_204_NO_CONTENT)
 
     @extend_schema(summary="Put the label on chats, or take it off",
@@ -146,6 +159,9 @@ class LabelViewSet(
         body.is_valid(raise_exception=True)
         outcomes = chat_labels_apply(label=label, chat_ids=body.validated_data["chat_ids"],
                                      on=body.validated_data["on"])  # fmt: skip
+        audit_outcomes(request._request, label.instance, AuditAction.CHAT_LABEL, list(outcomes),
+                       label=label.name, on=body.validated_data["on"],
+                       chats=len(outcomes))  # fmt: skip
         return Response({
             "done": sum(o.ok for o in outcomes),
             "failed": [str(o) for o in outcomes if not o.ok],

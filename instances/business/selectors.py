@@ -133,6 +133,13 @@ def products_of(*, instance: Instance) -> QuerySet[Product]:
     return Product.objects.filter(instance=instance)
 
 
+def product_names(*, instance: Instance, product_ids: list[str]) -> list[str]:
+    """The names of the number's products with these Z-API ids, in order (the id when we
+    have no copy of it): what an audit row says of a collection's products."""
+    names = dict(Product.objects.filter(instance=instance).values_list("product_id", "name"))
+    return [names.get(pid, pid) for pid in product_ids]
+
+
 def collections_of(*, instance: Instance) -> list[dict[str, Any]]:
     """Collections with their products (in the collection's order) and the others."""
     products = {p.product_id: p for p in products_of(instance=instance)}

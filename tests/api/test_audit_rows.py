@@ -89,3 +89,48 @@ def test_the_audit_log_reads_as_the_page_scopes_it(partner, partner_admin, other
     assert operator.get("/api/audit-log/").status_code == 403
     # Reading the log writes nothing to it.
     assert AuditEntry.objects.count() == 3
+
+
+def test_business_actions_write_the_rows_their_pages_write(api, live_url, partner, operator_key):
+    """Labels, products, collections, the cart and the company profile through the API: the
+    same actions (and details) as the Labels, Catalog and Company tabs, the key as actor."""
+    ours, _box = make_pair(partner, connected=True)
+    label = api.post("/api/labels/", {"instance": ours.pk, "name": "VIP", "color": 3}).json()
+    api.patch(f"/api/labels/{label['id']}/", {"name": "Gold"})
+    api.post(f"/api/labels/{label['id']}/chats/", {"chat_ids": ["5511988887777"], "on": True})
+    assert api.delete(f"/api/labels/{label['id']}/").status_code == 204
+    mouse = {"instance": ours.pk, "name": "Mouse", "price": 100, "currency": "brl",
+             "image_url": "https://example.com/mouse.png"}  # fmt: skip
+    product = api.post("/api/products/", mouse, format="json").json()
+    api.patch(f"/api/products/{product['id']}/", {**mouse, "name": "Mouse Pro"}, format="json")
+    mice = {"instance": ours.pk, "name": "Mice", "products": [product["id"]]}
+    coll = api.post("/api/collections/", mice, format="json").json()
+    out = {"products": [product["id"]], "add": False}
+    api.post(f"/api/collections/{coll['id']}/products/", out, format="json")
+    api.patch(f"/api/collections/{coll['id']}/", {"name": "Rodents"}, format="json")
+    assert api.delete(f"/api/collections/{coll['id']}/").status_code == 204
+    api.post("/api/products/cart/", {"instance": ours.pk, "cart_enabled": True}, format="json")
+    assert api.delete(f"/api/products/{product['id']}/").status_code == 204
+    api.patch(f"/api/instances/{ours.pk}/company-profile/", {"email": "hi@example.com"},
+              format="json")  # fmt: skip
+    entries = list(AuditEntry.objects.order_by("pk"))
+    assert [e.action for e in entries] == [
+        AuditAction.LABEL_CREATE, AuditAction.LABEL_EDIT, AuditAction.CHAT_LABEL,
+        AuditAction.LABEL_DELETE, AuditAction.PRODUCT_CREATE, AuditAction.PRODUCT_EDIT,
+        AuditAction.COLLECTION_CREATE, AuditAction.COLLECTION_PRODUCTS,
+        AuditAction.COLLECTION_RENAME, AuditAction.COLLECTION_DELETE,
+        AuditAction.CATALOG_SETTINGS, AuditAction.PRODUCT_DELETE, AuditAction.COMPANY_PROFILE,
+    ]  # fmt: skip
+    prefix = operator_key.split(".")[0]
+    for entry in entries:
+        assert entry.actor_name == f"API key CRM ({prefix}…)", entry.action
+        assert entry.instance == ours and entry.details["ok"] is True, entry.details
+        assert operator_key not in str(entry.details)
+    details = {e.action: e.details for e in entries}
+    assert details[AuditAction.LABEL_EDIT]["label"] == "VIP"
+    assert details[AuditAction.LABEL_EDIT]["name"] == "Gold"
+    assert details[AuditAction.COLLECTION_CREATE]["products"] == ["Mouse Pro"]
+    assert details[AuditAction.COLLECTION_DELETE]["collection"] == "Rodents"
+    assert details[AuditAction.PRODUCT_DELETE]["product"] == "Mouse Pro"
+    assert details[AuditAction.CATALOG_SETTINGS]["cart"] is True
+

@@ -31,7 +31,12 @@ from instances.business.forms import (
     ProductForm,
 )
 from instances.business.models import PRICE_NOTE, Collection, Product
-from instances.business.selectors import business_account_of, collections_of, products_of
+from instances.business.selectors import (
+    business_account_of,
+    collections_of,
+    product_names,
+    products_of,
+)
 from instances.business.views.common import (
     back,
     business_action,
@@ -49,12 +54,6 @@ TAB = "catalog"
 
 def _choices(instance: Instance) -> list[tuple[str, str]]:
     return [(p.product_id, p.name) for p in products_of(instance=instance)]
-
-
-def _names(instance: Instance, product_ids: list[str]) -> list[str]:
-    """The products' names for an audit row (the id when we have no copy of it)."""
-    names = dict(_choices(instance))
-    return [names.get(pid, pid) for pid in product_ids]
 
 
 def page(request: HttpRequest, object_id: int, model_admin: Any) -> HttpResponse:
@@ -159,7 +158,7 @@ def collection_new(request: HttpRequest, instance: Instance) -> HttpResponse:
             AuditAction.COLLECTION_CREATE,
             [outcome],
             collection=name,
-            products=_names(instance, product_ids),
+            products=product_names(instance=instance, product_ids=product_ids),
         )
     else:
         messages.error(request, _("Collection not created: %(e)s") % {"e": form.errors.as_text()})
@@ -213,6 +212,6 @@ def collection_products(request: HttpRequest, instance: Instance) -> HttpRespons
         [outcome],
         collection=was,
         add=add,
-        products=_names(instance, product_ids),
+        products=product_names(instance=instance, product_ids=product_ids),
     )
     return back(request, instance.pk, TAB)
