@@ -133,4 +133,3 @@ def test_business_actions_write_the_rows_their_pages_write(api, live_url, partne
     assert details[AuditAction.COLLECTION_DELETE]["collection"] == "Rodents"
     assert details[AuditAction.PRODUCT_DELETE]["product"] == "Mouse Pro"
     assert details[AuditAction.CATALOG_SETTINGS]["cart"] is True
-
