@@ -45,6 +45,9 @@ from partners.roles import Capability
 from partners.scoping import user_can
 from zapi.bodies import DELAY_SECONDS
 
+# The kinds a message may be sent as (the composer's), named once in the schema.
+COMPOSABLE_KIND_CHOICES = [(k, MessageKind(k).label) for k in COMPOSABLE_KINDS]
+
 
 @extend_schema_field(
     inline_serializer(
@@ -114,7 +117,7 @@ class SendSerializer(serializers.Serializer[Any]):
     chat_id = serializers.CharField(
         max_length=100, help_text="Phone with country code (digits), a group id or an @lid."
     )
-    kind = serializers.ChoiceField(choices=[(k, MessageKind(k).label) for k in COMPOSABLE_KINDS])
+    kind = serializers.ChoiceField(choices=COMPOSABLE_KIND_CHOICES)
     message = serializers.CharField(required=False, allow_blank=True, max_length=65536)
     url = serializers.URLField(required=False, max_length=1000, help_text="Media URL.")
     caption = serializers.CharField(required=False, allow_blank=True, max_length=1000)

@@ -34,6 +34,10 @@ SUBSCRIBABLE = (SubscriptionState.TRIAL, SubscriptionState.CANCELLED, Subscripti
                 SubscriptionState.EXPIRED)  # fmt: skip
 
 
+# How a new instance pairs (the on-demand body's kind).
+INSTANCE_KINDS = [("web", "web"), ("mobile", "mobile")]
+
+
 class ProvisionIn(serializers.Serializer[Any]):
     """The New instance form (the on-demand body, spec 001 "Partners")."""
 
@@ -41,7 +45,7 @@ class ProvisionIn(serializers.Serializer[Any]):
     session_name = serializers.CharField(max_length=60, required=False, allow_blank=True,
                                          default="")  # fmt: skip
     kind = serializers.ChoiceField(
-        choices=[("web", "web"), ("mobile", "mobile")], default="web",
+        choices=INSTANCE_KINDS, default="web",
         help_text="web: pair with a QR code; mobile: register a number on the instance.",
     )  # fmt: skip
     business = serializers.BooleanField(default=True, help_text="WhatsApp Business (or not).")

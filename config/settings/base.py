@@ -277,6 +277,8 @@ SPECTACULAR_SETTINGS = {
         "RegisteredNumberStateEnum": "partners.models.RegisteredNumberState",
         "ContactImportStateEnum": "messaging.models.ImportState",
         "SubscriptionStateEnum": "instances.models.SubscriptionState",
+        "InstanceKindEnum": "api.resources.provisioning.INSTANCE_KINDS",
+        "ComposableKindEnum": "api.resources.messages.COMPOSABLE_KIND_CHOICES",
         **{
             f"{name}Enum": f"drf_standardized_errors.openapi_serializers.{name}Enum.choices"
             for name in (
