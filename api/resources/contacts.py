@@ -209,31 +209,26 @@ class ContactViewSet(
         audit(request, AuditAction.CONTACT_ERASE, partner=partner, target=f"contact {pk}")
         return Response(status=status.HTTP_204_NO_CONTENT)
 
+    def _consent_change(self, request: Request, change: Any, action: Any) -> Response:
+        """Opt-out or opt-in with the reason given; an audit row only when it changed."""
+        contact: Contact = self.get_object()
+        body = ReasonIn(data=request.data)
+        body.is_valid(raise_exception=True)
+        if change(contact=contact, source=ConsentSource.API, reason=body.validated_data["reason"]):
+            audit(request, action, partner=contact.partner, target=f"contact {contact.pk}")
+        return Response(ContactSerializer(self.queryset_for(request.user).get(pk=contact.pk)).data)
+
     @extend_schema(summary="Opt the contact out (every number of the partner)",
                    request=ReasonIn, responses={200: ContactSerializer})  # fmt: skip
     @action(detail=True, methods=["post"], url_path="opt-out")
     def opt_out(self, request: Request, pk: str) -> Response:
-        contact: Contact = self.get_object()
-        body = ReasonIn(data=request.data)
-        body.is_valid(raise_exception=True)
-        if contact_opt_out(contact=contact, source=ConsentSource.API,
-                           reason=body.validated_data["reason"]):  # fmt: skip
-            audit(request, AuditAction.CONTACT_OPT_OUT, partner=contact.partner,
-                  target=f"contact {contact.pk}")  # fmt: skip
-        return Response(ContactSerializer(self.queryset_for(request.user).get(pk=contact.pk)).data)
+        return self._consent_change(request, contact_opt_out, AuditAction.CONTACT_OPT_OUT)
 
     @extend_schema(summary="Opt the contact back in (say why)",
                    request=ReasonIn, responses={200: ContactSerializer})  # fmt: skip
     @action(detail=True, methods=["post"], url_path="opt-in")
     def opt_in(self, request: Request, pk: str) -> Response:
-        contact: Contact = self.get_object()
-        body = ReasonIn(data=request.data)
-        body.is_valid(raise_exception=True)
-        if contact_opt_in(contact=contact, source=ConsentSource.API,
-                          reason=body.validated_data["reason"]):  # fmt: skip
-            audit(request, AuditAction.CONTACT_OPT_IN, partner=contact.partner,
-                  target=f"contact {contact.pk}")  # fmt: skip
-        return Response(ContactSerializer(self.queryset_for(request.user).get(pk=contact.pk)).data)
+        return self._consent_change(request, contact_opt_in, AuditAction.CONTACT_OPT_IN)
 
     @extend_schema(summary="Import many contacts at once (the import page's rules)",
                    request=ImportIn, responses={200: ImportReportSerializer})  # fmt: skip
