@@ -182,7 +182,10 @@ class ContactAdmin(ScopedAdmin):
         ids = partners_where(request.user, Capability.OPERATE)
         return queryset if ids is None else queryset.filter(partner_id__in=ids)
 
-    @admin.action(description=gettext_lazy("Add to the list named below (created if new)"))
+    @admin.action(
+        description=gettext_lazy("Add to the list named below (created if new)"),
+        permissions=["change"],
+    )
     def add_to_list(self, request: HttpRequest, queryset: QuerySet[Contact]) -> None:
         queryset = self._operable(request, queryset)
         contact_list = self._chosen_list(request, queryset)
@@ -194,7 +197,9 @@ class ContactAdmin(ScopedAdmin):
                 request, _("%(n)d added to %(list)s.") % {"n": added, "list": contact_list}
             )
 
-    @admin.action(description=gettext_lazy("Remove from the list named below"))
+    @admin.action(
+        description=gettext_lazy("Remove from the list named below"), permissions=["change"]
+    )
     def remove_from_list(self, request: HttpRequest, queryset: QuerySet[Contact]) -> None:
         queryset = self._operable(request, queryset)
         lists = ContactList.objects.for_user(request.user).filter(
@@ -209,7 +214,9 @@ class ContactAdmin(ScopedAdmin):
         )
         self.message_user(request, _("%(n)d removed.") % {"n": removed})
 
-    @admin.action(description=gettext_lazy("Opt out (on every number of the partner)"))
+    @admin.action(
+        description=gettext_lazy("Opt out (on every number of the partner)"), permissions=["change"]
+    )
     def opt_out_selected(self, request: HttpRequest, queryset: QuerySet[Contact]) -> None:
         changed = contacts_consent_set(
             contact_ids=self._operable(request, queryset).values_list("pk", flat=True),
@@ -221,7 +228,9 @@ class ContactAdmin(ScopedAdmin):
         self._audit(request, contact_views.AUDIT_OPT_OUT, changed)
         self.message_user(request, _("%(n)d opted out.") % {"n": len(changed)})
 
-    @admin.action(description=gettext_lazy("Opt in again (give the reason below)"))
+    @admin.action(
+        description=gettext_lazy("Opt in again (give the reason below)"), permissions=["change"]
+    )
     def opt_in_selected(self, request: HttpRequest, queryset: QuerySet[Contact]) -> None:
         reason = request.POST.get("reason", "").strip()
         if not reason:
@@ -239,7 +248,9 @@ class ContactAdmin(ScopedAdmin):
         self._audit(request, contact_views.AUDIT_OPT_IN, changed)
         self.message_user(request, _("%(n)d opted in again.") % {"n": len(changed)})
 
-    @admin.action(description=gettext_lazy("Erase (LGPD): forget these people"))
+    @admin.action(
+        description=gettext_lazy("Erase (LGPD): forget these people"), permissions=["change"]
+    )
     def erase_selected(self, request: HttpRequest, queryset: QuerySet[Contact]) -> Any:
         """Confirm with how many, then the per-contact erase (``contacts.contact_erase``) for
         each contact the user operates for; others in the selection are left alone."""
@@ -284,7 +295,10 @@ class ContactAdmin(ScopedAdmin):
         response["Content-Disposition"] = f'attachment; filename="contacts-{stamp}.csv"'
         return response
 
-    @admin.action(description=gettext_lazy("Check who has WhatsApp (paced, in the background)"))
+    @admin.action(
+        description=gettext_lazy("Check who has WhatsApp (paced, in the background)"),
+        permissions=["change"],
+    )
     def check_whatsapp(self, request: HttpRequest, queryset: QuerySet[Contact]) -> None:
         from messaging.whatsapp_check import contacts_whatsapp_check_start
 

@@ -139,6 +139,23 @@ def test_the_import_button_shows_only_to_those_who_may_import(client, operator_c
     assert client.get(reverse("admin:messaging_contact_import_upload")).status_code == 403
 
 
+def test_support_is_offered_only_the_bulk_actions_it_may_run(client, operator_client, partner, ana):
+    """Found by the demo-role walk: support saw opt-out, erase, lists and labels in the
+    bulk-action menu of the contact list, actions that then changed nothing. It keeps the
+    export, a read."""
+    url = reverse("admin:messaging_contact_changelist")
+    changing = ("opt_out_selected", "erase_selected", "add_to_list", "contacts_label_action")
+    operator_html = operator_client.get(url).content.decode()
+    assert all(f'value="{name}"' in operator_html for name in changing)
+    client.force_login(MembershipFactory(partner=partner, role=Role.SUPPORT).user)
+    html = client.get(url).content.decode()
+    assert 'value="export_csv"' in html
+    assert not any(f'value="{name}"' in html for name in changing)
+    response = client.post(url, {"action": "erase_selected", "_selected_action": [ana.pk]})
+    assert response.status_code in (200, 302)
+    assert Contact.objects.filter(pk=ana.pk, name=ana.name).exists()
+
+
 def test_edit_normalises_the_phone_and_refuses_a_bad_one(operator_client, partner, ana):
     url = reverse("admin:messaging_contact_change", args=[ana.pk])
     vip = ContactList.objects.create(partner=partner, name="VIP")

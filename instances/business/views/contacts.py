@@ -139,3 +139,5 @@ def contacts_label_action(
 contacts_label_action.short_description = gettext_lazy(  # type: ignore[attr-defined]
     "Add or remove a WhatsApp Business label on their chats"
 )
+# Only for people who may change contacts: the admin hides it from those who only look.
+contacts_label_action.allowed_permissions = ("change",)  # type: ignore[attr-defined]
