@@ -590,11 +590,17 @@ def contact_import_run(*, import_id: int) -> str:
             progress=progress,
         )
     except ValidationError as exc:
-        ContactImport.objects.filter(pk=import_id).update(
-            state=ImportState.FAILED, error=" ".join(exc.messages), finished_at=timezone.now()
-        )
+        _finish(import_id, state=ImportState.FAILED, error=" ".join(exc.messages))
         return "failed"
-    ContactImport.objects.filter(pk=import_id).update(
-        state=ImportState.DONE, report=report.as_dict(), finished_at=timezone.now()
-    )
+    _finish(import_id, state=ImportState.DONE, report=report.as_dict())
     return f"{report.created} created, {report.updated} updated, {len(report.invalid)} invalid"
+
+
+def _finish(import_id: int, **outcome: Any) -> None:
+    """Record the end of an import and, in the same transaction, hand it to the campaigns
+    waiting on it as their audience file (their recipients are written with it, once)."""
+    from messaging.campaigns.services import campaigns_import_finished
+
+    with transaction.atomic():
+        ContactImport.objects.filter(pk=import_id).update(**outcome, finished_at=timezone.now())
+        campaigns_import_finished(job=ContactImport.objects.get(pk=import_id))

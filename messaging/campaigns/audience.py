@@ -2,7 +2,8 @@
 
 The audience is a small dict kept on the campaign (for the record and for "duplicate"):
 ``{"lists": [ids], "labels": [ids], "search": "ana", "contacts": [ids]}``; an uploaded file
-goes through the contact book's import first and becomes a list. Lists and labels are
+goes through the contact book's import (its Celery task) into a list the audience names, and
+the campaign waits for it (``Campaign.audience_import``). Lists and labels are
 narrowed to the campaign's partner, so a foreign id names nobody.
 """
 
@@ -11,13 +12,15 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
+from django.core.exceptions import ValidationError
+from django.core.files.storage import default_storage
 from django.db.models import Q, QuerySet
 from django.utils.translation import gettext as _
 
 from instances.business.selectors import contacts_with_label
-from messaging.contact_import import ImportReport, contacts_import, mapping_guess, table_read
+from messaging.contact_import import PHONE, contact_import_create, contact_import_start
 from messaging.contacts import contact_list_get_or_create
-from messaging.models import Contact, ContactList
+from messaging.models import Contact, ContactImport, ContactList
 from partners.models import Partner
 
 # Stored phones passed the one normaliser (messaging.phones) when they were written: digits
@@ -66,21 +69,27 @@ def audience_contacts(*, partner: Partner, audience: Mapping[str, Any]) -> Query
     return contacts
 
 
-def audience_from_file(
-    *, partner: Partner, raw: bytes, file_name: str, list_name: str
-) -> tuple[ContactList, ImportReport]:
-    """An uploaded CSV/XLSX imported into the contact book (the contacts work's import:
-    normalised numbers, opt-out column, variables from the other columns) as a new list."""
-    table = table_read(raw, file_name)
+def audience_import_queue(*, partner: Partner, upload: Any, list_name: str, user: Any = None
+                          ) -> ContactImport:  # fmt: skip
+    """An uploaded CSV/XLSX queued for the contact book's import (the contacts work's job and
+    Celery task: normalised numbers, opt-out column, variables from the other columns) into a
+    new list, with the columns it guesses. The caller names the list in the campaign's
+    audience and hands the job to ``campaign_create(audience_import=...)`` in the same
+    transaction: the task is queued when that commits. ``ValidationError`` when the file is
+    unreadable or has no column recognisable as the phone."""
     contact_list = contact_list_get_or_create(partner_id=partner.pk, name=list_name)
-    report = contacts_import(
-        partner_id=partner.pk,
-        rows=table.rows,
-        mapping=mapping_guess(table.headers),
-        contact_list_id=contact_list.pk,
-        source_name=file_name,
+    job = contact_import_create(
+        partner_id=partner.pk, user=user, upload=upload, contact_list_id=contact_list.pk
     )
-    return contact_list, report
+    if PHONE not in job.mapping.values():
+        default_storage.delete(job.stored_path)
+        raise ValidationError(
+            _("No column of %(file)s is recognised as the phone number (name it telefone, "
+              "celular, whatsapp or phone), or import the file from the contacts page and "
+              "choose its columns there.") % {"file": job.file_name}
+        )  # fmt: skip
+    contact_import_start(job=job, mapping=job.mapping)
+    return job
 
 
 def audience_describe(*, partner: Partner, audience: Mapping[str, Any]) -> str:

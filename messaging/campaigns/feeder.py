@@ -77,9 +77,13 @@ class FeedResult:
 def campaigns_feed() -> dict[str, int]:
     """Feed every campaign that is running or due to start (the beat task)."""
     now = timezone.now()
-    due = Campaign.objects.filter(
-        Q(state=CampaignState.RUNNING) | Q(state=CampaignState.SCHEDULED, starts_at__lte=now)
-    ).values_list("pk", flat=True)
+    due = (
+        Campaign.objects.filter(
+            Q(state=CampaignState.RUNNING) | Q(state=CampaignState.SCHEDULED, starts_at__lte=now)
+        )
+        .filter(audience_pending=False)
+        .values_list("pk", flat=True)
+    )
     fed = 0
     for campaign_id in list(due):
         fed += campaign_feed(campaign_id=campaign_id).fed
@@ -88,13 +92,15 @@ def campaigns_feed() -> dict[str, int]:
 
 def campaign_feed(*, campaign_id: int, now: datetime | None = None) -> FeedResult:
     now = now or timezone.now()
+    # A campaign whose audience file is still being imported has no recipients yet: it
+    # starts (or goes on) once campaigns_import_finished has written them.
     started = Campaign.objects.filter(
-        pk=campaign_id, state=CampaignState.SCHEDULED, starts_at__lte=now
+        pk=campaign_id, state=CampaignState.SCHEDULED, starts_at__lte=now, audience_pending=False
     ).update(state=CampaignState.RUNNING)
     campaign = Campaign.objects.select_related("partner").filter(pk=campaign_id).first()
     if started and campaign is not None:
         campaign_progress_emit(campaign=campaign)
-    if campaign is None or campaign.state != CampaignState.RUNNING:
+    if campaign is None or campaign.state != CampaignState.RUNNING or campaign.audience_pending:
         return FeedResult(state=campaign.state if campaign else "")
     result = FeedResult(state=campaign.state)
     window = campaign.window

@@ -60,6 +60,15 @@ class Campaign(models.Model):
     # What the operator chose as the audience (lists, labels, filter, file), for the record
     # and for "duplicate"; the recipients are resolved once, at creation.
     audience = models.JSONField(_("audience"), default=dict, blank=True)
+    # An uploaded audience file goes through the contact book's import (a Celery task): the
+    # campaign is a draft pointing at it, and its recipients are written when the import
+    # finishes (``campaigns_import_finished``, in the import's closing transaction).
+    audience_import = models.ForeignKey(
+        "messaging.ContactImport", null=True, blank=True, on_delete=models.SET_NULL,
+        related_name="campaigns", verbose_name=_("audience file"),
+    )  # fmt: skip
+    # True from creation until the recipients are written (once): nothing is fed meanwhile.
+    audience_pending = models.BooleanField(_("audience being imported"), default=False)
     opt_out_line = models.CharField(
         _("opt-out line"),
         max_length=300,

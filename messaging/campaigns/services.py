@@ -47,7 +47,7 @@ from messaging.campaigns.safety import SafetyReport
 from messaging.compose import send_request_build
 from messaging.consent import opt_out_line
 from messaging.kick import dispatch_kick
-from messaging.models import HoldReason, Message
+from messaging.models import ContactImport, HoldReason, ImportState, Message
 from messaging.states import MessageState
 from messaging.tasks import campaign_feed_task
 from partners.models import Partner
@@ -120,16 +120,23 @@ def campaign_create(
     seed: int | None = None,
     duplicated_from: Campaign | None = None,
     language: str = "pt-br",
+    audience_import: ContactImport | None = None,
     **options: Any,
 ) -> Campaign:
     """A draft campaign with its recipients written: the audience resolved once, opted-out
     and invalid contacts excluded and counted, every recipient bound to one sender (the one
     it already knows when possible) and one variant. Memory stays bounded: contacts are
-    read and written in chunks of CHUNK rows."""
+    read and written in chunks of CHUNK rows.
+
+    ``audience_import``: an uploaded file being imported into a list the audience names
+    (``audience_import_queue``). Until that import is done the campaign is a draft with
+    ``audience_pending`` and no recipients; ``campaigns_import_finished`` writes them."""
     unknown = set(options) - set(OPTIONS)
     if unknown:
         raise TypeError(f"unknown campaign options: {sorted(unknown)}")
     _validate(partner=partner, name=name, variants=variants, senders=senders)
+    if audience_import is not None and audience_import.partner_id != partner.pk:
+        raise ValidationError(_("The audience file was imported for another partner."))
     RestRule(
         every_min=options.get("rest_every_min", 20),
         every_max=options.get("rest_every_max", 30),
@@ -149,6 +156,17 @@ def campaign_create(
     options.setdefault("breaker_blocked_rate", settings.CAMPAIGN_BREAKER_BLOCKED_RATE)
     options.setdefault("window_weekdays", list(range(7)))
     with transaction.atomic():
+        pending = False
+        if audience_import is not None:
+            # The import's row is the hand-over lock: its closing transaction updates it
+            # before it looks for the campaigns waiting on it, so a campaign is either seen
+            # waiting there or finds the import done here, never neither.
+            state = (
+                ContactImport.objects.select_for_update()
+                .values_list("state", flat=True)
+                .get(pk=audience_import.pk)
+            )
+            pending = state != ImportState.DONE
         campaign = Campaign.objects.create(
             partner=partner,
             name=name.strip(),
@@ -156,6 +174,8 @@ def campaign_create(
             audience=dict(audience),
             created_by=user if getattr(user, "pk", None) else None,
             duplicated_from=duplicated_from,
+            audience_import=audience_import,
+            audience_pending=pending,
             **options,
         )
         variant_rows = CampaignVariant.objects.bulk_create(
@@ -165,12 +185,85 @@ def campaign_create(
         CampaignSender.objects.bulk_create(
             CampaignSender(campaign=campaign, instance=s) for s in senders
         )
-        _recipients_write(
-            campaign=campaign,
-            variant_ids=[v.pk for v in variant_rows],
-            sender_ids=[s.pk for s in senders],
-        )
+        if not pending:
+            _recipients_write(
+                campaign=campaign,
+                variant_ids=[v.pk for v in variant_rows],
+                sender_ids=[s.pk for s in senders],
+            )
     return campaign
+
+
+def campaigns_import_finished(*, job: ContactImport) -> int:
+    """The campaigns waiting on ``job`` (an audience file), once its import is DONE or
+    FAILED. Called by ``contact_import_run`` inside the transaction that records the end,
+    so the recipients are written with it or not at all; ``audience_pending`` is cleared in
+    that same transaction, so a retried or redelivered import task writes nobody twice.
+
+    Done: each waiting campaign gets its recipients (the same write as ``campaign_create``)
+    and, if it was started meanwhile (scheduled, or resumed), is fed now. A cancelled one
+    gets none. Failed: a campaign started meanwhile goes back to a draft saying why; its
+    start is refused until then (``campaign_start``). Returns the campaigns written."""
+    waiting = (
+        Campaign.objects.select_for_update()
+        .filter(audience_import_id=job.pk, audience_pending=True)
+        .select_related("partner")
+        .order_by("pk")
+    )
+    written = 0
+    for campaign in waiting:
+        if job.state == ImportState.FAILED:
+            if campaign.state in (
+                CampaignState.SCHEDULED, CampaignState.RUNNING, CampaignState.PAUSED
+            ):  # fmt: skip
+                Campaign.objects.filter(pk=campaign.pk).update(
+                    state=CampaignState.DRAFT, started_at=None, state_reason=_import_failed(job)
+                )
+            continue
+        if job.state != ImportState.DONE:
+            continue
+        if campaign.state != CampaignState.CANCELLED:
+            variants = campaign.variants.order_by("position").values_list("pk", flat=True)
+            senders = campaign.senders.order_by("pk").values_list("instance_id", flat=True)
+            _recipients_write(
+                campaign=campaign, variant_ids=list(variants), sender_ids=list(senders)
+            )
+            written += 1
+        Campaign.objects.filter(pk=campaign.pk).update(audience_pending=False, tally_at=None)
+        if campaign.state in (CampaignState.RUNNING, CampaignState.SCHEDULED):
+            _feed_soon(campaign)
+    return written
+
+
+def _import_failed(job: ContactImport) -> str:
+    return (_("The audience file could not be imported: %(error)s") % {"error": job.error})[:500]
+
+
+def _audience_pending_refusal(campaign: Campaign) -> str | None:
+    """Why ``campaign`` cannot start yet (its audience file is being imported, or failed),
+    or None. A start at a later time is accepted while the import runs: the feeder waits
+    for the recipients."""
+    if not campaign.audience_pending:
+        return None
+    job = (
+        ContactImport.objects.filter(pk=campaign.audience_import_id).first()
+        if campaign.audience_import_id is not None
+        else None
+    )
+    again = _("Cancel this campaign and create it again with a readable file.")
+    if job is None:
+        return (
+            _("The audience file's import is gone: the campaign has no recipients.") + " " + again
+        )
+    if job.state == ImportState.FAILED:
+        return f"{_import_failed(job)} {again}"
+    if campaign.starts_at and campaign.starts_at > timezone.now():
+        return None
+    return _(
+        "The audience file is still being imported (%(done)d of %(total)d rows): start the "
+        "campaign when its recipients are written, or create it with a start time and it "
+        "will start then, once they are."
+    ) % {"done": job.processed, "total": job.total}
 
 
 def _recipients_write(*, campaign: Campaign, variant_ids: list[int], sender_ids: list[int]) -> None:
@@ -362,6 +455,9 @@ def campaign_start(
     blocker (broken template, no sender)."""
     from messaging.campaigns.selectors import campaign_safety
 
+    refusal = _audience_pending_refusal(campaign)
+    if refusal:
+        raise ValidationError(refusal)
     report = safety or campaign_safety(campaign=campaign)
     if report.blockers:
         raise ValidationError([f.message for f in report.blockers])

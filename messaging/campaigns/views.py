@@ -14,7 +14,9 @@ from typing import Any
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.files.storage import default_storage
 from django.core.paginator import Paginator
+from django.db import transaction
 from django.http import (
     Http404,
     HttpRequest,
@@ -32,7 +34,7 @@ from django.utils.translation import gettext as _
 from audit.services import request_ip
 from core.admin import Route
 from core.htmx import HtmxHttpRequest
-from messaging.campaigns.audience import audience_describe, audience_from_file
+from messaging.campaigns.audience import audience_describe, audience_import_queue
 from messaging.campaigns.forms import CampaignForm
 from messaging.campaigns.models import Campaign, CampaignState
 from messaging.campaigns.selectors import (
@@ -57,6 +59,7 @@ from messaging.campaigns.services import (
 )
 from messaging.campaigns.svg import funnel_svg, progress_bar
 from messaging.consent import opt_out_line
+from messaging.models import ImportState
 from messaging.states import MessageState
 from messaging.views import KIND_FIELDS_JSON
 from partners.roles import Capability
@@ -148,48 +151,57 @@ def _form_preview(form: CampaignForm, partner: Any, senders: list[Any]) -> list[
 def _create_from_form(
     request: HttpRequest, form: CampaignForm, partner: Any, senders: list[Any]
 ) -> Campaign | None:
+    """The campaign from the form. An uploaded file is not imported here (100,000 rows
+    would hold the request for seconds): it is queued for the contact import's task, and
+    the campaign, a draft, gets its recipients when that import is done."""
     audience = form.audience()
     upload = form.cleaned_data.get("upload")
+    job = None
+    options = form.options()
+    if not form.cleaned_data["opt_out"]:
+        options["opt_out_line"] = ""
     try:
-        if upload is not None:
-            contact_list, report = audience_from_file(
-                partner=partner, raw=upload.read(), file_name=upload.name or "contacts.csv",
-                list_name=_("%(name)s (file %(when)s)") % {
-                    "name": form.cleaned_data["name"],
-                    "when": timezone.localtime().strftime("%Y-%m-%d %H:%M"),
-                },
-            )  # fmt: skip
-            audience["lists"] = [*audience["lists"], contact_list.pk]
-            messages.info(
-                request,
-                _("File imported: %(created)d new contacts, %(updated)d updated, "
-                  "%(invalid)d invalid rows, %(duplicates)d duplicates.")
-                % {"created": report.created, "updated": report.updated,
-                   "invalid": len(report.invalid), "duplicates": report.duplicates},
-            )  # fmt: skip
-        options = form.options()
-        if not form.cleaned_data["opt_out"]:
-            options["opt_out_line"] = ""
-        return campaign_create(
-            partner=partner,
-            name=form.cleaned_data["name"],
-            variants=[VariantSpec(**v) for v in form.variant_specs()],
-            senders=senders,
-            audience=audience,
-            user=request.user,
-            seed=form.cleaned_data["seed"],
-            **options,
-        )
-    except ValidationError as exc:
-        form.add_error(None, exc)
-    except ValueError as exc:
-        form.add_error(None, str(exc))
-    return None
+        with transaction.atomic():
+            if upload is not None:
+                job = audience_import_queue(
+                    partner=partner, upload=upload, user=request.user,
+                    list_name=_("%(name)s (file %(when)s)") % {
+                        "name": form.cleaned_data["name"],
+                        "when": timezone.localtime().strftime("%Y-%m-%d %H:%M"),
+                    },
+                )  # fmt: skip
+                audience["lists"] = [*audience["lists"], job.contact_list_id]
+            campaign = campaign_create(
+                partner=partner,
+                name=form.cleaned_data["name"],
+                variants=[VariantSpec(**v) for v in form.variant_specs()],
+                senders=senders,
+                audience=audience,
+                user=request.user,
+                seed=form.cleaned_data["seed"],
+                audience_import=job,
+                **options,
+            )
+    except (ValidationError, ValueError) as exc:
+        if job is not None:  # rolled back: its row is gone, its stored file too
+            default_storage.delete(job.stored_path)
+        form.add_error(None, exc if isinstance(exc, ValidationError) else str(exc))
+        return None
+    if job is not None:
+        messages.info(
+            request,
+            _("%(file)s is being imported (%(total)d rows): the recipients are written when "
+              "it is done.") % {"file": job.file_name, "total": job.total},
+        )  # fmt: skip
+    return campaign
 
 
 def campaign_progress_view(request: HtmxHttpRequest, campaign_id: int, *, model_admin: Any
                            ) -> HttpResponse:  # fmt: skip
     campaign = scoped_campaign(request, campaign_id, Capability.VIEW)
+    job = campaign.audience_import
+    if request.htmx and request.GET.get("part") == "audience":
+        return _audience_file_part(request, campaign, job)
     progress = campaign_progress(campaign=campaign)
     live = {
         "progress": progress,
@@ -224,8 +236,30 @@ def campaign_progress_view(request: HtmxHttpRequest, campaign_id: int, *, model_
         recipients=recipients, rows=rows, filters=request.GET,
         outcomes=_outcomes(), senders=campaign.senders.select_related("instance"),
         variants=campaign.variants.all(), skip_labels=SKIP_LABELS,
+        job=job, poll_url=_audience_poll_url(campaign),
     )  # fmt: skip
     return TemplateResponse(request, "messaging/campaigns/progress.html", context)
+
+
+def _audience_poll_url(campaign: Campaign) -> str:
+    url = reverse("admin:messaging_campaign_progress", args=[campaign.pk])
+    return f"{url}?part=audience"
+
+
+def _audience_file_part(request: HttpRequest, campaign: Campaign, job: Any) -> HttpResponse:
+    """The audience file's import progress (the contact import's own partial), polled by
+    htmx; once the import is over, the whole page reloads with the recipients' counts (or
+    the reason it failed)."""
+    if job is None:
+        raise Http404
+    if job.state in (ImportState.QUEUED, ImportState.RUNNING):
+        return TemplateResponse(
+            request, "messaging/_import_progress.html",
+            {"job": job, "poll_url": _audience_poll_url(campaign)},
+        )  # fmt: skip
+    response = HttpResponse()
+    response["HX-Refresh"] = "true"
+    return response
 
 
 def _outcomes() -> list[tuple[str, str]]:
