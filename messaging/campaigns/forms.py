@@ -10,7 +10,6 @@ from zoneinfo import available_timezones
 
 from django import forms
 from django.conf import settings
-from django.db.models import Q
 from django.template.defaultfilters import filesizeformat
 from django.utils.translation import gettext_lazy as _
 
@@ -77,17 +76,18 @@ class LabelChoiceField(forms.ModelMultipleChoiceField):
         return f"{obj.name} ({obj.instance.name})"
 
 
-def _labels_of_senders(labels: Any, data: Any, prefix: Any) -> Any:
-    """A label belongs to one number: once senders are chosen (a bound form, e.g. the
-    preview), offer only their labels, and the ones already ticked (``clean`` says why
-    those do not fit)."""
-    if data is None or not hasattr(data, "getlist"):
-        return labels
-    senders = [v for v in data.getlist(prefix("senders")) if str(v).isdigit()]
-    if not senders:
-        return labels
-    ticked = [v for v in data.getlist(prefix("labels")) if str(v).isdigit()]
-    return labels.filter(Q(instance_id__in=senders) | Q(pk__in=ticked))
+class OwnedCheckboxes(forms.CheckboxSelectMultiple):
+    """Label checkboxes that say their number (``data-owner``): fleet.js offers only the
+    labels of the ticked senders, live, as they are ticked (a label belongs to one number).
+    Every label is rendered, so ticking another sender shows its labels at once; a ticked
+    label of a number that is not a sender is refused by ``CampaignForm.clean``."""
+
+    def create_option(self, *args: Any, **kwargs: Any) -> dict[str, Any]:
+        option = super().create_option(*args, **kwargs)
+        label = getattr(option["value"], "instance", None)
+        if label is not None:
+            option["attrs"]["data-owner"] = str(label.instance_id)
+        return option
 
 
 class CampaignForm(forms.Form):
@@ -107,7 +107,7 @@ class CampaignForm(forms.Form):
     )  # fmt: skip
     labels = LabelChoiceField(
         label=_("Labels"), queryset=Label.objects.none(), required=False,
-        widget=forms.CheckboxSelectMultiple,
+        widget=OwnedCheckboxes,
         help_text=_("Contacts whose chat carries one of these WhatsApp Business labels."),
     )  # fmt: skip
     search = forms.CharField(
@@ -177,8 +177,8 @@ class CampaignForm(forms.Form):
         list_field.queryset = lists
         label_field = self.fields["labels"]
         assert isinstance(label_field, forms.ModelMultipleChoiceField)
+        label_field.queryset = labels
         data = args[0] if args else kwargs.get("data")
-        label_field.queryset = _labels_of_senders(labels, data, self.add_prefix)
         files = args[1] if len(args) > 1 else kwargs.get("files")
         self.variants = [
             VariantForm(data, files, prefix=f"v{n}", initial={"kind": "text"})

@@ -92,3 +92,64 @@ def test_operator_runs_a_campaign_and_watches_it_progress(
     page.goto(f"{live_url}/messaging/campaign/")
     screenshot(page, "campaign-list")
     assert "Natal VIP" in page.inner_text("#content-main")
+
+
+def test_labels_narrow_to_the_ticked_senders_and_a_file_shows_its_import(
+    page, live_url, celery_workers, partner, operator, tmp_path
+):
+    """The labels offered are those of the ticked senders, as they are ticked (fleet.js); an
+    uploaded audience file is imported by the worker while the campaign page shows the
+    import's progress, then the page reloads by itself with the counts and the report."""
+    from django.utils import timezone
+
+    from instances.business.models import Label
+
+    first, second = (
+        sandbox_number(partner, name=f"Balcão {i}", min_gap=0.3, max_gap=0.6) for i in (1, 2)
+    )
+    now = timezone.now()
+    Label.objects.create(instance=first, label_id="1", name="Quente", read_at=now)
+    Label.objects.create(instance=second, label_id="1", name="Frio", read_at=now)
+    hot, cold = "label:has-text('Quente (Balcão 1)')", "label:has-text('Frio (Balcão 2)')"
+
+    login(page, live_url, operator)
+    page.goto(f"{live_url}/messaging/campaign/add/")
+    assert page.is_visible(hot) and page.is_visible(cold)  # no sender ticked: every label
+    page.check("label:has-text('Balcão 1 ·') >> input")
+    assert page.is_visible(hot) and not page.is_visible(cold)
+    page.check("label:has-text('Balcão 2 ·') >> input")
+    assert page.is_visible(hot) and page.is_visible(cold)
+    page.uncheck("label:has-text('Balcão 1 ·') >> input")
+    assert not page.is_visible(hot) and page.is_visible(cold)
+    screenshot(page, "audience-labels")
+
+    rows = ["telefone;nome;sair"] + [f"11 9{i:08d};Pessoa {i};" for i in range(3000)]
+    rows += ["11 91234;Curto;", "11 900000007;Pessoa 7 de novo;"]
+    csv = tmp_path / "clientes.csv"
+    csv.write_text("\n".join(rows))
+    page.fill("[name=name]", "Do arquivo")
+    page.set_input_files("[name=upload]", str(csv))
+    page.fill("[name=v1-message]", "{Oi|Olá} {{nome}}!")
+    page.click("input[type=submit][value='Create campaign']")
+    # No worker yet: the import waits in the queue, and the page says so with its bar.
+    page.wait_for_selector(".campaign-audience-file #import-progress[data-state=queued]")
+    assert "recipients not written yet" in page.inner_text(".campaign-head")
+    screenshot(page, "audience-import-queued")
+    page.click("button[value=start]")
+    assert "still being imported" in page.inner_text(".messagelist")
+    celery_workers.start(1, extra=["--pool", "solo"])
+    # The worker imports; the page polls the import and reloads itself once it is done.
+    page.wait_for_selector(".campaign-audience-file[data-pending='0']", timeout=90_000)
+    assert "3000 recipients (0 opted out and 0 invalid left out)" in page.inner_text(
+        ".campaign-head"
+    )
+    page.click("summary:has-text('report')")
+    invalid = page.inner_text(".import-invalid")
+    assert "3002" in invalid and "11 91234" in invalid
+    screenshot(page, "audience-import-done")
+    campaign = Campaign.objects.get(name="Do arquivo")
+    assert CampaignRecipient.objects.filter(campaign=campaign).count() == 3000
+    page.click("button[value=start]")
+    page.wait_for_selector(".campaign-state.state-running")
+    page.click("button[value=cancel]")
+    page.wait_for_selector(".campaign-state.state-cancelled")

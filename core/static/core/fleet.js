@@ -36,6 +36,35 @@
     });
   }
 
+  // Choices narrowed by other ticks (data-narrow-by names the checkboxes that narrow; each
+  // choice names its owner in data-owner): a campaign's labels are those of its ticked
+  // senders, shown as senders are ticked. Nothing ticked: every choice. A ticked choice
+  // stays shown (the form says why it does not fit). data-narrow-empty: shown when none is.
+  function narrowedChoices(root) {
+    root.querySelectorAll("[data-narrow-by]").forEach(function (box) {
+      if (box.dataset.narrowBound) return;
+      box.dataset.narrowBound = "1";
+      var form = box.closest("form") || document;
+      var owners = form.querySelectorAll("input[name='" + box.dataset.narrowBy + "']");
+      var choices = box.querySelectorAll("input[data-owner]");
+      var empty = box.querySelector("[data-narrow-empty]");
+      function narrow() {
+        var ticked = new Set();
+        owners.forEach(function (owner) { if (owner.checked) ticked.add(owner.value); });
+        var shown = 0;
+        choices.forEach(function (choice) {
+          var show = !ticked.size || ticked.has(choice.dataset.owner) || choice.checked;
+          (choice.closest("div") || choice).hidden = !show;
+          if (show) shown += 1;
+        });
+        if (empty) empty.hidden = shown > 0 || !choices.length;
+      }
+      owners.forEach(function (owner) { owner.addEventListener("change", narrow); });
+      choices.forEach(function (choice) { choice.addEventListener("change", narrow); });
+      narrow();
+    });
+  }
+
   // Countdowns (data-seconds): count down to 0, then enable the button named by
   // data-enables (the mobile registration's retryAfter, spec 000).
   function countdowns(root) {
@@ -55,7 +84,9 @@
     });
   }
 
-  function bind(root) { languageSwitch(root); composer(root); countdowns(root); }
+  function bind(root) {
+    languageSwitch(root); composer(root); narrowedChoices(root); countdowns(root);
+  }
 
   ready(function () { bind(document); });
   // Parts swapped in by htmx get the same behaviours.

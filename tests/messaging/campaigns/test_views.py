@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import csv
 import io
+import re
 
 import pytest
 from django.db import connection
@@ -210,7 +211,11 @@ def test_an_answer_of_its_own_goes_into_the_line_and_the_campaign(operator_clien
     assert (Campaign.objects.get(name="Sem").opt_out_answer, "") == ("", "")
 
 
-def test_label_choices_are_narrowed_to_the_chosen_senders(operator_client, partner, senders):
+def test_label_choices_say_their_number_and_a_foreign_one_is_refused(operator_client, partner,
+                                                                    senders):  # fmt: skip
+    """Every label is offered with its number (data-owner), so the page narrows them to the
+    ticked senders as they are ticked (fleet.js; tests/e2e/test_campaigns.py); a label of a
+    number that is not a sender is refused with both names."""
     from django.utils import timezone
 
     from instances.business.models import Label
@@ -219,10 +224,15 @@ def test_label_choices_are_narrowed_to_the_chosen_senders(operator_client, partn
     mine = Label.objects.create(instance=first, label_id="1", name="Quente", read_at=timezone.now())
     other = Label.objects.create(instance=second, label_id="1", name="Frio", read_at=timezone.now())
     url = reverse("admin:messaging_campaign_add")
-    form = operator_client.get(url).context["form"]
-    assert set(form.fields["labels"].queryset) == {mine, other}  # nothing chosen yet
+    page = operator_client.get(url)
+    assert set(page.context["form"].fields["labels"].queryset) == {mine, other}
+    html = page.content.decode()
+    assert 'data-narrow-by="senders"' in html
+    for label, number in ((mine, first), (other, second)):
+        assert re.search(rf'name="labels" value="{label.pk}"[^>]* data-owner="{number.pk}"', html)
+    # A preview with one sender still renders every label: ticking another shows its own.
     response = operator_client.post(url, {**form_data([first]), "preview": "1"})
-    assert list(response.context["form"].fields["labels"].queryset) == [mine]
+    assert set(response.context["form"].fields["labels"].queryset) == {mine, other}
     response = operator_client.post(url, form_data([first], labels=[other.pk]))
     assert response.status_code == 200 and not Campaign.objects.exists()
     errors = response.context["form"].errors["labels"]
