@@ -65,6 +65,7 @@ from messaging.campaigns.services import (
     campaign_start,
 )
 from messaging.consent import opt_out_line
+from messaging.models import ContactImport, ImportState
 from messaging.states import MessageState
 from partners.roles import Capability
 from partners.scoping import user_can
@@ -83,8 +84,9 @@ class VariantIn(SendSerializer):
 
 class CampaignIn(serializers.Serializer[Any]):
     """The campaign form. The audience adds up: lists, labels, chosen contacts; ``search``
-    narrows it (alone: every contact matching). A file: import it with
-    ``POST /api/contacts/import/`` into a list first (what the page does with an upload)."""
+    narrows it (alone: every contact matching). A file: import it into a list with
+    ``POST /api/contact-imports/`` and name the import in ``audience_import`` (what the page
+    does with an upload): the campaign waits for it."""
 
     name = serializers.CharField(max_length=200)
     senders = FlatListField(
@@ -109,6 +111,13 @@ class CampaignIn(serializers.Serializer[Any]):
         allow_blank=True,
         default="",
         help_text="A name or part of a number.",
+    )
+    audience_import = serializers.IntegerField(
+        required=False,
+        allow_null=True,
+        help_text="A started contact import into a list: its list joins the audience, and the "
+        "campaign's recipients are written when it is done (it cannot start before, except at "
+        "a later starts_at).",
     )
     variants = FlatListField(child=VariantIn(), min_length=1, max_length=3)
     opt_out = serializers.BooleanField(default=True, help_text="Add the partner's opt-out line.")
@@ -173,7 +182,8 @@ class CampaignSerializer(serializers.ModelSerializer[Campaign]):
         model = Campaign
         fields = [
             "id", "partner", "name", "state", "state_text", "state_reason", "audience",
-            "audience_count", "excluded_opted_out", "excluded_invalid", "senders",
+            "audience_count", "excluded_opted_out", "excluded_invalid", "audience_import",
+            "audience_pending", "senders",
             "opt_out_line", "starts_at", "window_start", "window_end", "window_weekdays",
             "time_zone", "failover", "breaker_scope", "created_at", "started_at", "finished_at",
         ]  # fmt: skip
@@ -299,6 +309,26 @@ ACTIONS: dict[str, Callable[..., Any]] = {
 @extend_validation_errors(["invalid"], field_name="sender", actions=["recipients"])
 @extend_validation_errors(["invalid"], field_name="variant", actions=["recipients"])
 @extend_validation_errors(["invalid"], field_name="page_size", actions=["recipients"])
+def _audience_import(request: Request, pk: int | None, partner: Any) -> ContactImport | None:
+    """The contact import a new campaign waits for: one of the senders' partner the key sees,
+    started, into a list (its list is how the audience names the imported people)."""
+    if pk is None:
+        return None
+    job = ContactImport.objects.for_user(request.user).filter(pk=pk, partner=partner).first()
+    problem = None
+    if job is None:
+        problem = _("No contact import %(pk)d of this partner.") % {"pk": pk}
+    elif job.contact_list_id is None:
+        problem = _("This import has no list: import the file into a list.")
+    elif job.state == ImportState.MAPPING:
+        problem = _("Start this import first (its columns are not chosen).")
+    elif job.state == ImportState.FAILED:
+        problem = _("This import failed: %(error)s") % {"error": job.error}
+    if problem:
+        raise serializers.ValidationError({"audience_import": [problem]})
+    return job
+
+
 class CampaignViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, ScopedViewSet):
     """Campaigns of the partner: many people, numbers kept alive."""
 
@@ -344,11 +374,15 @@ class CampaignViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, ScopedVi
     def create(self, request: Request) -> Response:
         body, senders = self._body(request)
         data = body.validated_data
+        audience = body.audience()
+        job = _audience_import(request, data.get("audience_import"), senders[0].partner)
+        if job is not None:
+            audience["lists"] = [*audience["lists"], job.contact_list_id]
         try:
             campaign = campaign_create(
                 partner=senders[0].partner, name=data["name"], variants=body.variant_specs(),
-                senders=senders, audience=body.audience(), user=request.user,
-                seed=data.get("seed"), **body.options(),
+                senders=senders, audience=audience, user=request.user,
+                seed=data.get("seed"), audience_import=job, **body.options(),
             )  # fmt: skip
         except ValueError as exc:  # the rest bounds, in words
             raise serializers.ValidationError({"non_field_errors": [str(exc)]}) from None

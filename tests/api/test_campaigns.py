@@ -142,3 +142,38 @@ def test_a_support_key_reads_but_may_not_start(partner, partner_admin, pool, aud
     assert support.get(f"/api/campaigns/{pk}/progress/").status_code == 200
     assert support.post(f"/api/campaigns/{pk}/start/").status_code == 403
     assert Campaign.objects.get(pk=pk).state == CampaignState.DRAFT
+
+
+def test_a_campaign_on_a_contact_import_waits_for_it(api, pool, audience, partner,
+                                                     other_partner):  # fmt: skip
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from messaging.contact_import import contact_import_create, contact_import_run
+    from messaging.models import ContactImport, ImportState
+
+    into = ContactList.objects.create(partner=partner, name="Arquivo")
+    job = contact_import_create(
+        partner_id=partner.pk, user=None, contact_list_id=into.pk,
+        upload=SimpleUploadedFile("a.csv", b"telefone,nome\n11987650001,Ana\n11987650002,Bia\n"),
+    )  # fmt: skip
+    refused = api.post("/api/campaigns/", body(pool, audience, audience_import=job.pk),
+                       format="json")  # fmt: skip
+    assert refused.status_code == 400 and "Start this import first" in refused.content.decode()
+    theirs = ContactImport.objects.create(partner=other_partner, file_name="x.csv",
+                                          stored_path="x", state=ImportState.QUEUED)  # fmt: skip
+    foreign = api.post("/api/campaigns/", body(pool, audience, audience_import=theirs.pk),
+                       format="json")  # fmt: skip
+    assert foreign.status_code == 400 and "No contact import" in foreign.content.decode()
+    ContactImport.objects.filter(pk=job.pk).update(state=ImportState.QUEUED)
+    made = api.post("/api/campaigns/", body(pool, audience, audience_import=job.pk), format="json")
+    assert made.status_code == 201, made.content
+    campaign = made.json()
+    assert (campaign["audience_import"], campaign["audience_pending"]) == (job.pk, True)
+    assert campaign["audience_count"] == 0
+    pk = campaign["id"]
+    early = api.post(f"/api/campaigns/{pk}/start/")
+    assert early.status_code == 409 and "still being imported" in early.content.decode()
+    contact_import_run(import_id=job.pk)
+    campaign = api.get(f"/api/campaigns/{pk}/").json()
+    assert (campaign["audience_pending"], campaign["audience_count"]) == (False, 6)  # 4 + 2
+    assert api.post(f"/api/campaigns/{pk}/start/").json()["state"] == "running"
