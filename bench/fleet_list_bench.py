@@ -1,4 +1,4 @@
-"""How fast is the fleet list with 10,000 instances?
+"""How fast is the fleet list with 10,000 (or 100,000) instances?
 
     .venv/bin/python bench/fleet_list_bench.py [--instances 10000] [--runs 7]
 
@@ -8,7 +8,8 @@ Creates a throwaway database (``test_<name>``, dropped at the end), fills it wit
 (instances over 20 partners, hourly probes for the last 24 h, pending messages), then times
 the changelist for a staff user and for a partner operator: first page, a late page, a
 filter, a search and a sort by our queue. Prints the median and worst of several runs and
-the number of SQL queries of each.
+the number of SQL queries of each; "CPU ms" is this process's own CPU time (the view and
+its rendering, not PostgreSQL's), the figure that a loaded machine disturbs least.
 """
 
 from __future__ import annotations
@@ -29,9 +30,13 @@ os.environ.setdefault("REDIS_URL", "redis://127.0.0.1:6379/14")
 
 
 def populate(count: int) -> None:
+    """Instances and messages through the ORM (the token is encrypted in Python), the 24
+    hourly probes of every instance in one INSERT … SELECT: at 100,000 instances the 2.4
+    million probes take seconds, not the minutes ``bulk_create`` takes."""
+    from django.db import connection
     from django.utils import timezone
 
-    from instances.models import HealthProbe, Instance
+    from instances.models import Instance
     from messaging.models import Message
     from partners.models import Partner
 
@@ -39,7 +44,7 @@ def populate(count: int) -> None:
     partners = Partner.objects.bulk_create(Partner(name=f"Partner {n:02d}") for n in range(20))
     states = ["connected", "connected", "connected", "disconnected", "never_paired"]
     subs = ["active", "active", "trial", "cancelled", "expired"]
-    batch = 2000
+    batch = 5000
     for start in range(0, count, batch):
         rows = [
             Instance(
@@ -59,19 +64,6 @@ def populate(count: int) -> None:
             for n in range(start, min(start + batch, count))
         ]
         created = Instance.objects.bulk_create(rows)
-        HealthProbe.objects.bulk_create(
-            (
-                HealthProbe(
-                    instance=i,
-                    at=now - timedelta(hours=h, minutes=7),
-                    source="probe",
-                    connected=(i.pk + h) % 9 != 0,
-                )
-                for i in created
-                for h in range(24)
-            ),
-            batch_size=5000,
-        )
         Message.objects.bulk_create(
             (
                 Message(instance=i, direction="out", chat_id="5511999999999", state=state)
@@ -81,24 +73,42 @@ def populate(count: int) -> None:
             batch_size=5000,
         )
         print(f"  {min(start + batch, count):>6} instances", flush=True)
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "INSERT INTO instances_healthprobe"
+            " (instance_id, at, source, connected, smartphone_connected, error, latency_ms)"
+            " SELECT i.id, %s - make_interval(hours => h, mins => 7), 'probe',"
+            " (i.id + h) %% 9 <> 0, NULL, '', NULL"
+            " FROM instances_instance i CROSS JOIN generate_series(0, 23) AS h",
+            [now],
+        )
+        print(f"  {cursor.rowcount} probes", flush=True)
 
 
-def measure(client, url: str, runs: int) -> tuple[float, float, float, int, int]:
+def measure(client, url: str, runs: int) -> tuple[float, float, float, float, int, int]:
     from django.db import connection
     from django.test.utils import CaptureQueriesContext
 
-    times, sql_times = [], []
+    times, cpu_times, sql_times = [], [], []
     queries = 0
     for _ in range(runs):
         with CaptureQueriesContext(connection) as ctx:
-            started = time.perf_counter()
+            started, cpu = time.perf_counter(), time.process_time()
             response = client.get(url)
             times.append((time.perf_counter() - started) * 1000)
+            cpu_times.append((time.process_time() - cpu) * 1000)
         assert response.status_code == 200, (url, response.status_code)
         queries = len(ctx.captured_queries)
         sql_times.append(sum(float(q["time"]) for q in ctx.captured_queries) * 1000)
     rows = response.content.count(b'class="uptime"')
-    return statistics.median(times), max(times), statistics.median(sql_times), queries, rows
+    return (
+        statistics.median(times),
+        max(times),
+        statistics.median(cpu_times),
+        statistics.median(sql_times),
+        queries,
+        rows,
+    )
 
 
 def main() -> None:
@@ -122,7 +132,7 @@ def main() -> None:
         print(f"filling {args.instances} instances…")
         populate(args.instances)
         with connection.cursor() as cursor:
-            cursor.execute("ANALYZE")
+            cursor.execute("VACUUM ANALYZE")  # what autovacuum does soon after a bulk load
         print(f"filled in {time.perf_counter() - started:.1f} s\n")
 
         staff = Client()
@@ -145,13 +155,18 @@ def main() -> None:
             ("operator (1 of 20 partners)", operator, base),
         ]
         staff.get(base)  # warm up templates and caches
+        print(f"load average {' '.join(Path('/proc/loadavg').read_text().split()[:3])}")
         print(
-            f"{'case':<32} {'median ms':>10} {'worst ms':>10} {'of it SQL':>10} "
+            f"{'case':<32} {'median ms':>10} {'worst ms':>10} {'CPU ms':>8} {'of it SQL':>10} "
             f"{'queries':>8} {'rows':>6}"
         )
         for label, client, url in cases:
-            median, worst, sql, queries, rows = measure(client, url, args.runs)
-            print(f"{label:<32} {median:>10.1f} {worst:>10.1f} {sql:>10.1f} {queries:>8} {rows:>6}")
+            median, worst, cpu, sql, queries, rows = measure(client, url, args.runs)
+            print(
+                f"{label:<32} {median:>10.1f} {worst:>10.1f} {cpu:>8.1f} {sql:>10.1f} "
+                f"{queries:>8} {rows:>6}"
+            )
+        print(f"load average {' '.join(Path('/proc/loadavg').read_text().split()[:3])}")
 
 
 if __name__ == "__main__":
