@@ -7,17 +7,20 @@ from functools import partial
 from typing import Any
 
 from django.contrib import admin, messages
+from django.contrib.admin import helpers
 from django.contrib.admin.views.main import ChangeList
 from django.db import transaction
-from django.db.models import QuerySet
+from django.db.models import Exists, OuterRef, Q, QuerySet
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect
 from django.template.response import TemplateResponse
 from django.urls import URLPattern, reverse
 from django.utils import timezone
 from django.utils.html import format_html
+from django.utils.safestring import SafeString
+from django.utils.text import smart_split, unescape_string_literal
+from django.utils.translation import gettext, ngettext
 from django.utils.translation import gettext_lazy as _
-from django.utils.translation import ngettext
 
 from core.admin import ScopedAdmin
 from core.secrets import mask
@@ -31,6 +34,7 @@ from instances.selectors import (
     fleet_queryset,
     fleet_state_q,
     open_notices,
+    pending_page_ids,
     subscription_states_known,
     uptime_by_instance,
 )
@@ -84,12 +88,50 @@ class SubscriptionFilter(admin.SimpleListFilter):
         return queryset.filter(subscription_state=value) if value else queryset
 
 
+class FleetPartnerFilter(admin.RelatedOnlyFieldListFilter):
+    """The partners the user sees instances of: one EXISTS per partner (an index probe on
+    the instance's partner), not a DISTINCT over every instance of the fleet."""
+
+    def field_choices(self, field: Any, request: HttpRequest, model_admin: Any) -> Any:
+        rows = model_admin.get_queryset(request).filter(partner=OuterRef("pk"))
+        ordering = self.field_admin_ordering(field, request, model_admin)
+        return field.get_choices(
+            include_blank=False, limit_choices_to=Q(Exists(rows)), ordering=ordering
+        )
+
+
+# What the fleet list never shows: secrets (each a decrypt per row) and Z-API's settings.
+LIST_DEFERRED = [
+    "token",
+    "client_token",
+    "webhook_secret",
+    "settings_snapshot",
+    "partner__integrator_token",
+    "partner__number_registration_token",
+]
+
+
 class FleetChangeList(ChangeList):
-    """After the page's rows are fetched, one more query draws every row's uptime strip."""
+    """After the page's rows are fetched, one more query draws every row's uptime strip.
+
+    Sorted by our queue, the page's ids come first from a narrow query that counts every
+    instance's waiting messages in one grouped join (``pending_page_ids``), and only those
+    rows are read whole; the correlated count of ``fleet_queryset`` would run once per
+    instance to sort them."""
+
+    def get_queryset(self, request: HttpRequest, exclude_parameters: Any = None) -> Any:
+        return super().get_queryset(request, exclude_parameters).defer(*LIST_DEFERRED)
 
     def get_results(self, request: HttpRequest) -> None:
         super().get_results(request)
-        rows = list(self.result_list)
+        page = self.result_list
+        order = [str(o) for o in page.query.order_by]
+        if any(o.lstrip("-") == "pending_count" for o in order):
+            # one page or all of a short list alike, so the queries are the same at any size
+            low, high = page.query.low_mark, page.query.high_mark
+            ids = pending_page_ids(self.queryset, order, low, high)
+            page = self.queryset.order_by(*order).filter(pk__in=ids)
+        rows = list(page)
         uptime = uptime_by_instance(instance_ids=[row.pk for row in rows])
         for row in rows:
             row.uptime_hours = uptime[row.pk]
@@ -112,7 +154,7 @@ class InstanceAdmin(ScopedAdmin):
     list_display_links = None
     # Only partners the user sees rows of: the stock filter lists every partner's name.
     list_filter = [
-        FleetStateFilter, SubscriptionFilter, ("partner", admin.RelatedOnlyFieldListFilter)
+        FleetStateFilter, SubscriptionFilter, ("partner", FleetPartnerFilter)
     ]  # fmt: skip
     search_fields = ["name", "zapi_id", "phone", "partner__name"]
     list_per_page = 100
@@ -129,6 +171,28 @@ class InstanceAdmin(ScopedAdmin):
     def get_queryset(self, request: HttpRequest) -> QuerySet[Any]:
         return fleet_queryset(super().get_queryset(request))
 
+    def get_search_results(
+        self, request: HttpRequest, queryset: QuerySet[Any], search_term: str
+    ) -> tuple[QuerySet[Any], bool]:
+        """``search_fields``, each word in any of them (the stock meaning), with the partner's
+        name matched first on the partners' table: every condition is then on the instance's
+        own columns, which the trigram indexes (migration 0009) and the partner index answer,
+        where the stock join to partners made PostgreSQL read the whole fleet."""
+        from partners.models import Partner
+
+        own = [field for field in self.search_fields if field != "partner__name"]
+        for bit in smart_split(search_term):
+            if bit.startswith(('"', "'")) and bit[0] == bit[-1]:
+                bit = unescape_string_literal(bit)
+            match = Q()
+            for field in own:
+                match |= Q(**{f"{field}__icontains": bit})
+            partners = Partner.objects.filter(name__icontains=bit).values_list("pk", flat=True)
+            if ids := list(partners):
+                match |= Q(partner_id__in=ids)
+            queryset = queryset.filter(match)
+        return queryset, False
+
     def get_changelist(self, request: HttpRequest, **kwargs: Any) -> type[ChangeList]:
         return FleetChangeList
 
@@ -136,6 +200,16 @@ class InstanceAdmin(ScopedAdmin):
         return [*instance_urls(self), *super().get_urls()]
 
     # -- the fleet list's columns ------------------------------------------------------
+    def action_checkbox(self, obj: Instance) -> SafeString:
+        """The stock checkbox, as the same tag formatted: the stock one renders a form
+        widget's template per row, a third of the page's rendering at 100 rows."""
+        return format_html(
+            '<input type="checkbox" name="{}" value="{}" class="action-select" aria-label="{}">',
+            helpers.ACTION_CHECKBOX_NAME,
+            obj.pk,
+            format_html(gettext("Select this object for an action - {}"), str(obj)),
+        )
+
     @admin.display(description=_("state"), ordering="connection_state")
     def state_badge(self, obj: Instance) -> str:
         key, css = connection_badge(obj)

@@ -7,7 +7,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from instances.models import Instance
-from messaging.states import MessageState
+from messaging.states import PENDING, MessageState
 from partners.models import Partner
 from partners.scoping import TenantQuerySet
 
@@ -323,6 +323,13 @@ class Message(models.Model):
             models.Index(fields=["instance", "chat_id", "created_at"]),
             models.Index(fields=["instance", "state", "not_before"]),
             models.Index(fields=["instance", "zaap_id"]),
+            # "Our queue" of every instance (the fleet list's count and sort): only the
+            # waiting messages are in it, however many were ever sent.
+            models.Index(
+                fields=["instance"],
+                condition=Q(state__in=sorted(PENDING)),
+                name="message_pending_by_instance",
+            ),
         ]
         constraints = [
             # A webhook repeated or a message seen twice can never make two rows.

@@ -62,12 +62,35 @@ def count_queries(client, url=URL) -> tuple[int, str]:
     return len(ctx.captured_queries), response.content.decode()
 
 
-def test_query_count_is_the_same_for_10_and_1000_instances(operator_client, partner):
-    make_fleet(partner, 10)
-    small, body = count_queries(operator_client)
-    assert body.count('class="uptime"') == 10
-    make_fleet(partner, 990, start=10)
-    large, body = count_queries(operator_client)
+# Every view of the list the bench times: the first page, a late one, the filters (state,
+# subscription, partner), a search, the sort by our queue both ways, the filters' counts.
+LIST_VIEWS = [
+    "",
+    "?p=2",
+    "?state=disconnected",
+    "?state=trial",
+    "?subscription_state=trial",
+    "?partner__id__exact={partner}",
+    "?q=Fleet",
+    "?o=6",
+    "?o=-6",
+    "?_facets=True",
+]
+
+
+@pytest.mark.parametrize("view", LIST_VIEWS)
+@pytest.mark.parametrize("who", ["operator", "staff"])
+def test_query_count_is_the_same_for_10_and_1000_instances(
+    operator_client, staff_client, partner, view, who
+):
+    client = operator_client if who == "operator" else staff_client
+    url = URL + view.format(partner=partner.pk)
+    small_fleet = 110 if view == "?p=2" else 10  # a second page needs more than 100
+    make_fleet(partner, small_fleet)
+    small, body = count_queries(client, url)
+    assert 0 < body.count('class="uptime"') <= small_fleet
+    make_fleet(partner, 1000 - small_fleet, start=small_fleet)
+    large, body = count_queries(client, url)
     assert body.count('class="uptime"') == 100  # one page
     assert small == large
 
@@ -197,3 +220,74 @@ def test_trial_and_expired_are_offered_only_once_some_subscription_state_is_know
     assert "?state=trial" in body and "?state=expired" in body
     assert "?subscription_state=trial" in body
     assert "?subscription_state=active" not in body
+
+
+@pytest.mark.parametrize("order", ["6", "-6"])
+def test_sort_by_our_queue_orders_every_page_by_the_waiting_count(
+    operator_client, partner, other_partner, order
+):
+    fleet = make_fleet(partner, 150)
+    waiting = {}
+    for n, instance in enumerate(fleet):
+        waiting[instance.pk] = n % 4
+        Message.objects.filter(instance=instance).delete()
+        Message.objects.bulk_create(
+            Message(instance=instance, direction="out", chat_id="55119", state=state)
+            for state in [*["queued", "sending", "uncertain"][: n % 4], "read", "failed"]
+        )
+    theirs = InstanceFactory(partner=other_partner)
+    Message.objects.create(instance=theirs, direction="out", chat_id="55119", state="queued")
+    # by our queue (either way), ties newest first: the admin's -pk tie-break
+    sign = -1 if order == "-6" else 1
+    expected = sorted(waiting, key=lambda pk: (sign * waiting[pk], -pk))
+    shown, counts = [], []
+    for page in (1, 2):
+        response = operator_client.get(URL, {"o": order, "p": page})
+        rows = response.context["cl"].result_list
+        shown += [row.pk for row in rows]
+        counts += [row.pending_count for row in rows]
+    assert shown == expected
+    assert counts == [waiting[pk] for pk in expected]
+    assert response.context["cl"].result_count == 150
+
+
+def test_search_by_partner_name_stays_within_the_users_partners(
+    operator_client, staff_client, partner, other_partner
+):
+    InstanceFactory(partner=partner, name="Sales", phone="5544123")
+    InstanceFactory(partner=partner, name="Support", phone="5511000")
+    InstanceFactory(partner=other_partner, name="Sales Globex", phone="5544999")
+
+    def found(client, term):
+        response = client.get(URL, {"q": term})
+        return sorted(i.name for i in response.context["cl"].result_list)
+
+    assert found(operator_client, "acme") == ["Sales", "Support"]
+    assert found(operator_client, "Globex") == []  # a foreign partner's name finds nothing
+    assert found(operator_client, "5544") == ["Sales"]
+    assert found(staff_client, "5544") == ["Sales", "Sales Globex"]
+    assert found(staff_client, "globex 5544") == ["Sales Globex"]  # every word must match
+    assert found(staff_client, '"Sales Globex"') == ["Sales Globex"]
+
+
+def test_partner_filter_offers_the_partners_the_user_sees_instances_of(
+    rf, operator, staff_user, partner, other_partner
+):
+    from django.contrib.admin import site
+
+    from instances.admin import FleetPartnerFilter
+    from tests.factories import PartnerFactory
+
+    PartnerFactory(name="Initech")  # no instance: never offered
+    InstanceFactory(partner=partner)
+    InstanceFactory(partner=other_partner)
+
+    def offered(user):
+        request = rf.get(URL)
+        request.user = user
+        field = Instance._meta.get_field("partner")
+        spec = FleetPartnerFilter(field, request, {}, Instance, site._registry[Instance], "partner")
+        return {name for _pk, name in spec.lookup_choices}
+
+    assert offered(operator) == {"Acme"}
+    assert offered(staff_user) == {"Acme", "Globex"}
