@@ -26,6 +26,7 @@ from audit.services import audit_record, request_ip
 from core.admin import Route
 from core.htmx import HtmxHttpRequest
 from messaging import consent
+from messaging.campaigns.selectors import campaigns_of_import
 from messaging.consent import recipient_refusal
 from messaging.contact_import import (
     NAME,
@@ -386,11 +387,16 @@ def import_page(request: HtmxHttpRequest, import_id: int, model_admin: Any) -> H
     """Columns and preview while the import waits for them; then its progress and report."""
     job = _job(request, import_id)
     if job.state != ImportState.MAPPING:
+        # A campaign's audience file: the campaigns waiting on it (or made from it), linked
+        # back; in the polled part too, so "waiting" turns into their recipients at the end.
+        campaigns = list(campaigns_of_import(user=request.user, job=job))
         if request.htmx:
-            return TemplateResponse(request, "messaging/_import_progress.html", {"job": job})
+            return TemplateResponse(
+                request, "messaging/_import_progress.html", {"job": job, "campaigns": campaigns}
+            )
         context = _context(
             model_admin, request, _("Import of %(file)s") % {"file": job.file_name}, job=job,
-            opts=Contact._meta,
+            campaigns=campaigns, opts=Contact._meta,
         )  # fmt: skip
         return TemplateResponse(request, "messaging/import_progress.html", context)
     try:

@@ -398,6 +398,17 @@ def campaigns_for(*, user: Any) -> QuerySet[Campaign]:
     )
 
 
+def campaigns_of_import(*, user: Any, job: Any) -> QuerySet[Campaign]:
+    """The campaigns whose audience file ``job`` is (waiting on it, or made from it), those
+    ``user`` sees and of the import's own partner: the import's page links back to them."""
+    return (
+        Campaign.objects.for_user(user)
+        .filter(audience_import_id=job.pk, partner_id=job.partner_id)
+        .only("pk", "name", "state", "audience_pending", "audience_count", "partner_id")
+        .order_by("created_at", "pk")
+    )
+
+
 def campaign_progress_rows(*, campaigns: Iterable[Campaign]) -> dict[int, Tally]:
     """Progress of many campaigns for the list page: their kept counts, the missing ones
     recounted in one query."""

@@ -44,13 +44,16 @@ def funnel_svg(steps: Sequence[tuple[str, Any, int]], *, failed: int, skipped: i
     )  # fmt: skip
 
 
-def progress_bar(percent: int, *, width: int = 160) -> SafeString:
-    """A small bar for the campaign list."""
+def progress_bar(percent: int, *, width: int = 160, failed: bool = False) -> SafeString:
+    """A small bar for the campaign list; red (its track too, so a failure at 0% shows)
+    when what it measures failed."""
     done = max(0, min(percent, 100))
     return format_html(
-        '<svg class="progress-bar" role="img" aria-label="{}%" width="{}" height="12" '
+        '<svg class="progress-bar{}" role="img" aria-label="{}%" width="{}" height="12" '
         'viewBox="0 0 {} 12" xmlns="http://www.w3.org/2000/svg">'
-        '<rect width="{}" height="12" rx="3" fill="#e4e4e4"/>'
-        '<rect width="{}" height="12" rx="3" fill="#417690"/></svg>',
-        done, width, width, width, round(width * done / 100),
+        '<rect width="{}" height="12" rx="3" fill="{}"/>'
+        '<rect width="{}" height="12" rx="3" fill="{}"/></svg>',
+        " bar-failed" if failed else "", done, width, width,
+        width, "#f2d4d4" if failed else "#e4e4e4",
+        round(width * done / 100), "#ba2121" if failed else "#417690",
     )  # fmt: skip

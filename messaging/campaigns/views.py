@@ -82,7 +82,13 @@ def scoped_campaign(request: HttpRequest, pk: int, capability: Capability) -> Ca
 
 
 def campaign_list(request: HttpRequest, *, model_admin: Any) -> HttpResponse:
-    campaigns = campaigns_for(user=request.user)
+    # The audience file's import comes in the same query (its progress for the campaigns
+    # waiting on it), without its report and columns, which the list does not show.
+    campaigns = (
+        campaigns_for(user=request.user)
+        .select_related("audience_import")
+        .defer("audience_import__report", "audience_import__mapping")
+    )
     state = request.GET.get("state", "")
     if state in CampaignState.values:
         campaigns = campaigns.filter(state=state)
@@ -94,6 +100,7 @@ def campaign_list(request: HttpRequest, *, model_admin: Any) -> HttpResponse:
             "campaign": c,
             "tally": tallies.get(c.pk),
             "bar": progress_bar(tallies[c.pk].percent if c.pk in tallies else 0),
+            **_audience_import_row(c),
             "senders": [s.instance.name for s in c.senders.all()],
             "may_operate": operate is None or c.partner_id in operate,
         }
@@ -104,6 +111,21 @@ def campaign_list(request: HttpRequest, *, model_admin: Any) -> HttpResponse:
         states=CampaignState.choices, may_create=operate is None or bool(operate),
     )  # fmt: skip
     return TemplateResponse(request, "messaging/campaigns/list.html", context)
+
+
+def _audience_import_row(campaign: Campaign) -> dict[str, Any]:
+    """A campaign still waiting for its audience file: the import (its state and rows) and
+    its bar, in the list's own style (red when it failed); nothing for the others."""
+    if not campaign.audience_pending:
+        return {}
+    job = campaign.audience_import
+    if job is None:  # the import was deleted: the campaign page says what to do
+        return {"importing": True, "import_bar": progress_bar(0, failed=True)}
+    return {
+        "importing": True,
+        "import_job": job,
+        "import_bar": progress_bar(job.percent, failed=job.state == ImportState.FAILED),
+    }
 
 
 def campaign_add(request: HttpRequest, *, model_admin: Any) -> HttpResponse:

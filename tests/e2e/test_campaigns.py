@@ -153,3 +153,58 @@ def test_labels_narrow_to_the_ticked_senders_and_a_file_shows_its_import(
     page.wait_for_selector(".campaign-state.state-running")
     page.click("button[value=cancel]")
     page.wait_for_selector(".campaign-state.state-cancelled")
+
+
+def test_the_list_and_the_import_page_show_a_campaign_waiting_for_its_file(
+    page, live_url, partner, other_partner, operator
+):
+    """The list says how far a campaign's audience file is (or why it failed) with the
+    list's bar; the import's own page links back to the campaign waiting on it (never to
+    another partner's), and says its recipients once the import is done."""
+    from messaging.contact_import import contact_import_run
+    from messaging.models import ContactImport, ImportState
+    from tests.messaging.campaigns.conftest import make_campaign, sender
+    from tests.messaging.campaigns.test_audience_file import file_campaign
+
+    senders = [sender(partner, f"Balcão {i}") for i in (1, 2)]
+    make_campaign(partner, senders)  # an ordinary draft, for comparison
+    natal, running = file_campaign(partner, senders, list_name="Natal (file)")
+    Campaign.objects.filter(pk=natal.pk).update(name="Natal")
+    ContactImport.objects.filter(pk=running.pk).update(
+        state=ImportState.RUNNING, total=3000, processed=1200
+    )
+    pascoa, failed = file_campaign(partner, senders, list_name="Páscoa (file)")
+    Campaign.objects.filter(pk=pascoa.pk).update(name="Páscoa")
+    ContactImport.objects.filter(pk=failed.pk).update(
+        state=ImportState.FAILED, error="The CSV breaks at line 3: a quote is never closed."
+    )
+    foreign = make_campaign(other_partner, [sender(other_partner, "Globex 1")])
+    Campaign.objects.filter(pk=foreign.pk).update(name="Segredo", audience_import=running)
+
+    login(page, live_url, operator)
+    page.goto(f"{live_url}/messaging/campaign/")
+    importing = page.inner_text("td.campaign-importing[data-import-state=running]")
+    assert "Importing audience · 1,200 of 3,000 rows" in importing
+    assert page.is_visible("td.campaign-importing[data-import-state=running] svg.progress-bar")
+    why = page.inner_text("td.campaign-importing[data-import-state=failed]")
+    assert "Audience import failed: The CSV breaks at line 3" in why
+    assert page.locator("td.campaign-importing").count() == 2 and "Segredo" not in page.content()
+    screenshot(page, "audience2-list")
+
+    page.goto(f"{live_url}/messaging/contact/import/{running.pk}/")
+    links = page.inner_text(".import-campaigns")
+    assert "Natal · Draft · waiting for this import" in links and "Segredo" not in links
+    screenshot(page, "audience2-import-running")
+    # The import ends (here in the test process): the polled part says the recipients.
+    ContactImport.objects.filter(pk=running.pk).update(state=ImportState.QUEUED, total=6)
+    contact_import_run(import_id=running.pk)
+    page.wait_for_selector("#import-progress[data-state=done] .import-campaigns")
+    assert "Natal · Draft · 3 recipients" in page.inner_text(".import-campaigns")
+    assert "Segredo" not in page.content()
+    screenshot(page, "audience2-import-done")
+    page.click(".import-campaigns a:has-text('Natal')")
+    page.wait_for_selector(".campaign-audience-file[data-pending='0']")
+
+    page.goto(f"{live_url}/messaging/contact/import/{failed.pk}/")
+    assert "no recipients: this file could not be imported" in page.inner_text(".import-campaigns")
+    screenshot(page, "audience2-import-failed")

@@ -5,11 +5,14 @@ recipients are written once, in the transaction that closes the import; it canno
 
 from __future__ import annotations
 
+import re
 from datetime import timedelta
 
 import pytest
 from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
@@ -22,7 +25,9 @@ from messaging.campaigns.services import (
 )
 from messaging.contact_import import contact_import_create, contact_import_run
 from messaging.models import ContactImport, ContactList, ImportState, Message
-from tests.messaging.campaigns.conftest import make_campaign
+from partners.roles import Role
+from tests.factories import MembershipFactory
+from tests.messaging.campaigns.conftest import make_campaign, sender
 from tests.messaging.campaigns.test_views import form_data
 
 pytestmark = pytest.mark.django_db
@@ -49,9 +54,11 @@ def post_form(client, senders, *, content=FILE, **extra):
     )
 
 
-def file_campaign(partner, senders, **options) -> tuple[Campaign, ContactImport]:
+def file_campaign(
+    partner, senders, *, list_name: str = "Do arquivo", **options
+) -> tuple[Campaign, ContactImport]:
     """A campaign waiting on a queued import of FILE (what the form makes)."""
-    club = ContactList.objects.create(partner=partner, name="Do arquivo")
+    club = ContactList.objects.create(partner=partner, name=list_name)
     job = contact_import_create(
         partner_id=partner.pk, user=None, upload=upload(), contact_list_id=club.pk
     )
@@ -240,3 +247,126 @@ def test_a_file_without_a_phone_column_is_refused_and_leaves_nothing(
     )
     assert not Campaign.objects.exists() and not ContactImport.objects.exists()
     assert not ContactList.objects.exists()
+
+
+def test_the_list_says_the_audience_is_being_imported_or_why_it_failed(
+    operator_client, partner, senders
+):
+    """A campaign waiting for its file is not shown as a bare draft with "0 / 0": the list
+    says how far its import is, with a bar in the list's own style, or why it failed."""
+    _, job = file_campaign(partner, senders)
+    ContactImport.objects.filter(pk=job.pk).update(
+        state=ImportState.RUNNING, total=3000, processed=1200
+    )
+    list_url = reverse("admin:messaging_campaign_changelist")
+    html = operator_client.get(list_url).content.decode()
+    cell = re.search(r'<td class="campaign-importing" data-import-state="running">(.*?)</td>', html)
+    assert cell, html
+    assert "Importing audience · 1,200 of 3,000 rows" in cell.group(1)
+    assert 'class="progress-bar" role="img" aria-label="40%"' in cell.group(1)
+    assert 'width="64" height="12" rx="3" fill="#417690"' in cell.group(1)  # 40% of 160
+    assert "0 / 0" not in html
+
+    ContactImport.objects.filter(pk=job.pk).update(
+        state=ImportState.FAILED, error="The CSV breaks at line 3"
+    )
+    job.refresh_from_db()
+    campaigns_import_finished(job=job)
+    html = operator_client.get(list_url).content.decode()
+    assert 'data-import-state="failed"' in html
+    assert "Audience import failed: The CSV breaks at line 3" in html
+    assert 'class="progress-bar bar-failed"' in html and 'fill="#ba2121"' in html
+
+    # Once the import is done the row is the usual one: the recipients' progress.
+    _, done = file_campaign(partner, senders, list_name="Outro arquivo")
+    contact_import_run(import_id=done.pk)
+    html = operator_client.get(list_url).content.decode()
+    assert html.count('class="campaign-importing"') == 1  # only the failed one
+    assert "0 / 3 · 0%" in html
+
+
+def test_the_list_queries_do_not_grow_with_campaigns_waiting_for_their_file(
+    operator_client, partner, senders
+):
+    """One page of the list costs the same queries with 2 campaigns or 12, whether they wait
+    for their file (queued, running, failed, gone), were made from one, or from none."""
+    list_url = reverse("admin:messaging_campaign_changelist")
+
+    made = iter(range(100))
+
+    def add_some():
+        def one():
+            return file_campaign(partner, senders, list_name=f"Arquivo {next(made)}")
+
+        make_campaign(partner, senders)
+        _, job = one()
+        ContactImport.objects.filter(pk=job.pk).update(state=ImportState.RUNNING, processed=2)
+        _, job = one()
+        ContactImport.objects.filter(pk=job.pk).update(state=ImportState.FAILED, error="x")
+        _, job = one()
+        contact_import_run(import_id=job.pk)
+        _, job = one()
+        job.delete()
+
+    def queries():
+        operator_client.get(list_url)
+        with CaptureQueriesContext(connection) as ctx:
+            html = operator_client.get(list_url).content.decode()
+        return len(ctx.captured_queries), html
+
+    add_some()
+    few, html = queries()
+    assert html.count('class="campaign-importing"') == 3
+    assert "Audience import gone" in html
+    add_some()
+    add_some()
+    many, html = queries()
+    assert html.count('class="campaign-importing"') == 9
+    assert few == many
+
+
+def test_the_import_page_links_back_to_its_campaigns_only_those_the_user_sees(
+    operator, operator_client, staff_client, partner, other_partner, senders
+):
+    campaign, job = file_campaign(partner, senders)
+    ContactImport.objects.filter(pk=job.pk).update(state=ImportState.RUNNING, processed=2)
+    # A campaign of another partner pointing at this import (the services refuse it; here
+    # it is forced) is never shown, not even to someone who sees both partners.
+    foreign = make_campaign(other_partner, [sender(other_partner, "Globex 1")])
+    Campaign.objects.filter(pk=foreign.pk).update(
+        name="Segredo", audience_import=job, audience_pending=True
+    )
+    MembershipFactory(partner=other_partner, role=Role.OPERATOR, user=operator)
+    url = reverse("admin:messaging_contact_import", args=[job.pk])
+    campaign_url = reverse("admin:messaging_campaign_progress", args=[campaign.pk])
+    for client in (operator_client, staff_client):
+        response = client.get(url)
+        assert response.status_code == 200, response
+        html = response.content.decode()
+        assert f'<a href="{campaign_url}">Black Friday</a> · Draft' in html
+        assert "waiting for this import: its recipients are written when it is done" in html
+        assert "Segredo" not in html
+        assert reverse("admin:messaging_campaign_progress", args=[foreign.pk]) not in html
+    # The polled part says it too, and once the import is done, the recipients.
+    part = operator_client.get(url, headers={"HX-Request": "true"}).content.decode()
+    assert "<html" not in part and campaign_url in part and "waiting for this import" in part
+    ContactImport.objects.filter(pk=job.pk).update(state=ImportState.QUEUED)
+    contact_import_run(import_id=job.pk)
+    part = operator_client.get(url, headers={"HX-Request": "true"}).content.decode()
+    assert "Campaign using this file" in part
+    assert "Black Friday</a> · Draft · 3 recipients</li>" in part
+    assert "waiting" not in part and "Segredo" not in part
+    # An import no campaign was made from says nothing about campaigns.
+    plain = contact_import_create(partner_id=partner.pk, user=None, upload=upload())
+    ContactImport.objects.filter(pk=plain.pk).update(state=ImportState.QUEUED)
+    html = operator_client.get(reverse("admin:messaging_contact_import", args=[plain.pk]))
+    assert "import-campaigns" not in html.content.decode()
+
+
+def test_the_import_page_says_a_waiting_campaign_gets_nobody_when_the_file_failed(
+    operator_client, partner, senders
+):
+    _, job = file_campaign(partner, senders)
+    ContactImport.objects.filter(pk=job.pk).update(state=ImportState.FAILED, error="broken")
+    html = operator_client.get(reverse("admin:messaging_contact_import", args=[job.pk]))
+    assert "no recipients: this file could not be imported" in html.content.decode()
