@@ -1,18 +1,22 @@
 """What does storing a webhook cost, next to answering 200 and nothing else?
 
     .venv/bin/python bench/webhooks_bench.py [--seconds 15] [--concurrency 8]
-                                             [--server-workers 3] [--keep]
+                                             [--server-workers 3] [--server-threads 4]
+                                             [--sync] [--keep]
 
-Starts the real server (gunicorn, sync workers, PostgreSQL, Redis as Celery's broker) on a
-free port with ``BENCH_BARE_ENDPOINT=1``, then, from a second process, posts for a fixed time:
+Starts the real server as the Procfile runs it (gunicorn gthread, 3 workers x 4 threads;
+``--sync`` for the sync workers this bench used before), PostgreSQL, Redis as Celery's
+broker, on a free port with ``BENCH_BARE_ENDPOINT=1``, then, from a second process, posts for
+a fixed time:
 
 * to a bare endpoint that reads the body and answers 200 (same server, same middleware);
 * to the receiver: each request a distinct ``MessageStatusCallback`` (secret checked,
-  dedupe key, INSERT, commit, task published to Redis; no worker runs, so the cost measured
-  is the receiver's alone).
+  dedupe key, INSERT, commit, the drain woken; no worker runs, so the cost measured is the
+  receiver's alone).
 
-Prints throughput and latency percentiles for both and their ratio, and checks that every
-200 from the receiver is a stored event. The load generator shares the machine: on a small
+Prints throughput, latency percentiles and CPU per request (gunicorn's processes, and the
+PostgreSQL backends serving them) for both and their ratio, and checks that every 200 from
+the receiver is a stored event. The load generator shares the machine: on a small
 box it competes with the server for CPU, so compare the two rows, not absolute figures.
 
 DATABASE_URL defaults to postgres://postgres@127.0.0.1:5432/zapi_bench_webhooks (created and
@@ -35,14 +39,16 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from bench.common import free_port, recreate_database, setup_env  # noqa: E402
+from bench.common import cpu_seconds, free_port, recreate_database, setup_env  # noqa: E402
 
 
-def start_server(port: int, workers: int) -> subprocess.Popen[bytes]:
+def start_server(port: int, workers: int, threads: int) -> subprocess.Popen[bytes]:
+    # threads > 1 is the Procfile's gthread worker; 1 is a sync worker (--sync).
+    worker_class = "gthread" if threads > 1 else "sync"
     cmd = [
         sys.executable, "-m", "gunicorn", "config.wsgi:application",
-        "--bind", f"127.0.0.1:{port}", "--workers", str(workers), "--worker-class", "sync",
-        "--log-level", "warning", "--backlog", "2048",
+        "--bind", f"127.0.0.1:{port}", "--workers", str(workers), "--worker-class", worker_class,
+        "--threads", str(threads), "--log-level", "warning", "--backlog", "2048",
     ]  # fmt: skip
     server = subprocess.Popen(cmd, cwd=ROOT, env=dict(os.environ))
     import httpx
@@ -57,6 +63,20 @@ def start_server(port: int, workers: int) -> subprocess.Popen[bytes]:
         time.sleep(0.2)
     server.kill()
     raise SystemExit("gunicorn did not answer within 30 s")
+
+
+def server_pids(server: subprocess.Popen[bytes]) -> tuple[list[int], list[int]]:
+    """gunicorn's master and workers; the PostgreSQL backends serving this database."""
+    from django.db import connection
+
+    children = Path(f"/proc/{server.pid}/task/{server.pid}/children").read_text().split()
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT pid FROM pg_stat_activity WHERE datname = current_database()"
+            " AND pid <> pg_backend_pid()"
+        )
+        backends = [int(row[0]) for row in cursor.fetchall()]
+    return [server.pid, *map(int, children)], backends
 
 
 def stop_server(server: subprocess.Popen[bytes]) -> None:
@@ -137,6 +157,12 @@ def main() -> None:
     parser.add_argument("--seconds", type=float, default=15)
     parser.add_argument("--concurrency", type=int, default=8)
     parser.add_argument("--server-workers", type=int, default=3)
+    parser.add_argument(
+        "--server-threads", type=int, default=4, help="threads per worker (the Procfile's 4)"
+    )
+    parser.add_argument(
+        "--sync", action="store_true", help="sync workers, one request each (the old bench)"
+    )
     parser.add_argument("--keep", action="store_true", help="keep the benchmark database")
     parser.add_argument("--load", help=argparse.SUPPRESS)
     parser.add_argument("--tag", default="bench", help=argparse.SUPPRESS)
@@ -163,25 +189,34 @@ def main() -> None:
         "bare 200": f"http://127.0.0.1:{port}/webhooks/bench-bare/",
         "receiver": instance.webhook_url,  # PUBLIC_BASE_URL is this server
     }
-    server = start_server(port, args.server_workers)
+    threads = 1 if args.sync else args.server_threads
+    server = start_server(port, args.server_workers, threads)
     results: dict[str, dict[str, object]] = {}
     try:
         for name, url in urls.items():
             run_load(url, 2, args.concurrency, f"warm-{name[0]}")  # connections, caches
-            results[name] = run_load(url, args.seconds, args.concurrency, name[0])
+            app, db = server_pids(server)
+            before = cpu_seconds(app), cpu_seconds(db)
+            result = results[name] = run_load(url, args.seconds, args.concurrency, name[0])
+            count = max(1, int(result["requests"]))  # type: ignore[call-overload]
+            result["app_cpu"] = (cpu_seconds(app) - before[0]) / count * 1000
+            result["db_cpu"] = (cpu_seconds(db) - before[1]) / count * 1000
     finally:
         stop_server(server)
 
+    kind = "sync workers" if threads == 1 else f"gthread workers x {threads} threads"
     print(
         f"\n{args.seconds:g} s each, {args.concurrency} concurrent clients, gunicorn "
-        f"{args.server_workers} sync workers, {os.cpu_count()} CPUs (shared with the client)\n"
+        f"{args.server_workers} {kind}, "
+        f"{os.cpu_count()} CPUs (shared with the client)\n"
     )
-    head = ("endpoint", "req/s", "p50 ms", "p90 ms", "p99 ms", "max ms")
+    head = ("endpoint", "req/s", "p50 ms", "p90 ms", "p99 ms", "max ms", "app CPU", "db CPU")
     print(f"{head[0]:<10}" + "".join(f" {h:>8}" for h in head[1:]) + "  statuses")
     for name, r in results.items():
         print(
             f"{name:<10} {r['rps']:>8.0f} {r['p50']:>8.2f} {r['p90']:>8.2f} {r['p99']:>8.2f} "
-            f"{r['max']:>8.1f}  {r['statuses']} errors={r['errors']}"
+            f"{r['max']:>8.1f} {r['app_cpu']:>8.2f} {r['db_cpu']:>8.2f}  "
+            f"{r['statuses']} errors={r['errors']}"
         )
     bare, receiver = results["bare 200"], results["receiver"]
     print(

@@ -74,6 +74,18 @@ def staff_client(staff_user) -> Client:
     return client
 
 
+@pytest.fixture(autouse=True)
+def _webhook_wake_forgotten():
+    """Each test starts as a new process would: not having seen the drain's wake mark
+    (webhooks.services.webhook_drain_wake remembers it for LOCAL_WAKE_SECONDS)."""
+    import math
+
+    from webhooks import services
+
+    services._mark_seen_at = -math.inf
+    yield
+
+
 def pytest_sessionfinish(session, exitstatus):
     # No test may skip: here a skip means a missing service (PostgreSQL, Redis, Chromium),
     # and a run that skipped proved less than it claims.

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import enum
 import hmac
 
 from django.conf import settings
@@ -13,14 +14,20 @@ from instances.models import Instance, webhook_secret_digest
 _DUMMY_DIGEST = "0" * 64
 
 
-def instance_id_for_webhook(*, instance_id: int, secret: str) -> int | None:
-    """The instance's id when ``secret`` is its webhook secret, else None.
+class SecretVerdict(enum.Enum):
+    OPEN = "open"  # the instance's secret, by its current digest
+    CLOSED = "closed"  # not its secret, or no such instance
+    # No digest yet (a row written in bulk), or one made under a key still listed in
+    # ``SECRET_KEY_FALLBACKS``: the decrypted secret decides, and the digest is renewed
+    # (webhooks.services.webhook_secret_verify).
+    RENEW = "renew"
+
+
+def webhook_secret_verdict(*, instance_id: int, secret: str) -> SecretVerdict:
+    """Whether ``secret`` opens this instance's webhook URL.
 
     One indexed read of one short column and a keyed hash of what was sent, compared in
-    constant time (``hmac.compare_digest``): no decrypt per request. A row without a digest
-    (written in bulk), or with one made under an older ``SECRET_KEY`` (still listed in
-    ``SECRET_KEY_FALLBACKS``), is checked against its decrypted secret once and given its
-    digest.
+    constant time (``hmac.compare_digest``): no decrypt per request.
     """
     stored = (
         Instance.objects.filter(pk=instance_id)
@@ -29,22 +36,12 @@ def instance_id_for_webhook(*, instance_id: int, secret: str) -> int | None:
     )
     given = webhook_secret_digest(secret)
     if hmac.compare_digest((stored or _DUMMY_DIGEST).encode(), given.encode()):
-        return instance_id if stored else None
+        return SecretVerdict.OPEN if stored else SecretVerdict.CLOSED
     if stored is None:
-        return None
+        return SecretVerdict.CLOSED
     if stored and not any(
         hmac.compare_digest(stored.encode(), webhook_secret_digest(secret, key).encode())
         for key in settings.SECRET_KEY_FALLBACKS
     ):
-        return None
-    return _digest_refresh(instance_id=instance_id, secret=secret)
-
-
-def _digest_refresh(*, instance_id: int, secret: str) -> int | None:
-    row = Instance.objects.filter(pk=instance_id).values_list("webhook_secret", flat=True).first()
-    if row is None or not hmac.compare_digest(str(row).encode(), secret.encode()):
-        return None
-    Instance.objects.filter(pk=instance_id).update(
-        webhook_secret_digest=webhook_secret_digest(secret)
-    )
-    return instance_id
+        return SecretVerdict.CLOSED
+    return SecretVerdict.RENEW

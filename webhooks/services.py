@@ -7,15 +7,19 @@ either skips the locked rows or, once the first commits, no longer finds them cl
 worker killed half-way rolls everything back, the rows stay pending, and a drain or the
 sweeper takes them later.
 
-No Celery task per event: after its commit the receiver only *wakes the drain*
-(``webhook_drain_wake``: one ``SET NX`` on the shared cache; a task is published at most once
-per ``WEBHOOK_DRAIN_WAKE_SECONDS``). The drain (``webhook_events_drain``) processes pending
+Storing an event is one statement (``_event_insert``: the secret check, the dedupe and the
+INSERT together, committed on its own). No Celery task per event: after its commit the receiver
+only *wakes the drain* (``webhook_drain_wake``: one ``SET NX`` on the shared cache, skipped for
+``LOCAL_WAKE_SECONDS`` once a process has seen it set; a task is published at most once per
+``WEBHOOK_DRAIN_WAKE_SECONDS``). The drain (``webhook_events_drain``) processes pending
 events in batches of ``WEBHOOK_DRAIN_BATCH``, one transaction each, until none is left.
 """
 
 from __future__ import annotations
 
+import hmac
 import logging
+import math
 import time
 from collections.abc import Iterable, Mapping
 from datetime import datetime, timedelta
@@ -23,14 +27,16 @@ from typing import Any
 
 from django.conf import settings
 from django.core.cache import cache
-from django.db import IntegrityError, transaction
-from django.db.models import F, Q
+from django.db import connection, transaction
+from django.db.models import F, Field, Q, UniqueConstraint
 from django.utils import timezone
 
+from instances.models import Instance, webhook_secret_digest
 from instances.services import instance_event_seen
 from webhooks.keys import dedupe_key
 from webhooks.models import CLAIMABLE, EventState, WebhookEvent, WebhookReject
 from webhooks.processors import PROCESSORS
+from webhooks.selectors import SecretVerdict, webhook_secret_verdict
 from webhooks.tasks import webhook_events_drain_task
 from zapi.events import InvalidEventError, parse_event
 
@@ -42,31 +48,121 @@ PUBLISH_RETRY_POLICY = {"max_retries": 2, "interval_start": 0, "interval_step": 
 _MAX_ERROR = 4000
 
 
+class WebhookSecretRefused(Exception):
+    """The URL's secret does not open this instance's webhook (or there is no such instance)."""
+
+
 def webhook_event_receive(
-    *, instance_id: int, data: Mapping[str, Any], received_at: datetime | None = None
+    *,
+    instance_id: int,
+    data: Mapping[str, Any],
+    received_at: datetime | None = None,
+    secret: str | None = None,
 ) -> tuple[WebhookEvent | None, bool]:
     """Store a webhook's payload once; (event, True) when new, (None, False) when it is a
-    duplicate. The drain is woken after the row is committed."""
+    duplicate. The drain is woken after the row is committed.
+
+    With ``secret`` (the receiver), the row is written only if it is the instance's webhook
+    secret, checked by the same statement that writes it (``_event_insert``): a request is one
+    round trip. When that statement writes nothing, the slow path tells a wrong secret
+    (``WebhookSecretRefused``), a digest to renew and a duplicate apart.
+    """
     received_at = received_at or timezone.now()
     kind = data.get("type")
-    key = dedupe_key(data, received_at=received_at)
-    try:
-        with transaction.atomic():
-            event = WebhookEvent.objects.create(
-                instance_id=instance_id,
-                event_type=kind[:64] if isinstance(kind, str) else "",
-                dedupe_key=key,
-                payload=dict(data),
-                received_at=received_at,
+    event = WebhookEvent(
+        instance_id=instance_id,
+        event_type=kind[:64] if isinstance(kind, str) else "",
+        dedupe_key=dedupe_key(data, received_at=received_at),
+        payload=dict(data),
+        received_at=received_at,
+    )
+    if secret is not None:
+        if _event_insert(event, digest=webhook_secret_digest(secret)):
+            return event, True
+        if webhook_secret_verify(instance_id=instance_id, secret=secret) is None:
+            raise WebhookSecretRefused
+    if _event_insert(event):
+        return event, True
+    return None, False
+
+
+_INSERTS: dict[tuple[str, bool], tuple[str, list[Field[Any, Any]]]] = {}
+
+
+def _insert_statement(vendor: str, *, checked: bool) -> tuple[str, list[Field[Any, Any]]]:
+    """``INSERT ... ON CONFLICT (instance, dedupe key) DO NOTHING RETURNING id``, its columns
+    from the model (so a new field cannot be forgotten here); when ``checked``, the row is
+    selected from the instance whose secret digest is the one given."""
+    statement = _INSERTS.get((vendor, checked))
+    if statement is None:
+        qn = connection.ops.quote_name
+        meta, instance = WebhookEvent._meta, Instance._meta
+        fields = [f for f in meta.concrete_fields if not f.primary_key]
+        (unique,) = (c for c in meta.constraints if c.name == "webhook_event_dedupe_unique")
+        assert isinstance(unique, UniqueConstraint)
+        column = {f.name: f.column for f in fields}
+        target = ", ".join(qn(column[name]) for name in unique.fields)
+        marks = ", ".join(["%s"] * len(fields))
+        rows = f"VALUES ({marks})"
+        if checked:
+            digest = instance.get_field("webhook_secret_digest").column
+            rows = (
+                f"SELECT {marks} FROM {qn(instance.db_table)} "  # noqa: S608
+                f"WHERE {qn(instance.pk.column)} = %s AND {qn(digest)} = %s"
             )
-            transaction.on_commit(webhook_drain_wake)
-    except IntegrityError:
-        # A duplicate only if the row with this key is there; any other integrity error is
-        # not one, and must not be answered as if the event were stored.
-        if WebhookEvent.objects.filter(instance_id=instance_id, dedupe_key=key).exists():
-            return None, False
-        raise
-    return event, True
+        sql = (
+            f"INSERT INTO {qn(meta.db_table)} ({', '.join(qn(f.column) for f in fields)}) "
+            f"{rows} ON CONFLICT ({target}) DO NOTHING RETURNING {qn(meta.pk.column)}"
+        )
+        statement = _INSERTS[(vendor, checked)] = (sql, fields)
+    return statement
+
+
+def _event_insert(event: WebhookEvent, *, digest: str | None = None) -> bool:
+    """Write ``event`` unless its dedupe key is stored already (and, given ``digest``, only
+    if it is the instance's webhook secret digest): one statement, no transaction of its own
+    to open and close. Outside ``atomic()`` the statement commits before ``execute`` returns
+    (PostgreSQL answers once the commit is flushed), so the caller's 200 still follows the
+    commit. True when written (``event.pk`` is then set).
+
+    The digest is compared by the database's ``=``, not in constant time: what it compares is
+    ``webhook_secret_digest`` of what was sent, an HMAC under ``SECRET_KEY`` that a caller
+    cannot steer, so its timing tells nothing about the secret. The slow path
+    (``webhook_secret_verify``) compares in constant time.
+    """
+    sql, fields = _insert_statement(connection.vendor, checked=digest is not None)
+    params = [field.get_db_prep_save(field.pre_save(event, True), connection) for field in fields]
+    if digest is not None:
+        params += [event.instance_id, digest]
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        row = cursor.fetchone()
+    if row is None:
+        return False
+    event.pk = row[0]
+    event._state.adding, event._state.db = False, connection.alias
+    transaction.on_commit(webhook_drain_wake)
+    return True
+
+
+def webhook_secret_verify(*, instance_id: int, secret: str) -> int | None:
+    """The instance's id when ``secret`` opens its webhook URL, else None. A digest missing
+    (a row written in bulk) or made under a key in ``SECRET_KEY_FALLBACKS`` is checked against
+    the decrypted secret once and renewed."""
+    verdict = webhook_secret_verdict(instance_id=instance_id, secret=secret)
+    if verdict is SecretVerdict.RENEW:
+        return _digest_refresh(instance_id=instance_id, secret=secret)
+    return instance_id if verdict is SecretVerdict.OPEN else None
+
+
+def _digest_refresh(*, instance_id: int, secret: str) -> int | None:
+    row = Instance.objects.filter(pk=instance_id).values_list("webhook_secret", flat=True).first()
+    if row is None or not hmac.compare_digest(str(row).encode(), secret.encode()):
+        return None
+    Instance.objects.filter(pk=instance_id).update(
+        webhook_secret_digest=webhook_secret_digest(secret)
+    )
+    return instance_id
 
 
 def webhook_reject_record(
@@ -81,6 +177,16 @@ def webhook_reject_record(
 
 
 _WAKE_KEY = "webhooks:drain-wake"
+# A process that saw the wake mark set does not ask the cache again for this long (a
+# request's SET NX costs about as much as the rest of its Python): a drain that clears the
+# mark waits this long before its last look (webhook_events_drain), so an event committed
+# by a process that skipped its wake is still seen. Never longer than the mark lives.
+LOCAL_WAKE_SECONDS = 0.25
+_mark_seen_at = -math.inf  # time.monotonic() before the cache last said "set"
+
+
+def _local_wake_seconds() -> float:
+    return min(LOCAL_WAKE_SECONDS, settings.WEBHOOK_DRAIN_WAKE_SECONDS)
 
 
 def webhook_drain_wake() -> bool:
@@ -89,14 +195,29 @@ def webhook_drain_wake() -> bool:
     looks once more, so an event committed before this call is never left behind). False
     when nothing was published: already woken, or the broker is unreachable (the event is
     stored and the sweeper will process it, so this never fails the webhook's answer)."""
+    global _mark_seen_at
+    now = time.monotonic()
+    if now - _mark_seen_at < _local_wake_seconds():
+        return False  # seen set since ``now`` - that: a drain will look after this commit
     try:
         if not cache.add(_WAKE_KEY, 1, timeout=settings.WEBHOOK_DRAIN_WAKE_SECONDS):
+            _mark_seen_at = now
             return False
         webhook_events_drain_task.apply_async(retry=True, retry_policy=PUBLISH_RETRY_POLICY)
     except Exception:
         logger.warning("broker or cache unreachable: webhook events left to the sweeper")
         return False
+    _mark_seen_at = now
     return True
+
+
+def _wake_clear() -> None:
+    """Clear the wake mark (the queue is empty), then wait until no process can still be
+    skipping its wake on having seen it (``LOCAL_WAKE_SECONDS``) before the last look."""
+    global _mark_seen_at
+    cache.delete(_WAKE_KEY)
+    _mark_seen_at = -math.inf
+    time.sleep(_local_wake_seconds())
 
 
 def _claim_pending(limit: int) -> list[WebhookEvent]:
@@ -162,7 +283,7 @@ def webhook_events_drain(*, max_seconds: float = 10.0) -> int:
         if done:
             continue
         # Empty: clear the wake mark, then look once more (see webhook_drain_wake).
-        cache.delete(_WAKE_KEY)
+        _wake_clear()
         done = webhook_events_batch_process()
         total += done
         if not done:

@@ -1,8 +1,13 @@
 """The webhook receiver (docs/architecture.md, "Inbound").
 
-Check the secret, bound the body, store the raw event, answer at once; Celery processes it.
+Bound the body, check the secret, store the raw event, answer at once; Celery processes it.
 Z-API retries nothing it is not told to, so the only answers that may drop an event are the
 ones that say so: a 5xx when the database cannot store it.
+
+A well-formed event is stored by one statement that also checks the secret
+(``webhook_event_receive(secret=...)``); every other answer (404, 413, 415, 400) checks the
+secret first on its own, so a wrong secret is a 404 whatever the body, and nothing of a
+wrong-secret request is kept.
 """
 
 from __future__ import annotations
@@ -10,6 +15,7 @@ from __future__ import annotations
 import json
 import logging
 import math
+from typing import Any, NamedTuple
 
 from django.conf import settings
 from django.db import DatabaseError
@@ -17,8 +23,12 @@ from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_POST
 
-from webhooks.selectors import instance_id_for_webhook
-from webhooks.services import webhook_event_receive, webhook_reject_record
+from webhooks.services import (
+    WebhookSecretRefused,
+    webhook_event_receive,
+    webhook_reject_record,
+    webhook_secret_verify,
+)
 
 logger = logging.getLogger(__name__)
 
@@ -81,6 +91,31 @@ def _unstorable(data: object) -> str:
     return ""
 
 
+class _Refusal(NamedTuple):
+    status: int
+    error: str  # the answer's
+    reason: str  # the reject's, for support
+
+
+def _parse(body: bytes, content_type: str) -> dict[str, Any] | _Refusal:
+    if _is_form(content_type):
+        return _Refusal(415, "JSON only", "form body, not JSON")
+    try:
+        data = json.loads(body, parse_constant=_refuse_constant, parse_float=_finite_float)
+    except RecursionError:
+        return _Refusal(400, "JSON nested too deeply", "nested too deeply to parse")
+    except ValueError as exc:
+        return _Refusal(400, "malformed JSON", f"malformed JSON: {exc}")
+    problem = _unstorable(data)
+    if problem:
+        return _Refusal(400, "JSON we cannot store", problem)
+    if not isinstance(data, dict):
+        return _Refusal(
+            400, "a JSON object is required", f"not a JSON object: {type(data).__name__}"
+        )
+    return data
+
+
 @csrf_exempt
 @require_POST
 def receive(request: HttpRequest, instance_id: int, secret: str, kind: str = "") -> HttpResponse:
@@ -93,35 +128,26 @@ def receive(request: HttpRequest, instance_id: int, secret: str, kind: str = "")
 
 
 def _receive(request: HttpRequest, instance_id: int, secret: str) -> HttpResponse:
-    if instance_id_for_webhook(instance_id=instance_id, secret=secret) is None:
-        return HttpResponse(status=404)
-    body = _read_body(request, settings.WEBHOOK_MAX_BODY_BYTES)
-    if body is None:
-        return JsonResponse({"error": "body too large"}, status=413)
     content_type = request.META.get("CONTENT_TYPE", "")
-
-    def reject(status: int, error: str, reason: str) -> HttpResponse:
+    body = _read_body(request, settings.WEBHOOK_MAX_BODY_BYTES)
+    data = _Refusal(413, "body too large", "") if body is None else _parse(body, content_type)
+    if not isinstance(data, _Refusal):
+        try:
+            _event, created = webhook_event_receive(
+                instance_id=instance_id, data=data, secret=secret
+            )
+        except WebhookSecretRefused:
+            return HttpResponse(status=404)
+        return JsonResponse({"status": "stored" if created else "duplicate"})
+    # The secret first: a wrong one is a 404 whatever was sent, and nothing of it is kept.
+    if webhook_secret_verify(instance_id=instance_id, secret=secret) is None:
+        return HttpResponse(status=404)
+    if body is not None:
         # The secret was right: keep what was sent, so support can see it.
         webhook_reject_record(
-            instance_id=instance_id, reason=reason, content_type=content_type, body=body
+            instance_id=instance_id, reason=data.reason, content_type=content_type, body=body
         )
-        return JsonResponse({"error": error}, status=status)
-
-    if _is_form(content_type):
-        return reject(415, "JSON only", "form body, not JSON")
-    try:
-        data = json.loads(body, parse_constant=_refuse_constant, parse_float=_finite_float)
-    except RecursionError:
-        return reject(400, "JSON nested too deeply", "nested too deeply to parse")
-    except ValueError as exc:
-        return reject(400, "malformed JSON", f"malformed JSON: {exc}")
-    problem = _unstorable(data)
-    if problem:
-        return reject(400, "JSON we cannot store", problem)
-    if not isinstance(data, dict):
-        return reject(400, "a JSON object is required", f"not a JSON object: {type(data).__name__}")
-    _event, created = webhook_event_receive(instance_id=instance_id, data=data)
-    return JsonResponse({"status": "stored" if created else "duplicate"})
+    return JsonResponse({"error": data.error}, status=data.status)
 
 
 @csrf_exempt

@@ -95,6 +95,40 @@ def test_failed_events_are_left_to_the_sweeper(instance, published, monkeypatch)
     assert webhook_events_drain() == 0
 
 
+def test_a_process_that_saw_the_wake_set_skips_the_cache_for_a_moment(
+    webhook_client, instance, published, django_capture_on_commit_callbacks
+):
+    message = OutboundMessageFactory(instance=instance)
+    with django_capture_on_commit_callbacks(execute=True):
+        post_event(webhook_client, instance, status(message, "SENT"))
+    assert len(published) == 1
+    cache.delete(services._WAKE_KEY)  # as a drain in another process does when it empties
+    with django_capture_on_commit_callbacks(execute=True):
+        post_event(webhook_client, instance, status(message, "READ"))
+    # Not asked: that drain looks once more LOCAL_WAKE_SECONDS after it cleared the mark.
+    assert len(published) == 1
+    assert cache.get(services._WAKE_KEY) is None
+
+
+def test_an_event_whose_wake_was_skipped_is_taken_by_the_drains_last_look(
+    instance, published, monkeypatch
+):
+    message = OutboundMessageFactory(instance=instance)
+    waits: list[float] = []
+
+    def another_process_commits_meanwhile(seconds: float) -> None:
+        # An event committed by a process that had seen the mark just before the drain
+        # cleared it: its wake is skipped, so only this drain's last look can take it.
+        waits.append(seconds)
+        if len(waits) == 1:
+            webhook_event_receive(instance_id=instance.pk, data=status(message))
+
+    monkeypatch.setattr(services.time, "sleep", another_process_commits_meanwhile)
+    assert webhook_events_drain() == 1
+    assert waits[0] == services.LOCAL_WAKE_SECONDS
+    assert WebhookEvent.objects.get().state == EventState.PROCESSED
+
+
 def _parsed_status():
     from zapi.events import parse_event
 

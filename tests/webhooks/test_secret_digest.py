@@ -1,5 +1,5 @@
 """The receiver checks the secret against a keyed hash on the instance: no decrypt per
-request (webhooks.selectors)."""
+request (webhooks.selectors, webhooks.services)."""
 
 from __future__ import annotations
 
@@ -10,7 +10,7 @@ from instances.models import Instance, webhook_secret_digest
 from tests.factories import InstanceFactory
 from tests.webhooks.conftest import post_event
 from webhooks.models import WebhookEvent
-from webhooks.selectors import instance_id_for_webhook
+from webhooks.services import webhook_secret_verify
 
 pytestmark = pytest.mark.django_db
 
@@ -28,8 +28,8 @@ def test_a_request_decrypts_nothing(webhook_client, instance, monkeypatch):
         target = getattr(fields, name)
         if isinstance(target, type) and hasattr(target, "from_db_value"):
             monkeypatch.setattr(target, "from_db_value", _no_decrypt)
-    assert instance_id_for_webhook(instance_id=instance.pk, secret=secret) == instance.pk
-    assert instance_id_for_webhook(instance_id=instance.pk, secret=secret[:-1] + "x") is None
+    assert webhook_secret_verify(instance_id=instance.pk, secret=secret) == instance.pk
+    assert webhook_secret_verify(instance_id=instance.pk, secret=secret[:-1] + "x") is None
     assert post_event(webhook_client, instance, EVENT, secret=secret).status_code == 200
 
 
@@ -39,7 +39,7 @@ def _no_decrypt(*args, **kwargs):
 
 def test_wrong_secret_and_unknown_instance_are_refused(webhook_client, instance):
     assert post_event(webhook_client, instance, EVENT, secret="x" * 43).status_code == 404
-    assert instance_id_for_webhook(instance_id=instance.pk + 999, secret="x" * 43) is None
+    assert webhook_secret_verify(instance_id=instance.pk + 999, secret="x" * 43) is None
     assert not WebhookEvent.objects.exists()
 
 

@@ -1,0 +1,66 @@
+"""A well-formed event is stored by one statement that checks the secret, dedupes and
+commits (webhooks.services._event_insert); every other answer checks the secret on its own
+first (webhooks.views)."""
+
+from __future__ import annotations
+
+import json
+
+import psycopg
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+
+from tests.webhooks.conftest import post_event
+from webhooks.models import WebhookEvent, WebhookReject
+
+pytestmark = pytest.mark.django_db
+
+EVENT = {"type": "ReceivedCallback", "messageId": "ONE", "phone": "5511999990001"}
+
+
+def test_a_new_event_costs_one_statement(webhook_client, instance):
+    with CaptureQueriesContext(connection) as queries:
+        response = post_event(webhook_client, instance, EVENT)
+    assert response.json() == {"status": "stored"}
+    assert len(queries) == 1, [q["sql"] for q in queries]
+    assert WebhookEvent.objects.get().payload == EVENT
+
+
+def test_a_wrong_secret_is_404_even_for_an_event_already_stored(webhook_client, instance):
+    assert post_event(webhook_client, instance, EVENT).status_code == 200
+    bad = str(instance.webhook_secret)[:-1] + "x"
+    assert post_event(webhook_client, instance, EVENT, secret=bad).status_code == 404
+    assert post_event(webhook_client, instance, EVENT).json() == {"status": "duplicate"}
+    assert WebhookEvent.objects.count() == 1
+
+
+def test_a_wrong_secret_is_404_whatever_the_body(webhook_client, instance, settings):
+    settings.WEBHOOK_MAX_BODY_BYTES = 64
+    bad = str(instance.webhook_secret)[:-1] + "x"
+    big = {"type": "X", "pad": "x" * 100}
+    assert post_event(webhook_client, instance, big, secret=bad).status_code == 404
+    form = "a=1"
+    kwargs = {"content_type": "application/x-www-form-urlencoded", "secret": bad}
+    assert post_event(webhook_client, instance, form, **kwargs).status_code == 404
+    assert post_event(webhook_client, instance, "[1]", secret=bad).status_code == 404
+    assert not WebhookReject.objects.exists()
+    # The right secret gets the body's own answer.
+    assert post_event(webhook_client, instance, big).status_code == 413
+    assert post_event(webhook_client, instance, "[1]").status_code == 400
+    assert WebhookReject.objects.count() == 1
+
+
+@pytest.mark.django_db(transaction=True)
+def test_the_200_comes_after_the_commit(webhook_client, instance):
+    response = post_event(webhook_client, instance, EVENT)
+    assert response.status_code == 200
+    # Another connection sees the row: it is committed, not waiting in an open transaction.
+    assert not connection.in_atomic_block
+    params = connection.get_connection_params()
+    with psycopg.connect(**params) as other:
+        (count,) = other.execute(
+            "SELECT count(*) FROM webhooks_webhookevent WHERE instance_id = %s", [instance.pk]
+        ).fetchone()
+    assert count == 1
+    assert json.loads(response.content) == {"status": "stored"}
