@@ -117,7 +117,7 @@ class Instance(models.Model):
 
     webhook_secret = EncryptedTextField(default=new_webhook_secret, editable=False)
     # ``webhook_secret_digest(webhook_secret)``, kept by ``save``; blank for rows written in
-    # bulk, which the receiver fills on their first webhook (webhooks.selectors).
+    # bulk, which the receiver fills on their first webhook (webhooks.services).
     webhook_secret_digest = models.CharField(max_length=64, blank=True, editable=False)
     settings_snapshot = models.JSONField(
         _("settings seen at Z-API"), default=dict, blank=True, editable=False
