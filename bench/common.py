@@ -59,23 +59,68 @@ def database_pids() -> list[int]:
         return [int(cursor.fetchone()[0])]
 
 
+def database_backend_pids() -> list[int]:
+    """Every PostgreSQL backend connected to Django's database now (the workers' and the web
+    server's persistent connections among them)."""
+    from django.db import connection
+
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT pid FROM pg_stat_activity WHERE datname = current_database()"
+            " AND pid <> pg_backend_pid()"
+        )
+        return [int(row[0]) for row in cursor.fetchall()]
+
+
+def process_tree(pid: int) -> list[int]:
+    """``pid`` and its descendants (gunicorn's master and its workers)."""
+    children: dict[int, list[int]] = {}
+    for entry in Path("/proc").iterdir():
+        if entry.name.isdigit():
+            try:
+                fields = (entry / "stat").read_text().rsplit(")", 1)[1].split()
+            except OSError:
+                continue
+            children.setdefault(int(fields[1]), []).append(int(entry.name))
+    found, todo = [], [pid]
+    while todo:
+        current = todo.pop()
+        found.append(current)
+        todo.extend(children.get(current, []))
+    return found
+
+
+def cpu_by_pid(pids: list[int]) -> dict[int, float]:
+    """User + system CPU time of each of these processes still alive (Linux /proc)."""
+    ticks = os.sysconf("SC_CLK_TCK")
+    seen = {}
+    for pid in pids:
+        try:
+            fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+        except OSError:  # gone meanwhile (a backend that disconnected)
+            continue
+        seen[pid] = (int(fields[11]) + int(fields[12])) / ticks  # utime, stime
+    return seen
+
+
 def cpu_seconds(pids: list[int]) -> float:
     """User + system CPU time of these processes (Linux /proc)."""
-    ticks = os.sysconf("SC_CLK_TCK")
-    total = 0
-    for pid in pids:
-        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
-        total += int(fields[11]) + int(fields[12])  # utime, stime
-    return total / ticks
+    return sum(cpu_by_pid(pids).values())
 
 
-def start_workers(count: int) -> list[subprocess.Popen[bytes]]:
+def cpu_since(before: dict[int, float], pids: list[int]) -> float:
+    """CPU time these processes used since ``before`` (``cpu_by_pid``); a process that was
+    not there yet counts whole."""
+    return sum(cpu - before.get(pid, 0.0) for pid, cpu in cpu_by_pid(pids).items())
+
+
+def start_workers(count: int, *, app_module: str = "config") -> list[subprocess.Popen[bytes]]:
     from config.celery import app
 
     procs = []
     for n in range(count):
         cmd = [
-            sys.executable, "-m", "celery", "-A", "config", "worker", "--pool", "solo",
+            sys.executable, "-m", "celery", "-A", app_module, "worker", "--pool", "solo",
             "--hostname", f"bench{n}-{os.getpid()}@%h", "--loglevel", "WARNING",
             "--without-mingle", "--without-gossip",
         ]  # fmt: skip

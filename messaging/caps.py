@@ -11,7 +11,9 @@ serialised, so counting and inserting here cannot race with another worker.
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from datetime import date, datetime, time, timedelta
+from typing import Any
 
 from django.db.models import Q
 from django.utils import timezone
@@ -37,14 +39,37 @@ def next_local_midnight() -> datetime:
     return timezone.make_aware(datetime.combine(today + timedelta(days=1), time.min))
 
 
-def chat_known(*, instance_id: int, chat_id: str) -> bool:
-    if NewRecipient.objects.filter(instance_id=instance_id, chat_id=chat_id).exists():
-        return True
-    return (
-        Message.objects.filter(instance_id=instance_id, chat_id=chat_id)
-        .filter(Q(direction=Direction.INBOUND) | Q(state__in=_REACHED))
-        .exists()
+def chats_known(pairs: Iterable[tuple[int, str]]) -> set[tuple[int, str]]:
+    """Which of these (instance, chat) pairs are known chats: two statements at most for
+    any number of pairs (a round's batch)."""
+    wanted = set(pairs)
+    if not wanted:
+        return set()
+
+    def among(rows: Any) -> set[tuple[int, str]]:
+        return {(i, c) for i, c in rows} & wanted
+
+    numbers, chats = {i for i, _ in wanted}, {c for _, c in wanted}
+    known = among(
+        NewRecipient.objects.filter(instance_id__in=numbers, chat_id__in=chats).values_list(
+            "instance_id", "chat_id"
+        )
     )
+    rest = wanted - known
+    if rest:
+        numbers, chats = {i for i, _ in rest}, {c for _, c in rest}
+        reached = (
+            Message.objects.filter(instance_id__in=numbers, chat_id__in=chats)
+            .filter(Q(direction=Direction.INBOUND) | Q(state__in=_REACHED))
+            .values_list("instance_id", "chat_id")
+            .distinct()
+        )
+        known |= among(reached)
+    return known
+
+
+def chat_known(*, instance_id: int, chat_id: str) -> bool:
+    return (instance_id, chat_id) in chats_known([(instance_id, chat_id)])
 
 
 def new_recipients_limit(
@@ -61,10 +86,15 @@ def new_recipients_today(*, instance_id: int) -> int:
     return NewRecipient.objects.filter(instance_id=instance_id, day=timezone.localdate()).count()
 
 
-def recipient_admit(*, instance: Instance, pacer: InstancePacer, chat_id: str) -> datetime | None:
+def recipient_admit(
+    *, instance: Instance, pacer: InstancePacer, chat_id: str, known: bool | None = None
+) -> datetime | None:
     """None when a message to ``chat_id`` may go now (counting it if the chat is new), else
-    the time it may go: the next local midnight."""
-    if chat_known(instance_id=instance.pk, chat_id=chat_id):
+    the time it may go: the next local midnight. ``known``: ``chats_known``'s answer for
+    the chat, when the caller asked it for a batch (else asked here)."""
+    if known is None:
+        known = chat_known(instance_id=instance.pk, chat_id=chat_id)
+    if known:
         return None
     if new_recipients_today(instance_id=instance.pk) >= new_recipients_limit(
         instance=instance, pacer=pacer

@@ -41,11 +41,11 @@ from hooks.emitters import message_status_emit
 from instances.models import ConnectionState, Instance
 from instances.outcome import Outcome, zapi_outcome
 from instances.zapi import instance_client
-from messaging.caps import recipient_admit
+from messaging.caps import chats_known, recipient_admit
 from messaging.models import Direction, HoldReason, InstancePacer, Message
-from messaging.pacer import SlotClaim, pacer_get, slot_release, slots_claim
+from messaging.pacer import SlotClaim, pacer_get, slot_gap, slot_release, slots_claim
 from messaging.services import message_transition
-from messaging.states import MessageState
+from messaging.states import MessageState, sources_of
 from zapi.clients.instance import InstanceClient
 from zapi.errors import (
     MaybeDeliveredError,
@@ -134,6 +134,51 @@ def message_claim(*, instance_id: int) -> Message | None:
     return message
 
 
+# The same claim for many numbers (one message each, the oldest due) in one statement: the
+# PostgreSQL path of ``sends_claim``. ``sources`` is ``sources_of(SENDING)``: the state
+# machine decides which rows may move, here as in ``message_transition``.
+_MESSAGES_CLAIM_SQL = """
+UPDATE {message} AS m
+   SET state = %(sending)s, sending_at = %(at)s, attempts = m.attempts + 1, hold_reason = ''
+  FROM unnest(%(numbers)s::bigint[]) AS n(instance_id)
+       CROSS JOIN LATERAL (
+           SELECT q.id FROM {message} AS q
+            WHERE q.instance_id = n.instance_id AND q.direction = %(out)s AND q.state = %(queued)s
+              AND (q.not_before IS NULL OR q.not_before <= statement_timestamp())
+            ORDER BY q.created_at, q.id LIMIT 1) AS due
+ WHERE m.id = due.id AND m.state = ANY(%(sources)s)
+RETURNING m.id, m.instance_id, m.chat_id, m.endpoint, m.endpoint_path, m.payload, m.attempts
+"""
+
+
+def messages_claim(*, instance_ids: list[int]) -> dict[int, Message]:
+    """``message_claim`` for each of these numbers (whose slots the caller holds), by number;
+    one statement on PostgreSQL. A number with nothing due (or whose message a cancel took
+    first) is missing from the answer."""
+    if connection.vendor != "postgresql":
+        one_by_one = {pk: message_claim(instance_id=pk) for pk in instance_ids}
+        return {pk: m for pk, m in one_by_one.items() if m is not None}
+    now = timezone.now()
+    params: dict[str, Any] = {
+        "sending": str(MessageState.SENDING), "at": now, "numbers": instance_ids,
+        "out": str(Direction.OUTBOUND), "queued": str(MessageState.QUEUED),
+        "sources": sources_of(MessageState.SENDING),
+    }  # fmt: skip
+    with connection.cursor() as cursor:
+        cursor.execute(_MESSAGES_CLAIM_SQL.format(message=Message._meta.db_table), params)
+        rows = cursor.fetchall()
+    claimed: dict[int, Message] = {}
+    for pk, instance_id, chat_id, endpoint, path, payload, attempts in rows:
+        message = Message(
+            pk=pk, instance_id=instance_id, direction=Direction.OUTBOUND, chat_id=chat_id,
+            endpoint=endpoint, endpoint_path=_json_value(path), payload=_json_value(payload),
+            attempts=attempts, state=MessageState.SENDING, sending_at=now,
+        )  # fmt: skip
+        message._state.adding, message._state.db = False, "default"
+        claimed[instance_id] = message
+    return claimed
+
+
 def _json_value(value: Any) -> Any:
     # PostgreSQL's driver decodes jsonb; SQLite hands back the text.
     return json.loads(value) if isinstance(value, str) else value
@@ -150,6 +195,34 @@ def _cap_hold(message: Message, until: datetime) -> None:
     )
 
 
+# This process's clients by the instance's address and credentials as read, and the
+# settings they were built with (a new token, client token or setting makes a new client;
+# the cache starts over when full).
+_client_cache: dict[tuple[object, ...], InstanceClient] = {}
+_CLIENT_CACHE_SIZE = 20_000
+
+
+def _clients(instance_ids: list[int]) -> dict[int, InstanceClient]:
+    """Z-API clients for these instances: one query, no model instances, a client built
+    only when its instance's credentials changed."""
+    found = {}
+    rows = Instance.objects.filter(pk__in=instance_ids).values_list(
+        "pk", "zapi_id", "token", "client_token"
+    )
+    for pk, zapi_id, token, client_token in rows:
+        key = (pk, zapi_id, str(token), str(client_token), settings.ZAPI_BASE_URL,
+               settings.ZAPI_CONNECT_TIMEOUT, settings.ZAPI_READ_TIMEOUT)  # fmt: skip
+        client = _client_cache.get(key)
+        if client is None:
+            if len(_client_cache) >= _CLIENT_CACHE_SIZE:
+                _client_cache.clear()
+            address = Instance(pk=pk, zapi_id=zapi_id, token=token, client_token=client_token)
+            # No retries inside the client: a send is not idempotent (zapi.clients.sends).
+            client = _client_cache[key] = instance_client(address, max_retries=0)
+        found[pk] = client
+    return found
+
+
 def sends_claim(
     claims: list[SlotClaim], clients: dict[int, InstanceClient]
 ) -> tuple[list[Send], list[SlotClaim]]:
@@ -159,17 +232,20 @@ def sends_claim(
     empty: list[SlotClaim] = []
     missing = [c.lease.instance_id for c in claims if c.lease.instance_id not in clients]
     if missing:
-        for instance in Instance.objects.filter(pk__in=missing):
-            # No retries inside the client: a send is not idempotent (zapi.clients.sends).
-            clients[instance.pk] = instance_client(instance, max_retries=0)
+        clients.update(_clients(missing))
+    messages = messages_claim(instance_ids=[c.lease.instance_id for c in claims])
+    known = chats_known([(m.instance_id, m.chat_id) for m in messages.values()])
     for claim in claims:
-        message = message_claim(instance_id=claim.lease.instance_id)
+        message = messages.get(claim.lease.instance_id)
         client = clients.get(claim.lease.instance_id)
         if message is None or client is None:
             empty.append(claim)
             continue
         instance = Instance(pk=claim.lease.instance_id)
-        hold_until = recipient_admit(instance=instance, pacer=claim.pacer, chat_id=message.chat_id)
+        hold_until = recipient_admit(
+            instance=instance, pacer=claim.pacer, chat_id=message.chat_id,
+            known=(message.instance_id, message.chat_id) in known,
+        )  # fmt: skip
         if hold_until is not None:
             _cap_hold(message, hold_until)
             empty.append(claim)
@@ -273,6 +349,79 @@ def send_finish(send: Send, outcome: Outcome[SendResult] | None) -> timedelta:
     return gap
 
 
+# Accepted answers, many at once (the PostgreSQL path of ``sends_finish``): the messages
+# move to ``accepted`` where the state machine allows it (``sources``: ``sources_of``), the
+# ones that moved on meanwhile keep Z-API's ids (as ``send_record``), and the slots are freed
+# with their gaps, all in one statement: the gaps start on the database's clock once the
+# answers are recorded, and nobody sees a slot free before its answer.
+_ACCEPTED_FINISH_SQL = """
+WITH answer AS (
+    SELECT * FROM unnest(%(ids)s::bigint[], %(zaap_ids)s::text[], %(message_ids)s::text[])
+        AS a(id, zaap_id, message_id)),
+moved AS (
+    UPDATE {message} AS m
+       SET state = %(accepted)s, accepted_at = %(at)s, zaap_id = a.zaap_id,
+           message_id = a.message_id, error = ''
+      FROM answer AS a
+     WHERE m.id = a.id AND m.state = ANY(%(sources)s)
+ RETURNING m.id),
+kept AS (
+    UPDATE {message} AS m
+       SET zaap_id = a.zaap_id, message_id = a.message_id
+      FROM answer AS a
+     WHERE m.id = a.id AND m.zaap_id = '' AND m.id NOT IN (SELECT id FROM moved)),
+released AS (
+    UPDATE {pacer} AS p
+       SET next_slot_at = statement_timestamp() + r.gap * interval '1 second',
+           lease_token = '', leased_at = NULL, last_sent_at = statement_timestamp()
+      FROM unnest(%(numbers)s::bigint[], %(tokens)s::text[], %(gaps)s::float8[])
+           AS r(instance_id, token, gap)
+     WHERE p.instance_id = r.instance_id AND p.lease_token = r.token)
+SELECT id FROM moved
+"""
+
+
+def _accepted_finish(sends: list[tuple[Send, SendResult]]) -> list[timedelta]:
+    gaps = [slot_gap(send.claim.pacer, sent=True) for send, _result in sends]
+    params: dict[str, Any] = {
+        "ids": [send.message.pk for send, _ in sends],
+        "zaap_ids": [result.zaapId or "" for _, result in sends],
+        "message_ids": [result.messageId or result.id or "" for _, result in sends],
+        "accepted": str(MessageState.ACCEPTED), "at": timezone.now(),
+        "sources": sources_of(MessageState.ACCEPTED),
+        "numbers": [send.claim.lease.instance_id for send, _ in sends],
+        "tokens": [send.claim.lease.token for send, _ in sends],
+        "gaps": [gap.total_seconds() for gap in gaps],
+    }  # fmt: skip
+    sql = _ACCEPTED_FINISH_SQL.format(
+        message=Message._meta.db_table, pacer=InstancePacer._meta.db_table
+    )
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        moved = [row[0] for row in cursor.fetchall()]
+    if moved:
+        message_status_emit(message_ids=moved)
+    return gaps
+
+
+def sends_finish(finished: list[tuple[Send, Outcome[SendResult] | None]]) -> list[timedelta]:
+    """``send_finish`` for many sends at once, in the order given; returns their gaps. On
+    PostgreSQL the accepted ones (nearly all) are recorded and freed in one statement; the
+    rest (errors, crashed calls) one by one through ``send_finish``."""
+    accepted: list[tuple[Send, SendResult]] = []
+    gaps: dict[int, timedelta] = {}
+    for send, outcome in finished:
+        ok = outcome is not None and outcome.ok and outcome.value is not None
+        if ok and connection.vendor == "postgresql":
+            accepted.append((send, outcome.value))  # type: ignore[union-attr,arg-type]
+        else:
+            gaps[id(send)] = send_finish(send, outcome)
+    if accepted:
+        for (send, _result), gap in zip(accepted, _accepted_finish(accepted), strict=True):
+            gaps[id(send)] = gap
+    return [gaps[id(send)] for send, _outcome in finished]
+
+
 def slots_free(claims: list[SlotClaim]) -> None:
     """Give back slots that sent nothing, at once."""
     for claim in claims:
@@ -319,6 +468,6 @@ def instance_dispatch(*, instance_id: int) -> DispatchResult:
     try:
         outcome = send_call(send)
     finally:
-        send_finish(send, outcome)
+        sends_finish([(send, outcome)])
     dispatch_round_schedule()
     return DispatchResult.SENT

@@ -195,6 +195,13 @@ def slots_claim(*, limit: int, instance_id: int | None = None) -> list[SlotClaim
     return claims
 
 
+def slot_gap(pacer: InstancePacer, *, sent: bool) -> timedelta:
+    """The gap before a number's next send: random within its pace after a send (any
+    request that may have reached Z-API), none otherwise."""
+    gap = random.uniform(pacer.min_gap_seconds, pacer.max_gap_seconds) if sent else 0.0
+    return timedelta(seconds=gap)
+
+
 def slot_release(
     *, lease: Lease, pacer: InstancePacer, sent: bool, not_before: datetime | None = None
 ) -> timedelta:
@@ -202,9 +209,9 @@ def slot_release(
     one may start only after a random gap; otherwise at once (or at ``not_before``, e.g. a
     429's ``Retry-After``). A release after the lease expired matches nothing: harmless.
     Returns the gap drawn."""
-    gap = random.uniform(pacer.min_gap_seconds, pacer.max_gap_seconds) if sent else 0.0
+    gap = slot_gap(pacer, sent=sent)
     fields: dict[str, object] = {
-        "next_slot_at": Now() + timedelta(seconds=gap),
+        "next_slot_at": Now() + gap,
         "lease_token": "",
         "leased_at": None,
     }
@@ -217,7 +224,7 @@ def slot_release(
         InstancePacer.objects.filter(
             instance_id=lease.instance_id, next_slot_at__lt=not_before
         ).update(next_slot_at=not_before)
-    return timedelta(seconds=gap)
+    return gap
 
 
 def wake_reserve(*, instance_id: int, at: datetime) -> bool:

@@ -34,7 +34,7 @@ from django.db.models import Exists, F, OuterRef, Subquery
 from django.db.models.functions import Coalesce, Greatest
 from django.utils import timezone
 
-from messaging.dispatcher import Send, send_call, send_finish, sends_claim, slots_free
+from messaging.dispatcher import Send, send_call, sends_claim, sends_finish, slots_free
 from messaging.kick import dispatch_kick, round_start
 from messaging.lanes import lane_claim, lane_release
 from messaging.models import Direction, Message
@@ -128,6 +128,7 @@ def _round_run(*, deadline: float) -> int:
     helped = False
 
     def finish(done: set[Future[object]]) -> None:
+        finished = []
         for future in done:
             send = inflight.pop(future)
             try:
@@ -135,14 +136,20 @@ def _round_run(*, deadline: float) -> int:
             except Exception:
                 logger.exception("send of message %s crashed", send.message.pk)
                 outcome = None
-            gap = send_finish(send, outcome)  # type: ignore[arg-type]
+            finished.append((send, outcome))
+        for gap in sends_finish(finished):  # type: ignore[arg-type]
             heapq.heappush(due_again, time.monotonic() + gap.total_seconds())
 
+    last_look = float("-inf")  # when this round last looked for due numbers (monotonic)
     try:
         while True:
             now = time.monotonic()
             room = batch - len(inflight)
-            if now < deadline and room > 0:
+            own_due = bool(due_again) and due_again[0] <= now
+            # Look when a number this round sent for is due again, else every POLL_SECONDS
+            # (not after each answer: the numbers just answered are not due for a gap).
+            if now < deadline and room > 0 and (own_due or now - last_look >= POLL_SECONDS):
+                last_look = now
                 claims = slots_claim(limit=room)
                 if claims:
                     sends, empty = sends_claim(claims, clients)
@@ -156,19 +163,21 @@ def _round_run(*, deadline: float) -> int:
                         helped = True
                         round_start()
                     if empty and not sends:
+                        last_look = float("-inf")
                         continue  # held over the cap or cancelled: look again at once
             while due_again and due_again[0] <= now:
                 heapq.heappop(due_again)
+            next_look = max(last_look + POLL_SECONDS - now, 0.0)
             if not inflight:
                 next_own = due_again[0] if due_again else None
                 if now >= deadline or next_own is None or next_own >= deadline:
                     return sent
-                time.sleep(min(max(next_own - now, 0.0), POLL_SECONDS))
+                time.sleep(min(max(next_own - now, 0.0), next_look))
                 continue
             timeout: float | None = None  # past the deadline: only finishing what is in flight
             if now < deadline:
                 own = due_again[0] - now if due_again else POLL_SECONDS
-                timeout = min(POLL_SECONDS, max(own, 0.0))
+                timeout = min(next_look, max(own, 0.0))
             done, _pending = wait(inflight, timeout=timeout, return_when=FIRST_COMPLETED)
             finish(done)
     finally:

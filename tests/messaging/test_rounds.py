@@ -7,6 +7,7 @@ import itertools
 import threading
 from datetime import timedelta
 
+import httpx
 import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
@@ -14,10 +15,11 @@ from django.utils import timezone
 
 from instances.models import ConnectionState
 from messaging import rounds
+from messaging.dispatcher import send_call, sends_claim, sends_finish
 from messaging.lanes import lane_claim, lane_release, lanes_free
 from messaging.models import InstancePacer, Message
 from messaging.pacer import pacer_get, slots_claim
-from messaging.services import message_enqueue
+from messaging.services import message_cancel, message_enqueue
 from messaging.states import MessageState
 from tests.factories import InstanceFactory
 
@@ -163,3 +165,119 @@ def test_a_call_that_crashes_leaves_the_message_sending_for_the_sweeper(
     assert message.state == MessageState.SENDING  # Z-API may have it: never requeued blindly
     pacer = InstancePacer.objects.get(instance=message.instance)
     assert pacer.lease_token == ""
+
+
+# -- the batch statements (messaging.dispatcher.sends_claim / sends_finish) ------------------
+
+
+def claimed(numbers):
+    """Claim the slots and the messages of these numbers, as a round does."""
+    claims = slots_claim(limit=len(numbers) + 5)
+    sends, empty = sends_claim(claims, {})
+    return sends, empty
+
+
+def test_one_statement_claims_the_messages_of_every_claimed_number(partner, fake_zapi):
+    numbers = [number(partner, f"n{i}") for i in range(4)]
+    firsts = [enqueue(n, text=f"first {n.name}") for n in numbers]
+    for n in numbers:
+        enqueue(n, text=f"second {n.name}")
+    claims = slots_claim(limit=10)
+    with CaptureQueriesContext(connection) as ctx:
+        sends, empty = sends_claim(claims, {})
+    # The instances' clients, the messages, the known chats and, for these new chats, the cap
+    # (one number at a time: only a first contact pays it).
+    claim_sql = [q["sql"] for q in ctx.captured_queries if "CROSS JOIN LATERAL" in q["sql"]]
+    assert len(claim_sql) == 1
+    assert empty == []
+    assert sorted(s.message.pk for s in sends) == sorted(m.pk for m in firsts)
+    assert Message.objects.filter(state=MessageState.SENDING).count() == 4
+    assert all(s.message.attempts == 1 for s in sends)
+    # Known chats now: the next claim asks no cap question per message.
+    for s in sends:
+        fake_zapi.reply(httpx.Response(200, json={"zaapId": f"Z{s.message.pk}", "messageId": "M"}))
+    sends_finish([(s, send_call(s)) for s in sends])
+    InstancePacer.objects.update(next_slot_at=timezone.now())
+    claims = slots_claim(limit=10)
+    with CaptureQueriesContext(connection) as ctx:
+        sends, empty = sends_claim(claims, {})
+    assert len(sends) == 4 and len(ctx.captured_queries) == 3  # clients, messages, known chats
+
+
+def test_a_message_cancelled_before_its_claim_is_not_sent_and_frees_the_slot(partner):
+    n = number(partner, "cancelled")
+    message = enqueue(n)
+    claims = slots_claim(limit=5)
+    assert message_cancel(message=message)  # after the slot claim, before the message claim
+    sends, empty = sends_claim(claims, {})
+    assert sends == [] and [c.lease.instance_id for c in empty] == [n.pk]
+    message.refresh_from_db()
+    assert message.state == MessageState.CANCELLED and message.attempts == 0
+
+
+def test_accepted_answers_are_recorded_and_slots_freed_in_one_statement(partner, fake_zapi):
+    numbers = [number(partner, f"n{i}", gap=30) for i in range(3)]
+    for n in numbers:
+        enqueue(n)
+    sends, _empty = claimed(numbers)
+    outcomes = [(s, send_call(s)) for s in sends]
+    with CaptureQueriesContext(connection) as ctx:
+        gaps = sends_finish(outcomes)
+    assert len(ctx.captured_queries) == 1
+    assert gaps == [timedelta(seconds=30)] * 3
+    for s in sends:
+        s.message.refresh_from_db()
+        assert s.message.state == MessageState.ACCEPTED and s.message.zaap_id.startswith("Z")
+        assert s.message.accepted_at is not None and s.message.error == ""
+    for pacer in InstancePacer.objects.filter(instance__in=numbers):
+        assert pacer.lease_token == "" and pacer.last_sent_at is not None
+        assert pacer.next_slot_at >= pacer.last_sent_at + timedelta(seconds=30)
+
+
+def test_a_message_that_moved_on_meanwhile_keeps_its_state_and_gets_its_ids(partner, fake_zapi):
+    # The sweeper made it uncertain, then a webhook said it was sent: the late answer must
+    # not move it back to accepted (the state machine: sent never goes to accepted).
+    n = number(partner, "late")
+    enqueue(n)
+    (send,), _ = claimed([n])
+    outcome = send_call(send)
+    Message.objects.filter(pk=send.message.pk).update(state=MessageState.SENT)
+    sends_finish([(send, outcome)])
+    send.message.refresh_from_db()
+    assert send.message.state == MessageState.SENT
+    assert (send.message.zaap_id, send.message.message_id) == ("Z1", "M1")
+    assert InstancePacer.objects.get(instance=n).lease_token == ""
+
+
+def test_a_429_in_a_batch_requeues_its_message_and_holds_its_number(partner, fake_zapi):
+    numbers = [number(partner, f"n{i}", gap=0) for i in range(3)]
+    for n in numbers:
+        enqueue(n)
+    sends, _ = claimed(numbers)
+    limited = sends[1]
+    fake_zapi.reply(
+        httpx.Response(200, json={"zaapId": "ZA", "messageId": "MA"}),
+        httpx.Response(429, json={"error": "slow down"}, headers={"Retry-After": "60"}),
+        httpx.Response(200, json={"zaapId": "ZC", "messageId": "MC"}),
+    )
+    sends_finish([(s, send_call(s)) for s in sends])
+    states = dict(Message.objects.values_list("pk", "state"))
+    assert states[limited.message.pk] == MessageState.QUEUED
+    assert [states[s.message.pk] for s in sends if s is not limited] == [MessageState.ACCEPTED] * 2
+    held = InstancePacer.objects.get(instance_id=limited.claim.lease.instance_id)
+    assert held.lease_token == ""
+    assert held.next_slot_at >= timezone.now() + timedelta(seconds=55)
+    others = InstancePacer.objects.exclude(pk=held.pk).filter(instance__in=numbers)
+    assert all(p.lease_token == "" and p.next_slot_at <= timezone.now() for p in others)
+
+
+def test_the_cap_holds_one_message_of_a_batch_and_sends_the_others(partner, fake_zapi):
+    capped, free = number(partner, "capped"), number(partner, "free")
+    InstancePacer.objects.filter(instance=capped).update(daily_new_recipients=0)
+    held, other = enqueue(capped), enqueue(free)
+    sends, empty = claimed([capped, free])
+    assert [s.message.pk for s in sends] == [other.pk]
+    assert [c.lease.instance_id for c in empty] == [capped.pk]
+    held.refresh_from_db()
+    assert (held.state, held.hold_reason, held.attempts) == (MessageState.QUEUED, "daily_cap", 0)
+    assert held.not_before is not None and held.not_before > timezone.now()
