@@ -15,13 +15,13 @@ from collections.abc import Iterable
 from datetime import date, datetime, time, timedelta
 from typing import Any
 
-from django.db.models import Q
+from django.db.models import Count, Q
 from django.utils import timezone
 
 from instances.models import Instance
 from messaging.campaigns.warmup import warmup_allowance, warmup_ramp
 from messaging.models import Direction, InstancePacer, Message, NewRecipient
-from messaging.pacer import pacer_paired_at
+from messaging.pacer import pacer_paired_at, pacers_paired_at
 from messaging.states import MessageState
 
 # Outbound states that prove the chat was reached before.
@@ -86,21 +86,38 @@ def new_recipients_today(*, instance_id: int) -> int:
     return NewRecipient.objects.filter(instance_id=instance_id, day=timezone.localdate()).count()
 
 
-def recipient_admit(
-    *, instance: Instance, pacer: InstancePacer, chat_id: str, known: bool | None = None
-) -> datetime | None:
-    """None when a message to ``chat_id`` may go now (counting it if the chat is new), else
-    the time it may go: the next local midnight. ``known``: ``chats_known``'s answer for
-    the chat, when the caller asked it for a batch (else asked here)."""
-    if known is None:
-        known = chat_known(instance_id=instance.pk, chat_id=chat_id)
-    if known:
-        return None
-    if new_recipients_today(instance_id=instance.pk) >= new_recipients_limit(
-        instance=instance, pacer=pacer
-    ):
-        return next_local_midnight()
-    NewRecipient.objects.get_or_create(
-        instance_id=instance.pk, chat_id=chat_id, defaults={"day": timezone.localdate()}
+def new_recipients_today_of(*, instance_ids: Iterable[int]) -> dict[int, int]:
+    """Today's new recipients of several numbers in one query (``new_recipients_today`` for
+    a page that shows many, or a dispatch round's batch); numbers with none are missing."""
+    return dict(
+        NewRecipient.objects.filter(instance_id__in=list(instance_ids), day=timezone.localdate())
+        .values("instance_id")
+        .annotate(n=Count("pk"))
+        .values_list("instance_id", "n")
     )
-    return None
+
+
+def recipients_admit(entries: list[tuple[InstancePacer, str]]) -> list[datetime | None]:
+    """For each (number's pacer, chat) of a dispatch round's batch, one chat per number,
+    whose slots the caller holds: None when the message may go now (the chat counted if
+    new), else the time it may go, the next local midnight. A few statements for the whole
+    batch: the known chats, and for new ones today's counts, the pairing dates never asked
+    before and one insert of the new recipients."""
+    known = chats_known((pacer.instance_id, chat_id) for pacer, chat_id in entries)
+    new = [(p, chat_id) for p, chat_id in entries if (p.instance_id, chat_id) not in known]
+    if not new:
+        return [None] * len(entries)
+    pacers_paired_at([pacer for pacer, _chat in new])
+    counts = new_recipients_today_of(instance_ids=[pacer.instance_id for pacer, _chat in new])
+    today = timezone.localdate()
+    held: dict[int, datetime] = {}
+    admitted = []
+    for pacer, chat_id in new:
+        limit = new_recipients_limit(instance=Instance(pk=pacer.instance_id), pacer=pacer)
+        if counts.get(pacer.instance_id, 0) >= limit:
+            held[pacer.instance_id] = next_local_midnight()
+        else:
+            admitted.append(NewRecipient(instance_id=pacer.instance_id, chat_id=chat_id, day=today))
+    # The unique constraint is the backstop (the pacer lease serialises a number's sends).
+    NewRecipient.objects.bulk_create(admitted, ignore_conflicts=True)
+    return [held.get(pacer.instance_id) for pacer, _chat in entries]

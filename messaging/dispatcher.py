@@ -41,7 +41,7 @@ from hooks.emitters import message_status_emit
 from instances.models import ConnectionState, Instance
 from instances.outcome import Outcome, zapi_outcome
 from instances.zapi import instance_client
-from messaging.caps import chats_known, recipient_admit
+from messaging.caps import recipients_admit
 from messaging.models import Direction, HoldReason, InstancePacer, Message
 from messaging.pacer import SlotClaim, pacer_get, slot_gap, slot_release, slots_claim
 from messaging.services import message_transition
@@ -234,23 +234,20 @@ def sends_claim(
     if missing:
         clients.update(_clients(missing))
     messages = messages_claim(instance_ids=[c.lease.instance_id for c in claims])
-    known = chats_known([(m.instance_id, m.chat_id) for m in messages.values()])
+    ready = []
     for claim in claims:
         message = messages.get(claim.lease.instance_id)
-        client = clients.get(claim.lease.instance_id)
-        if message is None or client is None:
+        if message is None or claim.lease.instance_id not in clients:
             empty.append(claim)
-            continue
-        instance = Instance(pk=claim.lease.instance_id)
-        hold_until = recipient_admit(
-            instance=instance, pacer=claim.pacer, chat_id=message.chat_id,
-            known=(message.instance_id, message.chat_id) in known,
-        )  # fmt: skip
+        else:
+            ready.append((claim, message))
+    holds = recipients_admit([(claim.pacer, message.chat_id) for claim, message in ready])
+    for (claim, message), hold_until in zip(ready, holds, strict=True):
         if hold_until is not None:
             _cap_hold(message, hold_until)
             empty.append(claim)
-            continue
-        sends.append(Send(claim, message, client))
+        else:
+            sends.append(Send(claim, message, clients[claim.lease.instance_id]))
     if sends:
         message_status_emit(message_ids=[s.message.pk for s in sends])
     return sends, empty

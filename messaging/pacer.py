@@ -34,8 +34,8 @@ from typing import Any
 
 from django.conf import settings
 from django.db import connection
-from django.db.models import Exists, OuterRef, Q
-from django.db.models.functions import Now
+from django.db.models import Exists, OuterRef, Q, Subquery, Value
+from django.db.models.functions import Coalesce, Now
 from django.utils import timezone
 
 from instances.models import ConnectionState, HealthProbe, Instance
@@ -82,6 +82,27 @@ def pacer_paired_at(*, instance: Instance, pacer: InstancePacer) -> datetime:
         pacer.paired_at = InstancePacer.objects.values_list("paired_at", flat=True).get(pk=pacer.pk)
     assert pacer.paired_at is not None
     return pacer.paired_at
+
+
+def pacers_paired_at(pacers: list[InstancePacer]) -> None:
+    """``pacer_paired_at`` for many pacers at once (two statements for those never asked,
+    none when all were): each pacer's ``paired_at`` filled in."""
+    missing = {p.instance_id: p for p in pacers if p.paired_at is None}
+    if not missing:
+        return
+    first = (
+        HealthProbe.objects.filter(instance_id=OuterRef("instance_id"), connected=True)
+        .order_by("at")
+        .values("at")[:1]
+    )
+    InstancePacer.objects.filter(instance_id__in=list(missing), paired_at__isnull=True).update(
+        paired_at=Coalesce(Subquery(first), Value(timezone.now()))
+    )
+    stored = InstancePacer.objects.filter(instance_id__in=list(missing)).values_list(
+        "instance_id", "paired_at"
+    )
+    for instance_id, paired_at in stored:
+        missing[instance_id].paired_at = paired_at
 
 
 def slot_claim(*, instance_id: int) -> Lease | None:

@@ -50,7 +50,14 @@ def _phone_of(endpoint: str, body: dict[str, Any], instance: SandboxInstance) ->
 def message_enqueue(
     *, instance: SandboxInstance, endpoint: str, body: dict[str, Any]
 ) -> SandboxMessage:
-    instance = SandboxInstance.objects.select_for_update().get(pk=instance.pk)
+    # Locked, and fresh what decides the queue's limit (not the whole row again: a send is
+    # the sandbox's hottest path).
+    instance.state, instance.smartphone_connected, instance.timings = (
+        SandboxInstance.objects.select_for_update()
+        .filter(pk=instance.pk)
+        .values_list("state", "smartphone_connected", "timings")
+        .get()
+    )
     if not instance.can_send:
         limit = int(instance.timing("queue_limit"))
         if instance.messages.filter(state=SandboxMessage.State.QUEUED).count() >= limit:

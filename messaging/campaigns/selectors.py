@@ -26,8 +26,8 @@ from messaging.campaigns.models import (
     SkipReason,
 )
 from messaging.campaigns.safety import SafetyReport, SenderCapacity, capacity_check, content_check
-from messaging.caps import new_recipients_limit
-from messaging.models import HoldReason, InstancePacer, NewRecipient
+from messaging.caps import new_recipients_limit, new_recipients_today_of
+from messaging.models import HoldReason, InstancePacer
 from messaging.pacer import pacer_get
 from messaging.states import DELIVERY_CHAIN, MessageState
 
@@ -249,17 +249,6 @@ def campaign_progress(*, campaign: Campaign) -> Progress:
         estimated_end=campaign_estimated_end(
             campaign=campaign, senders=rows, total=total, new_today=new_today
         ),
-    )
-
-
-def new_recipients_today_of(*, instance_ids: list[int]) -> dict[int, int]:
-    """Today's new recipients of several numbers in one query (the daily cap's own count,
-    ``messaging.caps.new_recipients_today``, for a page that shows many)."""
-    return dict(
-        NewRecipient.objects.filter(instance_id__in=instance_ids, day=timezone.localdate())
-        .values("instance_id")
-        .annotate(n=Count("pk"))
-        .values_list("instance_id", "n")
     )
 
 

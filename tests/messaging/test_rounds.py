@@ -17,7 +17,7 @@ from instances.models import ConnectionState
 from messaging import rounds
 from messaging.dispatcher import send_call, sends_claim, sends_finish
 from messaging.lanes import lane_claim, lane_release, lanes_free
-from messaging.models import InstancePacer, Message
+from messaging.models import InstancePacer, Message, NewRecipient
 from messaging.pacer import pacer_get, slots_claim
 from messaging.services import message_cancel, message_enqueue
 from messaging.states import MessageState
@@ -185,10 +185,13 @@ def test_one_statement_claims_the_messages_of_every_claimed_number(partner, fake
     claims = slots_claim(limit=10)
     with CaptureQueriesContext(connection) as ctx:
         sends, empty = sends_claim(claims, {})
-    # The instances' clients, the messages, the known chats and, for these new chats, the cap
-    # (one number at a time: only a first contact pays it).
+    # The instances' clients, the messages, the known chats and, for these new chats, the cap:
+    # a count, the pairing dates, one insert. Per batch, not per message.
     claim_sql = [q["sql"] for q in ctx.captured_queries if "CROSS JOIN LATERAL" in q["sql"]]
     assert len(claim_sql) == 1
+    assert len(ctx.captured_queries) <= 9
+    assert NewRecipient.objects.filter(instance__in=numbers).count() == 4
+    assert InstancePacer.objects.filter(instance__in=numbers, paired_at__isnull=True).count() == 0
     assert empty == []
     assert sorted(s.message.pk for s in sends) == sorted(m.pk for m in firsts)
     assert Message.objects.filter(state=MessageState.SENDING).count() == 4
