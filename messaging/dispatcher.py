@@ -4,13 +4,15 @@ A send goes in three steps, the first and last on this worker's database connect
 
 1. **claim**: the number's slot (``messaging.pacer.slots_claim``, many numbers in one
    statement) and then its oldest due message, moved to ``sending`` by one
-   ``UPDATE ... RETURNING`` (no read-then-write) and committed before any HTTP call, so a
-   crash from there on leaves a row the sweeper finds, never a silent loss. A message to a new
-   recipient over the daily cap (``messaging.caps``) goes back to the queue until tomorrow;
+   ``UPDATE ... RETURNING`` for all the claimed numbers (no read-then-write) and committed
+   before any HTTP call, so a crash from there on leaves a row the sweeper finds, never a
+   silent loss. A message to a new recipient over the daily cap (``messaging.caps``, asked
+   for the whole batch) goes back to the queue until tomorrow;
 2. **call**: one ``send-*`` request, answered as an ``instances.outcome.Outcome`` (the one
    contract for "what Z-API said"). Rounds (``messaging.rounds``) run the calls of many
    numbers at once on a thread pool; the threads touch no database;
-3. **record**: the answer stored on the message, the slot freed with a random gap.
+3. **record**: the answer stored on the message, the slot freed with a random gap; the
+   accepted answers of a batch in one statement (``sends_finish``).
 
 What each answer proves (zapi.errors):
 

@@ -20,7 +20,8 @@ a conditional UPDATE, atomic on PostgreSQL and on the embedded SQLite alike:
 skewed clocks still share one timeline.
 
 Why not Redis + Lua: it would be a second implementation for the embedded mode (no Redis)
-and this costs two single-row UPDATEs per message, which PostgreSQL does by the thousand per
+and this costs one claim per batch of numbers and one release per batch of answers (the
+rounds, ``messaging.dispatcher.sends_finish``), which PostgreSQL does by the thousand per
 second; the benchmark (bench/outbound_bench.py) shows the figures.
 """
 

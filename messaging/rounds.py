@@ -3,11 +3,12 @@
 A round holds one of ``MESSAGING_DISPATCH_LANES`` lanes (``DispatchLane`` rows leased on the
 database's clock) for ``MESSAGING_DISPATCH_ROUND_SECONDS``. Meanwhile it loops: claim the
 slots of up to ``MESSAGING_DISPATCH_BATCH`` due numbers in one statement
-(``messaging.pacer.slots_claim``), claim and commit each one's message as ``sending``, run the
-HTTP calls on a thread pool, and as each answer comes back record it and free the slot with
-its gap (``messaging.dispatcher``). It sleeps until a number it sent for is due again (or a
-short poll, for numbers another round or a kick left), and ends at its deadline, or earlier
-when nothing is due before it.
+(``messaging.pacer.slots_claim``), claim and commit their messages as ``sending`` in one more
+(``messaging.dispatcher.sends_claim``), run the HTTP calls on a thread pool, and as answers
+come back record them and free the slots with their gaps, the accepted ones of each wait in
+one statement (``messaging.dispatcher.sends_finish``). It looks for due numbers when one it
+sent for is due again, or on a short poll (for numbers another round or a kick left), not
+after every answer, and ends at its deadline, or earlier when nothing is due before it.
 
 The pace stays where it was: every slot is claimed by a conditional UPDATE on the database's
 clock, so any number of rounds on any number of workers and hosts never send two messages of
