@@ -23,11 +23,11 @@ import math
 import time
 from collections.abc import Iterable, Mapping
 from datetime import datetime, timedelta
-from typing import Any
+from typing import Any, NamedTuple
 
 from django.conf import settings
 from django.core.cache import cache
-from django.db import connection, transaction
+from django.db import InterfaceError, OperationalError, connection, transaction
 from django.db.models import F, Field, Q, UniqueConstraint
 from django.utils import timezone
 
@@ -86,10 +86,21 @@ def webhook_event_receive(
     return None, False
 
 
-_INSERTS: dict[tuple[str, bool], tuple[str, list[Field[Any, Any]]]] = {}
+# What the receiver sets on each event; every other column is its field's default, turned into
+# a parameter once per process (``_insert_statement``).
+_EVENT_ATTRS = frozenset({"instance_id", "event_type", "dedupe_key", "payload", "received_at"})
 
 
-def _insert_statement(vendor: str, *, checked: bool) -> tuple[str, list[Field[Any, Any]]]:
+class _Insert(NamedTuple):
+    sql: str
+    # Per column: the field to prepare from the event, or None and the prepared default.
+    columns: list[tuple[Field[Any, Any] | None, Any]]
+
+
+_INSERTS: dict[tuple[str, bool], _Insert] = {}
+
+
+def _insert_statement(vendor: str, *, checked: bool) -> _Insert:
     """``INSERT ... ON CONFLICT (instance, dedupe key) DO NOTHING RETURNING id``, its columns
     from the model (so a new field cannot be forgotten here); when ``checked``, the row is
     selected from the instance whose secret digest is the one given."""
@@ -114,7 +125,13 @@ def _insert_statement(vendor: str, *, checked: bool) -> tuple[str, list[Field[An
             f"INSERT INTO {qn(meta.db_table)} ({', '.join(qn(f.column) for f in fields)}) "
             f"{rows} ON CONFLICT ({target}) DO NOTHING RETURNING {qn(meta.pk.column)}"
         )
-        statement = _INSERTS[(vendor, checked)] = (sql, fields)
+        columns: list[tuple[Field[Any, Any] | None, Any]] = []
+        for field in fields:
+            if field.attname in _EVENT_ATTRS or callable(field.default):
+                columns.append((field, None))
+            else:  # the same for every event: prepared once
+                columns.append((None, field.get_db_prep_save(field.get_default(), connection)))
+        statement = _INSERTS[(vendor, checked)] = _Insert(sql, columns)
     return statement
 
 
@@ -130,19 +147,53 @@ def _event_insert(event: WebhookEvent, *, digest: str | None = None) -> bool:
     cannot steer, so its timing tells nothing about the secret. The slow path
     (``webhook_secret_verify``) compares in constant time.
     """
-    sql, fields = _insert_statement(connection.vendor, checked=digest is not None)
-    params = [field.get_db_prep_save(field.pre_save(event, True), connection) for field in fields]
+    sql, columns = _insert_statement(connection.vendor, checked=digest is not None)
+    params = [
+        value
+        if field is None
+        else field.get_db_prep_save(getattr(event, field.attname), connection)
+        for field, value in columns
+    ]
     if digest is not None:
         params += [event.instance_id, digest]
-    with connection.cursor() as cursor:
-        cursor.execute(sql, params)
-        row = cursor.fetchone()
+    row = _execute_checked(sql, params)
     if row is None:
         return False
     event.pk = row[0]
     event._state.adding, event._state.db = False, connection.alias
-    transaction.on_commit(webhook_drain_wake)
+    if connection.in_atomic_block:
+        transaction.on_commit(webhook_drain_wake)
+    else:  # committed already (autocommit)
+        webhook_drain_wake()
     return True
+
+
+def _execute_checked(sql: str, params: list[Any]) -> tuple[Any, ...] | None:
+    """Run one autocommitted statement and return its first row. The statement is its own
+    health check: with ``CONN_HEALTH_CHECKS`` Django would first send a ``SELECT 1`` (a round
+    trip per request); instead, when the check was due and the reused connection turns out
+    dead, it is closed and the statement sent once more on a new one. Sending it twice is
+    safe: if the first one did commit, the second finds the row and writes nothing (the
+    caller's slow path then answers it as a duplicate)."""
+    skipped = (
+        connection.connection is not None
+        and connection.health_check_enabled
+        and not connection.health_check_done
+        and not connection.in_atomic_block
+    )
+    if skipped:
+        connection.health_check_done = True
+    try:
+        with connection.cursor() as cursor:
+            cursor.execute(sql, params)
+            return cursor.fetchone()
+    except (InterfaceError, OperationalError):
+        if not skipped:
+            raise
+    connection.close()
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        return cursor.fetchone()
 
 
 def webhook_secret_verify(*, instance_id: int, secret: str) -> int | None:
@@ -172,7 +223,8 @@ def webhook_reject_record(
         instance_id=instance_id,
         reason=reason[:255],
         content_type=content_type[:255],
-        body=body.decode("utf-8", errors="replace"),
+        # PostgreSQL's text holds no NUL (a UTF-16 body is full of them): shown as U+FFFD.
+        body=body.decode("utf-8", errors="replace").replace("\x00", "\ufffd"),
     )
 
 

@@ -91,6 +91,22 @@ def _unstorable(data: object) -> str:
     return ""
 
 
+_DECODER = json.JSONDecoder(parse_constant=_refuse_constant, parse_float=_finite_float)
+
+
+def _may_be_unstorable(body: bytes) -> bool:
+    """False when ``_unstorable`` cannot object, seen from the bytes (most bodies): in UTF-8
+    (no NUL byte; UTF-16 and UTF-32 have them) a lone surrogate needs a ``\\u`` escape or an
+    encoded surrogate (0xED lead byte), and nesting deeper than MAX_JSON_DEPTH needs at least
+    MAX_JSON_DEPTH opening brackets."""
+    return (
+        b"\x00" in body
+        or b"\\u" in body
+        or b"\xed" in body
+        or body.count(b"{") + body.count(b"[") >= MAX_JSON_DEPTH - 1
+    )
+
+
 class _Refusal(NamedTuple):
     status: int
     error: str  # the answer's
@@ -101,12 +117,13 @@ def _parse(body: bytes, content_type: str) -> dict[str, Any] | _Refusal:
     if _is_form(content_type):
         return _Refusal(415, "JSON only", "form body, not JSON")
     try:
-        data = json.loads(body, parse_constant=_refuse_constant, parse_float=_finite_float)
+        # json.loads(body, ...) without building a decoder per request.
+        data = _DECODER.decode(body.decode(json.detect_encoding(body), "surrogatepass"))
     except RecursionError:
         return _Refusal(400, "JSON nested too deeply", "nested too deeply to parse")
     except ValueError as exc:
         return _Refusal(400, "malformed JSON", f"malformed JSON: {exc}")
-    problem = _unstorable(data)
+    problem = _unstorable(data) if _may_be_unstorable(body) else ""
     if problem:
         return _Refusal(400, "JSON we cannot store", problem)
     if not isinstance(data, dict):
@@ -127,6 +144,10 @@ def receive(request: HttpRequest, instance_id: int, secret: str, kind: str = "")
         return JsonResponse({"error": "unavailable"}, status=503, headers={"Retry-After": "30"})
 
 
+# JsonResponse's bodies for these two, encoded once.
+_STORED, _DUPLICATE = (json.dumps({"status": s}).encode() for s in ("stored", "duplicate"))
+
+
 def _receive(request: HttpRequest, instance_id: int, secret: str) -> HttpResponse:
     content_type = request.META.get("CONTENT_TYPE", "")
     body = _read_body(request, settings.WEBHOOK_MAX_BODY_BYTES)
@@ -138,7 +159,7 @@ def _receive(request: HttpRequest, instance_id: int, secret: str) -> HttpRespons
             )
         except WebhookSecretRefused:
             return HttpResponse(status=404)
-        return JsonResponse({"status": "stored" if created else "duplicate"})
+        return HttpResponse(_STORED if created else _DUPLICATE, content_type="application/json")
     # The secret first: a wrong one is a 404 whatever was sent, and nothing of it is kept.
     if webhook_secret_verify(instance_id=instance_id, secret=secret) is None:
         return HttpResponse(status=404)

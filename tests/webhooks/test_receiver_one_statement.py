@@ -64,3 +64,36 @@ def test_the_200_comes_after_the_commit(webhook_client, instance):
         ).fetchone()
     assert count == 1
     assert json.loads(response.content) == {"status": "stored"}
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_connection_that_died_between_requests_costs_no_event(webhook_client, instance):
+    # The statement stands in for the health check's SELECT 1: on a dead reused connection it
+    # is sent again on a new one.
+    assert post_event(webhook_client, instance, EVENT).status_code == 200
+    pid = connection.connection.info.backend_pid
+    with psycopg.connect(**connection.get_connection_params(), autocommit=True) as other:
+        other.execute("SELECT pg_terminate_backend(%s)", [pid])
+    connection.health_check_done = False  # as at the start of a request (close_old_connections)
+    with CaptureQueriesContext(connection) as queries:
+        response = post_event(webhook_client, instance, {**EVENT, "messageId": "TWO"})
+    assert response.json() == {"status": "stored"}
+    assert connection.connection.info.backend_pid != pid
+    assert len(queries) == 2  # no SELECT 1 first: the INSERT failed, then went again
+    assert WebhookEvent.objects.count() == 2
+
+
+@pytest.mark.parametrize(
+    "body",
+    [
+        b'{"type": "X", "text": "\xed\xa0\x80"}',  # an encoded lone surrogate, no escape
+        '{"type": "X", "text": "\\ud800"}'.encode("utf-16"),  # an escape, in UTF-16
+        b'{"type": "X", "a": ' + b"[" * 40 + b"]" * 40 + b"}",
+    ],
+    ids=["utf8-surrogate", "utf16-escape", "deep"],
+)
+def test_bodies_the_byte_check_must_not_let_through(webhook_client, instance, body):
+    response = post_event(webhook_client, instance, body)
+    assert response.status_code == 400
+    assert response.json() == {"error": "JSON we cannot store"}
+    assert not WebhookEvent.objects.exists()
