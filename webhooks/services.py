@@ -175,14 +175,15 @@ def _execute_checked(sql: str, params: list[Any]) -> tuple[Any, ...] | None:
     dead, it is closed and the statement sent once more on a new one. Sending it twice is
     safe: if the first one did commit, the second finds the row and writes nothing (the
     caller's slow path then answers it as a duplicate)."""
+    db: Any = connection  # the health-check flags are not in django-stubs
     skipped = (
-        connection.connection is not None
-        and connection.health_check_enabled
-        and not connection.health_check_done
-        and not connection.in_atomic_block
+        db.connection is not None
+        and db.health_check_enabled
+        and not db.health_check_done
+        and not db.in_atomic_block
     )
     if skipped:
-        connection.health_check_done = True
+        db.health_check_done = True
     try:
         with connection.cursor() as cursor:
             cursor.execute(sql, params)
