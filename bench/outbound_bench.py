@@ -152,6 +152,13 @@ def report(
     print(f"sent (recorded by the sandbox): {sent}   ideal: {ideal}   "
           f"ratio: {sent / ideal:.1%}   accepted on our side: {accepted}")  # fmt: skip
     print(f"throughput: {sent / duration:.1f} msg/s (ideal {ideal / duration:.1f})")
+    # A second reading, not a replacement: the ideal above counts a send at both ends of
+    # the window (1 + duration/gap each), which no number can reach once each send takes
+    # any time at all (the pace counts from the recorded answer). At the pace's own rate
+    # a number sends duration/gap messages in the window.
+    rate_ideal = len(instance_ids) * duration / gap
+    print(f"at the pace's own rate (duration / gap per number): ideal {rate_ideal:.0f}   "
+          f"ratio: {sent / rate_ideal:.1%}")  # fmt: skip
     if values:
         below = sum(v < gap for v in values)
         print(f"smallest gap per number (s): min {values[0]:.3f}  "
