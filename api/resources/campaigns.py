@@ -305,10 +305,6 @@ ACTIONS: dict[str, Callable[..., Any]] = {
 }  # fmt: skip
 
 
-@extend_validation_errors(["invalid"], field_name="outcome", actions=["recipients"])
-@extend_validation_errors(["invalid"], field_name="sender", actions=["recipients"])
-@extend_validation_errors(["invalid"], field_name="variant", actions=["recipients"])
-@extend_validation_errors(["invalid"], field_name="page_size", actions=["recipients"])
 def _audience_import(request: Request, pk: int | None, partner: Any) -> ContactImport | None:
     """The contact import a new campaign waits for: one of the senders' partner the key sees,
     started, into a list (its list is how the audience names the imported people)."""
@@ -329,6 +325,10 @@ def _audience_import(request: Request, pk: int | None, partner: Any) -> ContactI
     return job
 
 
+@extend_validation_errors(["invalid"], field_name="outcome", actions=["recipients"])
+@extend_validation_errors(["invalid"], field_name="sender", actions=["recipients"])
+@extend_validation_errors(["invalid"], field_name="variant", actions=["recipients"])
+@extend_validation_errors(["invalid"], field_name="page_size", actions=["recipients"])
 class CampaignViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, ScopedViewSet):
     """Campaigns of the partner: many people, numbers kept alive."""
 
