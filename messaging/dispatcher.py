@@ -126,11 +126,18 @@ def message_claim(*, instance_id: int) -> Message | None:
         row = cursor.fetchone()
     if row is None:
         return None
-    pk, chat_id, endpoint, path, payload, attempts = row
+    return _claimed(instance_id, *row, sending_at=now)
+
+
+def _claimed(
+    instance_id: int, pk: int, chat_id: str, endpoint: str, path: Any, payload: Any,
+    attempts: int, *, sending_at: datetime,
+) -> Message:  # fmt: skip
+    """The message a claim's ``RETURNING`` describes, as a saved row (no read back)."""
     message = Message(
         pk=pk, instance_id=instance_id, direction=Direction.OUTBOUND, chat_id=chat_id,
         endpoint=endpoint, endpoint_path=_json_value(path), payload=_json_value(payload),
-        attempts=attempts, state=MessageState.SENDING, sending_at=now,
+        attempts=attempts, state=MessageState.SENDING, sending_at=sending_at,
     )  # fmt: skip
     message._state.adding, message._state.db = False, "default"
     return message
@@ -169,16 +176,10 @@ def messages_claim(*, instance_ids: list[int]) -> dict[int, Message]:
     with connection.cursor() as cursor:
         cursor.execute(_MESSAGES_CLAIM_SQL.format(message=Message._meta.db_table), params)
         rows = cursor.fetchall()
-    claimed: dict[int, Message] = {}
-    for pk, instance_id, chat_id, endpoint, path, payload, attempts in rows:
-        message = Message(
-            pk=pk, instance_id=instance_id, direction=Direction.OUTBOUND, chat_id=chat_id,
-            endpoint=endpoint, endpoint_path=_json_value(path), payload=_json_value(payload),
-            attempts=attempts, state=MessageState.SENDING, sending_at=now,
-        )  # fmt: skip
-        message._state.adding, message._state.db = False, "default"
-        claimed[instance_id] = message
-    return claimed
+    return {
+        instance_id: _claimed(instance_id, pk, *rest, sending_at=now)
+        for pk, instance_id, *rest in rows
+    }
 
 
 def _json_value(value: Any) -> Any:
