@@ -4,11 +4,10 @@ timeout and IMMEDIATE transactions, so a writer waits for another instead of fai
 
 from __future__ import annotations
 
-import os
-import subprocess
-import sys
 import textwrap
 from pathlib import Path
+
+from tests.embedded import embedded_lines
 
 SCRIPT = textwrap.dedent(
     """
@@ -49,13 +48,7 @@ SCRIPT = textwrap.dedent(
 
 
 def test_two_writers_on_the_embedded_sqlite_wait_for_each_other(tmp_path: Path):
-    env = {k: v for k, v in os.environ.items() if k not in ("DATABASE_URL", "REDIS_URL", "VAR_DIR")}
-    env.update(VAR_DIR=str(tmp_path), DJANGO_SETTINGS_MODULE="config.settings.dev")
-    out = subprocess.run(
-        [sys.executable, "-c", SCRIPT], env=env, capture_output=True, text=True, timeout=120
-    )
-    assert out.returncode == 0, out.stderr
-    lines = dict(line.split(" ", 1) for line in out.stdout.strip().splitlines())
+    lines = embedded_lines(SCRIPT, tmp_path, timeout=120)
     assert lines["journal"] == "wal"
     assert int(lines["busy"]) >= 5000
     assert lines["errors"] == "[]"

@@ -4,11 +4,10 @@ claim of PostgreSQL has a portable twin (messaging.pacer.slots_claim), and the m
 
 from __future__ import annotations
 
-import os
-import subprocess
-import sys
 import textwrap
 from pathlib import Path
+
+from tests.embedded import embedded_lines
 
 SCRIPT = textwrap.dedent(
     """
@@ -47,13 +46,7 @@ SCRIPT = textwrap.dedent(
 
 
 def test_claims_and_the_drain_work_on_the_embedded_sqlite(tmp_path: Path):
-    env = {k: v for k, v in os.environ.items() if k not in ("DATABASE_URL", "REDIS_URL", "VAR_DIR")}
-    env.update(VAR_DIR=str(tmp_path), DJANGO_SETTINGS_MODULE="config.settings.dev")
-    out = subprocess.run(
-        [sys.executable, "-c", SCRIPT], env=env, capture_output=True, text=True, timeout=300
-    )
-    assert out.returncode == 0, out.stderr
-    lines = dict(line.split(" ", 1) for line in out.stdout.strip().splitlines())
+    lines = embedded_lines(SCRIPT, tmp_path)
     assert lines == {
         "claimed": "True",
         "again": "True",

@@ -3,11 +3,10 @@ runs on the embedded defaults too (SQLite, no Redis)."""
 
 from __future__ import annotations
 
-import os
-import subprocess
-import sys
 import textwrap
 from pathlib import Path
+
+from tests.embedded import embedded_lines
 
 SCRIPT = textwrap.dedent(
     """
@@ -38,11 +37,5 @@ SCRIPT = textwrap.dedent(
 
 
 def test_the_receiver_stores_once_on_the_embedded_sqlite(tmp_path: Path):
-    env = {k: v for k, v in os.environ.items() if k not in ("DATABASE_URL", "REDIS_URL", "VAR_DIR")}
-    env.update(VAR_DIR=str(tmp_path), DJANGO_SETTINGS_MODULE="config.settings.dev")
-    out = subprocess.run(
-        [sys.executable, "-c", SCRIPT], env=env, capture_output=True, text=True, timeout=300
-    )
-    assert out.returncode == 0, out.stderr
-    lines = dict(line.split(" ", 1) for line in out.stdout.strip().splitlines())
+    lines = embedded_lines(SCRIPT, tmp_path)
     assert lines == {"stored": "stored", "again": "duplicate", "wrong": "404", "rows": "1"}

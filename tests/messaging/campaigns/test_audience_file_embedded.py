@@ -5,7 +5,6 @@ import's closing transaction (the portable write)."""
 
 from __future__ import annotations
 
-import os
 import subprocess
 import sys
 import textwrap
@@ -14,9 +13,10 @@ from pathlib import Path
 
 import pytest
 
+from tests.embedded import ROOT, embedded_env, embedded_run
+
 pytestmark = pytest.mark.integration
 
-ROOT = Path(__file__).resolve().parents[3]
 
 QUEUE = textwrap.dedent(
     """
@@ -59,16 +59,8 @@ READ = textwrap.dedent(
 
 
 def test_the_import_task_writes_the_recipients_on_the_embedded_defaults(tmp_path: Path):
-    env = {k: v for k, v in os.environ.items() if k not in ("DATABASE_URL", "REDIS_URL", "VAR_DIR")}
-    env.update(VAR_DIR=str(tmp_path), DJANGO_SETTINGS_MODULE="config.settings.dev")
-
     def run(script: str) -> str:
-        out = subprocess.run(
-            [sys.executable, "-c", script], env=env, capture_output=True, text=True, timeout=300,
-            cwd=ROOT,
-        )  # fmt: skip
-        assert out.returncode == 0, out.stderr
-        return out.stdout.strip()
+        return embedded_run(script, tmp_path)
 
     assert run(QUEUE).split()[1:] == ["True", "0"]  # queued, waiting, no recipients yet
     assert list((tmp_path / "broker" / "queue").iterdir())  # the task is in the broker's folder
@@ -76,7 +68,7 @@ def test_the_import_task_writes_the_recipients_on_the_embedded_defaults(tmp_path
     worker = subprocess.Popen(
         [sys.executable, "-m", "celery", "-A", "config", "worker", "--pool", "solo",
          "--loglevel", "WARNING", "--without-mingle", "--without-gossip"],
-        cwd=ROOT, env=env, stdout=log, stderr=log,
+        cwd=ROOT, env=embedded_env(tmp_path), stdout=log, stderr=log,
     )  # fmt: skip
     try:
         deadline = time.monotonic() + 120
