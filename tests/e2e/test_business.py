@@ -91,7 +91,9 @@ def test_catalog_tab_create_a_product_with_a_picture_a_collection_and_send_it(
     assert "does not say their unit" in page.inner_text(".price-note")
     remote = SandboxProduct.objects.get(instance=box)
     assert remote.data["images"][0].startswith(live_url)  # served by us
-    # The thumbnail really loads (same origin, no mixed content).
+    # The thumbnail really loads (same origin, no mixed content). Waited for until the
+    # browser is done with it (loaded or broken): read at once it raced the download.
+    page.wait_for_function("document.querySelector('td.product-thumb img')?.complete")
     width = page.eval_on_selector("td.product-thumb img", "img => img.naturalWidth")
     assert width == 2
     page.fill("#id_name", "Kitchen")
