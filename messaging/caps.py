@@ -15,6 +15,7 @@ from collections.abc import Iterable
 from datetime import date, datetime, time, timedelta
 from typing import Any
 
+from django.db import connection
 from django.db.models import Count, Q
 from django.utils import timezone
 
@@ -39,12 +40,38 @@ def next_local_midnight() -> datetime:
     return timezone.make_aware(datetime.combine(today + timedelta(days=1), time.min))
 
 
+# ``chats_known`` on PostgreSQL: each pair looked up as a pair, in one statement (the two
+# ``IN`` lists of the portable path also match other numbers' chats, then filtered here).
+_CHATS_KNOWN_SQL = """
+SELECT w.instance_id, w.chat_id
+  FROM unnest(%(numbers)s::bigint[], %(chats)s::text[]) AS w(instance_id, chat_id)
+ WHERE EXISTS (SELECT 1 FROM {recipient} AS r
+                WHERE r.instance_id = w.instance_id AND r.chat_id = w.chat_id)
+    OR EXISTS (SELECT 1 FROM {message} AS m
+                WHERE m.instance_id = w.instance_id AND m.chat_id = w.chat_id
+                  AND (m.direction = %(inbound)s OR m.state = ANY(%(reached)s)))
+"""
+
+
 def chats_known(pairs: Iterable[tuple[int, str]]) -> set[tuple[int, str]]:
-    """Which of these (instance, chat) pairs are known chats: two statements at most for
-    any number of pairs (a round's batch)."""
+    """Which of these (instance, chat) pairs are known chats: one statement on PostgreSQL,
+    two at most elsewhere, for any number of pairs (a round's batch)."""
     wanted = set(pairs)
     if not wanted:
         return set()
+    if connection.vendor == "postgresql":
+        params: dict[str, Any] = {
+            "numbers": [i for i, _ in wanted],
+            "chats": [c for _, c in wanted],
+            "inbound": str(Direction.INBOUND),
+            "reached": [str(state) for state in _REACHED],
+        }
+        sql = _CHATS_KNOWN_SQL.format(
+            recipient=NewRecipient._meta.db_table, message=Message._meta.db_table
+        )
+        with connection.cursor() as cursor:
+            cursor.execute(sql, params)
+            return {(i, c) for i, c in cursor.fetchall()}
 
     def among(rows: Any) -> set[tuple[int, str]]:
         return {(i, c) for i, c in rows} & wanted

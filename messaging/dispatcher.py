@@ -32,13 +32,17 @@ import json
 import logging
 from dataclasses import dataclass
 from datetime import datetime, timedelta
-from typing import Any
+from typing import Any, cast
 
 from django.conf import settings
 from django.db import connection
+from django.db.models import TextField
+from django.db.models.functions import Cast
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from core.fields import EncryptedTextField
+from core.secrets import Secret
 from hooks.emitters import message_status_emit
 from instances.models import ConnectionState, Instance
 from instances.outcome import Outcome, zapi_outcome
@@ -203,23 +207,36 @@ def _cap_hold(message: Message, until: datetime) -> None:
 # the cache starts over when full).
 _client_cache: dict[tuple[object, ...], InstanceClient] = {}
 _CLIENT_CACHE_SIZE = 20_000
+_TOKEN_FIELD = cast(EncryptedTextField, Instance._meta.get_field("token"))
+_CLIENT_TOKEN_FIELD = cast(EncryptedTextField, Instance._meta.get_field("client_token"))
 
 
 def _clients(instance_ids: list[int]) -> dict[int, InstanceClient]:
     """Z-API clients for these instances: one query, no model instances, a client built
-    only when its instance's credentials changed."""
+    (and the credentials decrypted) only when its instance's ciphertext changed."""
     found = {}
-    rows = Instance.objects.filter(pk__in=instance_ids).values_list(
-        "pk", "zapi_id", "token", "client_token"
+    # The columns as stored: decrypting every row on every round cost as much as the claim.
+    rows = (
+        Instance.objects.filter(pk__in=instance_ids)
+        .annotate(
+            token_stored=Cast("token", TextField()), client_stored=Cast("client_token", TextField())
+        )
+        .values_list("pk", "zapi_id", "token_stored", "client_stored")
     )
     for pk, zapi_id, token, client_token in rows:
-        key = (pk, zapi_id, str(token), str(client_token), settings.ZAPI_BASE_URL,
+        key = (pk, zapi_id, token, client_token, settings.ZAPI_BASE_URL,
                settings.ZAPI_CONNECT_TIMEOUT, settings.ZAPI_READ_TIMEOUT)  # fmt: skip
         client = _client_cache.get(key)
         if client is None:
             if len(_client_cache) >= _CLIENT_CACHE_SIZE:
                 _client_cache.clear()
-            address = Instance(pk=pk, zapi_id=zapi_id, token=token, client_token=client_token)
+            address = Instance(
+                pk=pk,
+                zapi_id=zapi_id,
+                token=_TOKEN_FIELD.from_db_value(token, None, connection) or Secret(""),
+                client_token=_CLIENT_TOKEN_FIELD.from_db_value(client_token, None, connection)
+                or Secret(""),
+            )
             # No retries inside the client: a send is not idempotent (zapi.clients.sends).
             client = _client_cache[key] = instance_client(address, max_retries=0)
         found[pk] = client

@@ -44,3 +44,32 @@ def test_known_chats_still_get_messages_when_the_cap_is_reached(connected, fake_
     drain(connected)
     sent = sorted(b["phone"] for b in fake_zapi.bodies())
     assert sent == ["5511988880000", "5511999990000", "5511999990000"]
+
+
+@pytest.mark.parametrize("vendor_path", ["one statement", "portable"])
+def test_a_chat_is_known_by_its_own_number_only(partner, vendor_path, monkeypatch):
+    from django.db import connection
+
+    from messaging.caps import chats_known
+    from messaging.models import NewRecipient
+    from tests.factories import InstanceFactory
+
+    a, b = InstanceFactory(partner=partner), InstanceFactory(partner=partner)
+    NewRecipient.objects.create(instance=a, chat_id="c-recorded", day=timezone.localdate())
+    Message.objects.create(instance=a, direction=Direction.INBOUND, chat_id="c-wrote")
+    outbound = {
+        "c-accepted": MessageState.ACCEPTED,
+        "c-read": MessageState.READ,
+        "c-failed": MessageState.FAILED,
+        "c-queued": MessageState.QUEUED,
+    }
+    for chat, state in outbound.items():
+        Message.objects.create(instance=a, direction=Direction.OUTBOUND, chat_id=chat, state=state)
+    if vendor_path == "portable":
+        monkeypatch.setattr(connection, "vendor", "portable")
+    chats = ["c-recorded", "c-wrote", "c-accepted", "c-read", "c-failed", "c-queued", "c-never"]
+    asked = [(a.pk, chat) for chat in chats] + [(b.pk, chat) for chat in chats]
+    assert chats_known(asked) == {
+        (a.pk, "c-recorded"), (a.pk, "c-wrote"), (a.pk, "c-accepted"), (a.pk, "c-read")
+    }  # fmt: skip
+    assert chats_known([]) == set()
