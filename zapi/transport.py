@@ -5,9 +5,10 @@ workers) the child must not share the parent's sockets, so the client is recreat
 the process id changes.
 
 The client is httpx (the seam every test mocks), but its transport is the standard
-library's ``http.client`` rather than httpcore and h11: a send's POST and its JSON answer
-cost about a third of the CPU that way (``bench/http_transport_bench.py``), and the
-dispatcher pays that per message. The transport keeps httpx's exception contract exactly,
+library's ``http.client`` rather than httpcore and h11: with a dispatch round's 32 sends in
+flight on one client a send costs 0.6x the CPU that way (0.88x alone: httpcore's pool costs
+more per request the more threads share it; ``bench/http_transport_bench.py``), and the
+dispatcher pays it per message. The transport keeps httpx's exception contract exactly,
 because the callers tell "never sent" from "maybe delivered" by it (``zapi.clients.base``):
 a failure before the request's first byte left is a ``ConnectError``/``ConnectTimeout``/
 ``PoolTimeout``; anything after is a write or read error.
