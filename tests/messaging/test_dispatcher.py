@@ -171,3 +171,22 @@ def test_cancelled_message_is_not_sent(connected, fake_zapi):
     assert message_cancel(message=message)
     assert instance_dispatch(instance_id=connected.pk) == DispatchResult.IDLE
     assert fake_zapi.requests == []
+
+
+def test_a_round_decrypts_credentials_only_when_their_ciphertext_changed(connected, monkeypatch):
+    from core import crypto
+    from messaging import dispatcher
+
+    dispatcher._client_cache.clear()
+    first = dispatcher._clients([connected.pk])[connected.pk]
+    decrypted: list[str] = []
+    real = crypto.decrypt
+    monkeypatch.setattr(crypto, "decrypt", lambda value: decrypted.append(value) or real(value))
+    assert dispatcher._clients([connected.pk])[connected.pk] is first
+    assert decrypted == []
+    connected.token = "a-rotated-token-0001"
+    connected.save(update_fields=["token"])
+    second = dispatcher._clients([connected.pk])[connected.pk]
+    assert second is not first
+    assert second._token == "a-rotated-token-0001"
+    assert len(decrypted) == 1  # the new token, once (this instance has no client token)
