@@ -122,6 +122,8 @@ def report(
     instance_ids: list[int], started, stopped, gap: float, cpu: float, workers: int,
     others: dict[str, float],
 ):  # fmt: skip
+    from django.db.models import Count
+
     from instances.models import Instance
     from messaging.models import Message
     from messaging.states import MessageState
@@ -146,12 +148,24 @@ def report(
     accepted = Message.objects.filter(
         accepted_at__gte=started, accepted_at__lte=stopped, state=MessageState.ACCEPTED
     ).count()
+    # Claimed in the window and not accepted: a send that turned uncertain or failed is a
+    # message a number's customer may not get, whatever the ratios say.
+    unaccepted = dict(
+        Message.objects.filter(sending_at__gte=started, sending_at__lte=stopped)
+        .exclude(state=MessageState.ACCEPTED)
+        .values("state")
+        .annotate(n=Count("pk"))
+        .values_list("state", "n")
+    )
     values = sorted(smallest.values())
     print(f"numbers: {len(instance_ids)}  workers: {workers}  pace: {gap:g} s  "
           f"duration: {duration:.1f} s")  # fmt: skip
     print(f"sent (recorded by the sandbox): {sent}   ideal: {ideal}   "
           f"ratio: {sent / ideal:.1%}   accepted on our side: {accepted}")  # fmt: skip
     print(f"throughput: {sent / duration:.1f} msg/s (ideal {ideal / duration:.1f})")
+    print("claimed and not accepted: " + (
+        ", ".join(f"{n} {state}" for state, n in sorted(unaccepted.items())) or "none"
+    ))  # fmt: skip
     # A second reading, not a replacement: the ideal above counts a send at both ends of
     # the window (1 + duration/gap each), which no number can reach once each send takes
     # any time at all (the pace counts from the recorded answer). At the pace's own rate

@@ -33,7 +33,14 @@ import httpx
 DEFAULT_TIMEOUT = httpx.Timeout(connect=5.0, read=30.0, write=30.0, pool=5.0)
 # A dispatcher worker sends to many numbers at once from one process: keep enough
 # connections alive that a round does not reconnect (20 made one new connection per 7 sends).
-DEFAULT_LIMITS = httpx.Limits(max_connections=100, max_keepalive_connections=100)
+# An idle connection is reused only well inside the server's own idle timeout (gunicorn's
+# default is 2 s, proxies' 5-75 s): a request that meets the server closing it is reset, and a
+# reset after the request left is "maybe delivered", so the message turns uncertain (seen in
+# outbound_bench at 5 s, httpx's default).
+KEEPALIVE_EXPIRY_SECONDS = 1.5
+DEFAULT_LIMITS = httpx.Limits(
+    max_connections=100, max_keepalive_connections=100, keepalive_expiry=KEEPALIVE_EXPIRY_SECONDS
+)
 
 Origin = tuple[str, str, int]
 

@@ -249,14 +249,22 @@ def test_a_garbled_answer_is_maybe_delivered():
             send(client)
 
 
-def test_a_full_pool_waits_then_fails_never_sent():
-    entered, release = threading.Event(), threading.Event()
+def held(
+    entered: threading.Event, release: threading.Event
+) -> Callable[[BaseHTTPRequestHandler], None]:
+    """A server that answers only once ``release`` is set, after saying it has the request."""
 
     def slow(handler: BaseHTTPRequestHandler) -> None:
         entered.set()
         release.wait(5)
         answer(handler, {"connected": True})
 
+    return slow
+
+
+def test_a_full_pool_waits_then_fails_never_sent():
+    entered, release = threading.Event(), threading.Event()
+    slow = held(entered, release)
     limits = httpx.Limits(max_connections=1, max_keepalive_connections=1)
     transport = HTTPConnectionTransport(limits)
     with serving(slow) as server:
@@ -276,12 +284,7 @@ def test_a_full_pool_waits_then_fails_never_sent():
 
 def test_a_full_pool_hands_the_slot_to_a_waiter():
     entered, release = threading.Event(), threading.Event()
-
-    def slow(handler: BaseHTTPRequestHandler) -> None:
-        entered.set()
-        release.wait(5)
-        answer(handler, {"connected": True})
-
+    slow = held(entered, release)
     transport = HTTPConnectionTransport(httpx.Limits(max_connections=1))
     with serving(slow) as server:
         client = client_for(server.base, transport)
@@ -398,3 +401,15 @@ def test_https_verifies_against_the_given_roots_and_keeps_alive(tls_files):
         client = client_for(base, HTTPConnectionTransport(ssl_context=trusting))
         assert send(client) == {"connected": True}
         assert send(client) == {"connected": True}
+
+
+def test_idle_connections_are_dropped_before_our_own_server_would_close_them():
+    # The sandbox and the product run under gunicorn: reusing a connection its keep-alive
+    # timer is closing resets the request after it left, a "maybe delivered" for a message
+    # that never arrived.
+    from gunicorn.config import Keepalive
+
+    transport = shared_http_client()._transport
+    assert isinstance(transport, HTTPConnectionTransport)
+    assert transport._keepalive_expiry is not None
+    assert transport._keepalive_expiry < Keepalive.default
