@@ -4,6 +4,7 @@ and the sandbox: labels, catalog, company profile, copy to numbers, and the disa
 from __future__ import annotations
 
 import pytest
+from playwright.sync_api import expect
 
 from instances.business.models import Label
 from sandbox.models import SandboxChat, SandboxTag
@@ -93,7 +94,9 @@ def test_catalog_tab_create_a_product_with_a_picture_a_collection_and_send_it(
     assert remote.data["images"][0].startswith(live_url)  # served by us
     # The thumbnail really loads (same origin, no mixed content). Waited for until the
     # browser is done with it (loaded or broken): read at once it raced the download.
-    page.wait_for_function("document.querySelector('td.product-thumb img')?.complete")
+    # (expect polls from outside the page: the page's CSP forbids the string eval that
+    # wait_for_function would need once the first look says "not yet".)
+    expect(page.locator("td.product-thumb img")).to_have_js_property("complete", True)
     width = page.eval_on_selector("td.product-thumb img", "img => img.naturalWidth")
     assert width == 2
     page.fill("#id_name", "Kitchen")
