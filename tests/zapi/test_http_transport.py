@@ -413,3 +413,32 @@ def test_idle_connections_are_dropped_before_our_own_server_would_close_them():
     assert isinstance(transport, HTTPConnectionTransport)
     assert transport._keepalive_expiry is not None
     assert transport._keepalive_expiry < Keepalive.default
+
+
+def test_a_chunked_gzip_answer_and_an_empty_one_leave_the_connection_reusable():
+    # Z-API answers through proxies that may chunk and compress: http.client undoes the
+    # chunking, httpx the compression, and the connection is still good for the next call.
+    payload = {"zaapId": "Z1", "messageId": "M1", "text": "é" * 500}
+
+    def chunked(handler: BaseHTTPRequestHandler) -> None:
+        if handler.path == "/empty":
+            handler.send_response(204)
+            handler.end_headers()
+            return
+        body = gzip.compress(json.dumps(payload).encode())
+        handler.send_response(200)
+        handler.send_header("Content-Type", "application/json")
+        handler.send_header("Content-Encoding", "gzip")
+        handler.send_header("Transfer-Encoding", "chunked")
+        handler.end_headers()
+        for start in range(0, len(body), 64):
+            piece = body[start : start + 64]
+            handler.wfile.write(b"%x\r\n%s\r\n" % (len(piece), piece))
+        handler.wfile.write(b"0\r\n\r\n")
+
+    with serving(chunked) as server:
+        http = httpx.Client(transport=HTTPConnectionTransport())
+        assert http.get(f"{server.base}/send").json() == payload
+        assert http.get(f"{server.base}/empty").status_code == 204
+        assert http.get(f"{server.base}/send").json() == payload
+    assert server.connections == 1
