@@ -51,8 +51,8 @@ WAKE_HORIZON = timedelta(seconds=60)
 # How often a busy round looks for due numbers it did not send for itself.
 POLL_SECONDS = 0.25
 # Answers that come back within this much of the first are recorded together, in one
-# statement (``sends_finish``): one per answer was most of a round's database work. The
-# slots they free start their gaps that much later, a few ms out of seconds.
+# statement (``sends_finish``; 1.9 answers a statement before). The slots they free start
+# their gaps that much later, a few ms out of seconds.
 FINISH_GATHER_SECONDS = 0.005
 
 

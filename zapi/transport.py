@@ -183,11 +183,9 @@ class HTTPConnectionTransport(httpx.BaseTransport):
         try:
             conn.connect()  # TCP and, for https, the TLS handshake: nothing of the request yet
         except TimeoutError as exc:
-            conn.close()
-            raise httpx.ConnectTimeout(str(exc) or "timed out connecting") from exc
+            raise _failed(conn, httpx.ConnectTimeout, exc) from exc
         except OSError as exc:  # refused, unreachable, DNS (gaierror), TLS (SSLError)
-            conn.close()
-            raise httpx.ConnectError(str(exc) or type(exc).__name__) from exc
+            raise _failed(conn, httpx.ConnectError, exc) from exc
         return conn  # http.client has set TCP_NODELAY: the request goes out in one write
 
     # -- one request and its answer ------------------------------------------------
@@ -203,24 +201,19 @@ class HTTPConnectionTransport(httpx.BaseTransport):
         try:
             conn.request(request.method, target, body=body or None, headers=headers)
         except TimeoutError as exc:
-            conn.close()
-            raise httpx.WriteTimeout(str(exc) or "timed out writing") from exc
+            raise _failed(conn, httpx.WriteTimeout, exc) from exc
         except OSError as exc:
-            conn.close()
-            raise httpx.WriteError(str(exc) or type(exc).__name__) from exc
+            raise _failed(conn, httpx.WriteError, exc) from exc
         conn.sock.settimeout(timeouts.get("read"))
         try:
             response = conn.getresponse()
             content = response.read()
         except TimeoutError as exc:
-            conn.close()
-            raise httpx.ReadTimeout(str(exc) or "timed out reading") from exc
+            raise _failed(conn, httpx.ReadTimeout, exc) from exc
         except http.client.HTTPException as exc:  # RemoteDisconnected, bad status line...
-            conn.close()
-            raise httpx.RemoteProtocolError(str(exc) or type(exc).__name__) from exc
+            raise _failed(conn, httpx.RemoteProtocolError, exc) from exc
         except OSError as exc:
-            conn.close()
-            raise httpx.ReadError(str(exc) or type(exc).__name__) from exc
+            raise _failed(conn, httpx.ReadError, exc) from exc
         return (
             response.status,
             response.reason,
@@ -228,6 +221,15 @@ class HTTPConnectionTransport(httpx.BaseTransport):
             content,
             not response.will_close,
         )
+
+
+def _failed(
+    conn: http.client.HTTPConnection, kind: type[httpx.TransportError], exc: BaseException
+) -> httpx.TransportError:
+    """The connection is closed (never reused after a failure) and the failure named as httpx
+    names it for this phase."""
+    conn.close()
+    return kind(str(exc) or type(exc).__name__)
 
 
 def _dropped(conn: http.client.HTTPConnection) -> bool:
