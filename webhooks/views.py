@@ -23,6 +23,7 @@ from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_POST
 
+from webhooks.middleware import machine_endpoint
 from webhooks.services import (
     WebhookSecretRefused,
     webhook_event_receive,
@@ -133,6 +134,7 @@ def _parse(body: bytes, content_type: str) -> dict[str, Any] | _Refusal:
     return data
 
 
+@machine_endpoint
 @csrf_exempt
 @require_POST
 def receive(request: HttpRequest, instance_id: int, secret: str, kind: str = "") -> HttpResponse:
@@ -171,6 +173,7 @@ def _receive(request: HttpRequest, instance_id: int, secret: str) -> HttpRespons
     return JsonResponse({"error": data.error}, status=data.status)
 
 
+@machine_endpoint
 @csrf_exempt
 def bare(request: HttpRequest) -> HttpResponse:
     """Benchmark baseline only (mounted when BENCH_BARE_ENDPOINT=1): an empty 200."""
