@@ -11,7 +11,7 @@ three or four webhooks, so that is the product's largest cost per message.
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import Any, TypeVar
+from typing import TypeVar, cast
 
 from django.http import HttpRequest, HttpResponse
 from django.urls import Resolver404, resolve, reverse
@@ -50,6 +50,5 @@ class WebhookShortcutMiddleware:
                 return self.get_response(request)
             if getattr(match.func, "machine_endpoint", False):
                 request.resolver_match = match
-                response: Any = match.func(request, *match.args, **match.kwargs)
-                return response
+                return cast(HttpResponse, match.func(request, *match.args, **match.kwargs))
         return self.get_response(request)

@@ -14,7 +14,7 @@ pytestmark = pytest.mark.django_db
 
 @pytest.fixture
 def stack_calls(monkeypatch):
-    """How many requests reached the middleware after the shortcut (CSP's)."""
+    """The paths of the requests that reached a middleware below the shortcut (CSP's)."""
     from csp.middleware import CSPMiddleware
 
     calls = []
@@ -64,6 +64,6 @@ def test_pages_keep_the_whole_stack(client, stack_calls):
     assert "Content-Security-Policy" in response.headers
 
 
-def test_only_marked_views_are_shortcut():
+def test_the_receiver_and_bare_are_marked_and_the_prefix_comes_from_the_urlconf():
     assert views.receive.machine_endpoint and views.bare.machine_endpoint
     assert middleware.WebhookShortcutMiddleware(lambda r: None).prefix == "/webhooks/"
