@@ -8,6 +8,7 @@ import base64
 import httpx
 import pytest
 
+from sandbox.models import SandboxWebhook
 from sandbox.services import sandbox_instance_create
 from tests.live import wait_for
 from tests.sandbox.conftest import FAST
@@ -99,7 +100,12 @@ def test_a_failing_receiver_gets_the_webhook_again(live_url, celery_worker, hook
     _control(live_url, instance, "inbound", phone="5511977776666", kind="text", text="oi")
     event = wait_for(lambda: hooks.of_type("ReceivedCallback"), timeout=30)[0]
     assert event["text"] == {"message": "oi"}
-    assert instance.sent_webhooks.get().attempts == 3
+    # The receiver holds the event before the sandbox saves the attempt that brought it.
+    webhook = wait_for(
+        lambda: instance.sent_webhooks.filter(state=SandboxWebhook.State.DELIVERED).first(),
+        timeout=10,
+    )
+    assert webhook.attempts == 3
 
 
 def test_status_webhooks_out_of_order_fault(live_url, celery_worker, hooks):
