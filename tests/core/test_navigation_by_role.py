@@ -28,7 +28,8 @@ EXPECTED_NAV = {
         "audit",
         "api",
     },
-    Role.PARTNER_MEMBER: {"fleet", "partners", "api"},
+    # Partner members read contacts and campaigns (VIEW), as their home page lists them.
+    Role.PARTNER_MEMBER: {"fleet", "contacts", "campaigns", "partners", "api"},
 }
 
 
@@ -45,6 +46,20 @@ def test_the_navigation_shows_what_the_role_can_use(partner, instance, role):
     assert shown == EXPECTED_NAV[role]
     for item in response.context["fleet_nav"]:
         assert _client(partner, role).get(item["url"]).status_code == 200, item["key"]
+
+
+@pytest.mark.parametrize("role", list(Role))
+def test_the_navigation_and_the_home_page_list_the_same_models(partner, instance, role):
+    home = _client(partner, role).get(reverse("admin:index"))
+    listed = {
+        f"{app['app_label']}.{model['object_name']}".lower()
+        for app in home.context["app_list"]
+        for model in app["models"]
+    }
+    shown = {item["key"] for item in home.context["fleet_nav"]}
+    for item in NAV:
+        if item.model:
+            assert (item.key in shown) == (item.model.lower() in listed), (role, item.key)
 
 
 def test_staff_sees_the_sandbox_and_no_members_shortcut(staff_client):

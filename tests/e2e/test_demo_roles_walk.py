@@ -33,7 +33,7 @@ def _expected_nav(role: Role | None) -> list[str]:
     return [
         item.key
         for item in NAV
-        if not item.staff_only and (not item.needs or any(c in can for c in item.needs))
+        if not item.staff_only and any(c in can for c in item.capabilities())
     ]
 
 
