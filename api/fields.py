@@ -1,12 +1,16 @@
-"""Serializer fields whose errors stay on the field itself: a bad item of a list (or a bad
+"""Serializer fields for the API. Text fields are strict (``CharField``, ``RegexField``,
+``URLField``, ``EmailField`` and ``ModelSerializer``'s text columns): a number where the schema
+says string is a 400, as the schema promises. The list and dict fields keep their errors on
+the field itself: a bad item of a list (or a bad
 value of a dict) is one error with ``attr`` = the field and the item named in the detail
 ("item 3: A valid integer is required."), so every ``attr`` an answer carries is one the
 schema lists."""
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, TypeVar
 
+from django.db import models
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
@@ -54,3 +58,44 @@ class LocalTimeField(serializers.TimeField):
         kwargs.setdefault("format", "%H:%M")
         kwargs.setdefault("input_formats", ["%H:%M", "%H:%M:%S"])
         super().__init__(**kwargs)
+
+
+class _StrictString:
+    """The schema says string, so a number or a boolean is refused ("Not a valid string."),
+    not turned into text: DRF's CharField and its subclasses take ``5`` for ``"5"``."""
+
+    def to_internal_value(self, data: Any) -> Any:
+        if not isinstance(data, str):
+            self.fail("invalid")  # type: ignore[attr-defined]
+        return super().to_internal_value(data)  # type: ignore[misc]
+
+
+class CharField(_StrictString, serializers.CharField):
+    pass
+
+
+class RegexField(_StrictString, serializers.RegexField):
+    pass
+
+
+class URLField(_StrictString, serializers.URLField):
+    pass
+
+
+class EmailField(_StrictString, serializers.EmailField):
+    pass
+
+
+_M = TypeVar("_M", bound=models.Model)
+
+
+class ModelSerializer(serializers.ModelSerializer[_M]):
+    """A ModelSerializer whose text fields are the strict ones above."""
+
+    serializer_field_mapping = {
+        **serializers.ModelSerializer.serializer_field_mapping,
+        models.CharField: CharField,
+        models.TextField: CharField,
+        models.URLField: URLField,
+        models.EmailField: EmailField,
+    }

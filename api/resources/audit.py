@@ -9,6 +9,7 @@ import django_filters
 from django.db.models import QuerySet
 from rest_framework import mixins, serializers
 
+from api.fields import CharField, ModelSerializer
 from api.filters import IdFilter, StrictFilterSet
 from api.resources.base import ScopedViewSet
 from audit.models import AuditAction, AuditEntry
@@ -16,12 +17,12 @@ from partners.roles import Capability
 from partners.scoping import partners_where
 
 
-class AuditEntrySerializer(serializers.ModelSerializer[AuditEntry]):
+class AuditEntrySerializer(ModelSerializer[AuditEntry]):
     partner = serializers.IntegerField(source="partner_id", read_only=True, allow_null=True)
     instance = serializers.IntegerField(source="instance_id", read_only=True, allow_null=True)
-    actor = serializers.CharField(source="actor_name", read_only=True,
+    actor = CharField(source="actor_name", read_only=True,
                                   help_text="The person, or the API key that acted.")  # fmt: skip
-    action_text = serializers.CharField(source="get_action_display", read_only=True)
+    action_text = CharField(source="get_action_display", read_only=True)
 
     class Meta:
         model = AuditEntry

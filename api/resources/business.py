@@ -18,7 +18,15 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 
 from api.errors import CONFLICT, ZAPI_ERRORS, Conflict, outcome_body, outcome_raise
-from api.fields import FlatListField, LocalTimeField
+from api.fields import (
+    CharField,
+    EmailField,
+    FlatListField,
+    LocalTimeField,
+    ModelSerializer,
+    RegexField,
+    URLField,
+)
 from api.filters import IdFilter, StrictFilterSet
 from api.resources.base import ScopedViewSet
 from audit.models import AuditAction
@@ -62,9 +70,9 @@ def business_instance(request: Request, pk: int, capability: Capability) -> Inst
     return instance
 
 
-class ProductSerializer(serializers.ModelSerializer[Product]):
+class ProductSerializer(ModelSerializer[Product]):
     instance = serializers.PrimaryKeyRelatedField(read_only=True)
-    image = serializers.CharField(read_only=True)
+    image = CharField(read_only=True)
 
     class Meta:
         model = Product
@@ -78,17 +86,17 @@ class ProductIn(serializers.Serializer[Any]):
     """``POST /products`` (spec 001): the price as Z-API counts it (a whole number)."""
 
     instance = serializers.IntegerField(help_text="Only when creating.", required=False)
-    name = serializers.CharField(max_length=200)
-    description = serializers.CharField(required=False, allow_blank=True, default="",
+    name = CharField(max_length=200)
+    description = CharField(required=False, allow_blank=True, default="",
                                         max_length=5000)  # fmt: skip
     price = serializers.IntegerField(min_value=0, max_value=10**12)
     sale_price = serializers.IntegerField(min_value=0, max_value=10**12, required=False,
                                           allow_null=True, default=None)  # fmt: skip
-    currency = serializers.RegexField(r"^[A-Za-z]{3}$", default="BRL", max_length=3,
+    currency = RegexField(r"^[A-Za-z]{3}$", default="BRL", max_length=3,
                                       help_text="Three letters, e.g. BRL.")  # fmt: skip
-    image_url = serializers.URLField(required=False, allow_blank=True, max_length=1000)
-    url = serializers.URLField(required=False, allow_blank=True, max_length=1000)
-    retailer_id = serializers.CharField(required=False, allow_blank=True, max_length=100)
+    image_url = URLField(required=False, allow_blank=True, max_length=1000)
+    url = URLField(required=False, allow_blank=True, max_length=1000)
+    retailer_id = CharField(required=False, allow_blank=True, max_length=100)
     hidden = serializers.BooleanField(default=False)
 
     def product_fields(self) -> dict[str, Any]:
@@ -216,7 +224,7 @@ class ProductViewSet(
         return Response(outcome_body(outcome))
 
 
-class CollectionSerializer(serializers.ModelSerializer[Collection]):
+class CollectionSerializer(ModelSerializer[Collection]):
     instance = serializers.PrimaryKeyRelatedField(read_only=True)
     products = serializers.SerializerMethodField(help_text="Our ids of its products, in order.")
 
@@ -234,13 +242,13 @@ class CollectionSerializer(serializers.ModelSerializer[Collection]):
 
 class CollectionIn(serializers.Serializer[Any]):
     instance = serializers.IntegerField()
-    name = serializers.CharField(max_length=120)
+    name = CharField(max_length=120)
     products = FlatListField(child=serializers.IntegerField(), required=False, default=list,
                              max_length=500)  # fmt: skip
 
 
 class RenameIn(serializers.Serializer[Any]):
-    name = serializers.CharField(max_length=120)
+    name = CharField(max_length=120)
 
 
 class ProductsIn(serializers.Serializer[Any]):
@@ -353,23 +361,23 @@ class DayIn(serializers.Serializer[Any]):
 
 
 class HoursIn(serializers.Serializer[Any]):
-    timezone = serializers.CharField(max_length=64)
-    mode = serializers.CharField(max_length=40, required=False, default="specificHours")
+    timezone = CharField(max_length=64)
+    mode = CharField(max_length=40, required=False, default="specificHours")
     days = FlatListField(child=DayIn(), required=False, default=list, max_length=7)
 
 
 class CategoryIn(serializers.Serializer[Any]):
-    id = serializers.CharField(max_length=100)
-    displayName = serializers.CharField(max_length=200, required=False, default="")
+    id = CharField(max_length=100)
+    displayName = CharField(max_length=200, required=False, default="")
 
 
 class ProfileIn(serializers.Serializer[Any]):
     """Only the parts given change; each is sent only if it differs from our copy."""
 
-    description = serializers.CharField(required=False, allow_blank=True, max_length=512)
-    email = serializers.EmailField(required=False, allow_blank=True, max_length=254)
-    address = serializers.CharField(required=False, allow_blank=True, max_length=256)
-    websites = FlatListField(child=serializers.URLField(max_length=255), required=False,
+    description = CharField(required=False, allow_blank=True, max_length=512)
+    email = EmailField(required=False, allow_blank=True, max_length=254)
+    address = CharField(required=False, allow_blank=True, max_length=256)
+    websites = FlatListField(child=URLField(max_length=255), required=False,
                              max_length=MAX_WEBSITES)  # fmt: skip
     hours = HoursIn(required=False)
     categories = FlatListField(child=CategoryIn(), required=False, max_length=MAX_CATEGORIES)
@@ -379,15 +387,15 @@ ProfileSerializer = inline_serializer(
     "CompanyProfile",
     {
         "instance": serializers.IntegerField(),
-        "description": serializers.CharField(),
-        "email": serializers.CharField(),
-        "address": serializers.CharField(),
-        "websites": serializers.ListField(child=serializers.CharField()),
+        "description": CharField(),
+        "email": CharField(),
+        "address": CharField(),
+        "websites": serializers.ListField(child=CharField()),
         "hours": serializers.DictField(help_text="{timezone, mode, days: [{dayOfWeek, "
                                        "openTime, closeTime}]}, or {} when not set."),
         "categories": serializers.ListField(child=serializers.DictField()),
         "answers": serializers.DictField(help_text="Z-API's last answer per part."),
-        "said": serializers.ListField(child=serializers.CharField(), required=False,
+        "said": serializers.ListField(child=CharField(), required=False,
                                       help_text="After a change: what Z-API said per part."),
     },
 )  # fmt: skip
@@ -459,7 +467,7 @@ class CompanyProfileMixin:
     @extend_schema(summary="WhatsApp's business categories matching a word (for the profile)",
                    parameters=[OpenApiParameter("q", OpenApiTypes.STR, required=True)],
                    responses={200: inline_serializer("BusinessCategory", {
-                       "id": serializers.CharField(), "displayName": serializers.CharField()},
+                       "id": CharField(), "displayName": CharField()},
                        many=True), **ZAPI_ERRORS, **CONFLICT})  # fmt: skip
     @action(detail=True, methods=["get"], url_path="company-categories")
     def company_categories(self, request: Request, pk: str) -> Response:

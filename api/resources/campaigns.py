@@ -29,7 +29,7 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 
 from api.errors import CONFLICT, Conflict
-from api.fields import FlatListField, LocalTimeField
+from api.fields import CharField, FlatListField, LocalTimeField, ModelSerializer
 from api.filters import IdFilter, StrictFilterSet
 from api.pagination import StrictPageSize
 from api.resources.base import ScopedViewSet
@@ -76,7 +76,7 @@ class VariantIn(SendSerializer):
     ``{{cidade|fallback}}`` and spintax ``{Olá|Oi}``."""
 
     instance = None
-    chat_id = None
+    chat_id = None  # type: ignore[assignment]  # DRF drops a field set to None
     delay_typing = None
     delay_message = None
     not_before = None
@@ -88,7 +88,7 @@ class CampaignIn(serializers.Serializer[Any]):
     ``POST /api/contact-imports/`` and name the import in ``audience_import`` (what the page
     does with an upload): the campaign waits for it."""
 
-    name = serializers.CharField(max_length=200)
+    name = CharField(max_length=200)
     senders = FlatListField(
         child=serializers.IntegerField(),
         min_length=1,
@@ -105,7 +105,7 @@ class CampaignIn(serializers.Serializer[Any]):
     contacts = FlatListField(
         child=serializers.IntegerField(), required=False, default=list, max_length=100_000
     )
-    search = serializers.CharField(
+    search = CharField(
         max_length=100,
         required=False,
         allow_blank=True,
@@ -137,7 +137,7 @@ class CampaignIn(serializers.Serializer[Any]):
         max_length=7,
         help_text="0 Monday … 6 Sunday.",
     )
-    time_zone = serializers.CharField(max_length=64, required=False)
+    time_zone = CharField(max_length=64, required=False)
     rest_every_min = serializers.IntegerField(min_value=1, max_value=100_000, required=False)
     rest_every_max = serializers.IntegerField(min_value=1, max_value=100_000, required=False)
     rest_min_seconds = serializers.IntegerField(min_value=0, max_value=86_400, required=False)
@@ -171,9 +171,9 @@ class CampaignIn(serializers.Serializer[Any]):
         return options
 
 
-class CampaignSerializer(serializers.ModelSerializer[Campaign]):
+class CampaignSerializer(ModelSerializer[Campaign]):
     partner = serializers.PrimaryKeyRelatedField(read_only=True)
-    state_text = serializers.CharField(source="get_state_display", read_only=True)
+    state_text = CharField(source="get_state_display", read_only=True)
     senders = serializers.SerializerMethodField()
     window_start = LocalTimeField(read_only=True)
     window_end = LocalTimeField(read_only=True)
@@ -195,14 +195,14 @@ class CampaignSerializer(serializers.ModelSerializer[Campaign]):
 
 PreviewRowSerializer = inline_serializer(
     "CampaignPreviewRow",
-    {"name": serializers.CharField(), "phone": serializers.CharField(),
-     "sender": serializers.CharField(), "variant": serializers.IntegerField(),
-     "kind": serializers.CharField(), "text": serializers.CharField()},
+    {"name": CharField(), "phone": CharField(),
+     "sender": CharField(), "variant": serializers.IntegerField(),
+     "kind": CharField(), "text": CharField()},
 )  # fmt: skip
 FindingSerializer = inline_serializer(
     "CampaignSafetyFinding",
-    {"code": serializers.CharField(), "level": serializers.ChoiceField(["blocker", "warning"]),
-     "message": serializers.CharField()},
+    {"code": CharField(), "level": serializers.ChoiceField(["blocker", "warning"]),
+     "message": CharField()},
 )  # fmt: skip
 PreviewSerializer = inline_serializer(
     "CampaignPreview",
@@ -210,7 +210,7 @@ PreviewSerializer = inline_serializer(
 )
 FIGURES = {
     "state": serializers.ChoiceField(choices=CampaignState.choices),
-    "state_reason": serializers.CharField(),
+    "state_reason": CharField(),
     **{name: serializers.IntegerField() for name in (
         "audience", "excluded_opted_out", "excluded_invalid", "pending", "queued", "waiting",
         "capped", "sent", "delivered", "read", "replied", "failed", "skipped", "percent",
@@ -226,11 +226,11 @@ ProgressSerializer = inline_serializer(
     "CampaignProgress",
     {
         **FIGURES,
-        "audience_text": serializers.CharField(help_text="The audience in words."),
+        "audience_text": CharField(help_text="The audience in words."),
         "estimated_end": serializers.DateTimeField(allow_null=True),
         "senders": inline_serializer("CampaignSenderProgress", {
-            "instance": serializers.IntegerField(), "name": serializers.CharField(),
-            "state": serializers.CharField(), "state_reason": serializers.CharField(),
+            "instance": serializers.IntegerField(), "name": CharField(),
+            "state": CharField(), "state_reason": CharField(),
             "new_today": serializers.IntegerField(), "limit_today": serializers.IntegerField(),
             "tally": TallySerializer}, many=True),
         "variants": inline_serializer("CampaignVariantProgress", {
@@ -239,7 +239,7 @@ ProgressSerializer = inline_serializer(
 )  # fmt: skip
 
 
-class RecipientSerializer(serializers.ModelSerializer[CampaignRecipient]):
+class RecipientSerializer(ModelSerializer[CampaignRecipient]):
     contact = serializers.PrimaryKeyRelatedField(read_only=True)
     name = serializers.SerializerMethodField()
     sender = serializers.PrimaryKeyRelatedField(read_only=True)

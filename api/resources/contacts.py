@@ -15,7 +15,7 @@ from rest_framework.decorators import action
 from rest_framework.request import Request
 from rest_framework.response import Response
 
-from api.fields import FlatDictField, FlatListField
+from api.fields import CharField, FlatDictField, FlatListField, ModelSerializer
 from api.filters import IdFilter, StrictFilterSet
 from api.resources.base import ScopedViewSet, audit, partner_for_write
 from audit.models import AuditAction
@@ -34,7 +34,7 @@ from messaging.phones import recipient_normalize
 from partners.roles import Capability
 
 
-class ContactSerializer(serializers.ModelSerializer[Contact]):
+class ContactSerializer(ModelSerializer[Contact]):
     partner = serializers.PrimaryKeyRelatedField(read_only=True)
     variables = serializers.DictField(source="extra", read_only=True)
     lists = serializers.PrimaryKeyRelatedField(many=True, read_only=True)
@@ -52,28 +52,26 @@ class ContactIn(serializers.Serializer[Any]):
     partner = serializers.IntegerField(
         required=False, help_text="Needed only when the key may write at several partners."
     )
-    phone = serializers.CharField(max_length=40, help_text="Any format; country code or BR.")
-    name = serializers.CharField(max_length=200, required=False, allow_blank=True, default="")
+    phone = CharField(max_length=40, help_text="Any format; country code or BR.")
+    name = CharField(max_length=200, required=False, allow_blank=True, default="")
     variables = FlatDictField(
-        child=serializers.CharField(max_length=500), required=False, default=dict,
+        child=CharField(max_length=500), required=False, default=dict,
         help_text="Personalisation variables, e.g. {\"city\": \"Campinas\"}.",
     )  # fmt: skip
     lists = FlatListField(child=serializers.IntegerField(), required=False, default=list)
 
 
 class ContactChange(serializers.Serializer[Any]):
-    phone = serializers.CharField(max_length=40, required=False, allow_blank=True)
-    name = serializers.CharField(max_length=200, required=False, allow_blank=True)
-    variables = FlatDictField(child=serializers.CharField(max_length=500), required=False)
+    phone = CharField(max_length=40, required=False, allow_blank=True)
+    name = CharField(max_length=200, required=False, allow_blank=True)
+    variables = FlatDictField(child=CharField(max_length=500), required=False)
     lists = FlatListField(child=serializers.IntegerField(), required=False)
 
 
 class ImportRow(serializers.Serializer[Any]):
-    phone = serializers.CharField(max_length=40)
-    name = serializers.CharField(max_length=200, required=False, allow_blank=True, default="")
-    variables = FlatDictField(
-        child=serializers.CharField(max_length=500), required=False, default=dict
-    )
+    phone = CharField(max_length=40)
+    name = CharField(max_length=200, required=False, allow_blank=True, default="")
+    variables = FlatDictField(child=CharField(max_length=500), required=False, default=dict)
 
 
 class ImportIn(serializers.Serializer[Any]):
@@ -95,7 +93,7 @@ ImportReportSerializer = inline_serializer(
 
 
 class ReasonIn(serializers.Serializer[Any]):
-    reason = serializers.CharField(max_length=500, required=False, allow_blank=True, default="")
+    reason = CharField(max_length=500, required=False, allow_blank=True, default="")
 
 
 class ContactFilter(StrictFilterSet):
@@ -249,7 +247,7 @@ class ContactViewSet(
         return Response(report.as_dict())
 
 
-class ContactListSerializer(serializers.ModelSerializer[ContactList]):
+class ContactListSerializer(ModelSerializer[ContactList]):
     partner = serializers.PrimaryKeyRelatedField(read_only=True)
     size = serializers.IntegerField(read_only=True, source="member_count")
 
@@ -261,7 +259,7 @@ class ContactListSerializer(serializers.ModelSerializer[ContactList]):
 
 class ContactListIn(serializers.Serializer[Any]):
     partner = serializers.IntegerField(required=False)
-    name = serializers.CharField(max_length=120)
+    name = CharField(max_length=120)
 
 
 class MembersIn(serializers.Serializer[Any]):

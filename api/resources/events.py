@@ -12,6 +12,7 @@ from rest_framework.decorators import action
 from rest_framework.request import Request
 from rest_framework.response import Response
 
+from api.fields import CharField, ModelSerializer
 from api.filters import IdFilter, StrictFilterSet
 from api.resources.base import ScopedViewSet, audit
 from audit.models import AuditAction
@@ -20,9 +21,9 @@ from webhooks.models import EventState, WebhookEvent
 from webhooks.services import webhook_events_replay
 
 
-class WebhookEventSerializer(serializers.ModelSerializer[WebhookEvent]):
+class WebhookEventSerializer(ModelSerializer[WebhookEvent]):
     instance = serializers.PrimaryKeyRelatedField(read_only=True)
-    state_text = serializers.CharField(source="get_state_display", read_only=True)
+    state_text = CharField(source="get_state_display", read_only=True)
 
     class Meta:
         model = WebhookEvent

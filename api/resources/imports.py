@@ -21,7 +21,7 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 
 from api.errors import CONFLICT, Conflict, error_response
-from api.fields import FlatDictField
+from api.fields import CharField, FlatDictField, ModelSerializer
 from api.resources.base import ScopedViewSet, partner_for_write
 from messaging.contact_import import (
     ImportFileError,
@@ -54,12 +54,12 @@ REPORT = inline_serializer(
 )
 
 
-class ContactImportSerializer(serializers.ModelSerializer[ContactImport]):
+class ContactImportSerializer(ModelSerializer[ContactImport]):
     partner = serializers.PrimaryKeyRelatedField(read_only=True)
     list = serializers.IntegerField(source="contact_list_id", read_only=True, allow_null=True)
-    state_text = serializers.CharField(source="get_state_display", read_only=True)
+    state_text = CharField(source="get_state_display", read_only=True)
     percent = serializers.IntegerField(read_only=True)
-    mapping = serializers.DictField(child=serializers.CharField(allow_blank=True), read_only=True,
+    mapping = serializers.DictField(child=CharField(allow_blank=True), read_only=True,
                                     help_text=MAPPING_HELP)  # fmt: skip
     report = serializers.SerializerMethodField(
         help_text="When done: counts, and invalid rows with line, value and reason."
@@ -78,7 +78,7 @@ class ContactImportSerializer(serializers.ModelSerializer[ContactImport]):
 
 
 class UploadedSerializer(ContactImportSerializer):
-    start_refused = serializers.CharField(
+    start_refused = CharField(
         read_only=True, help_text="Why it did not start (the guessed columns will not do: "
         "choose them and POST /start/), or ''."
     )  # fmt: skip
@@ -95,19 +95,19 @@ class UploadIn(serializers.Serializer[Any]):
         required=False, help_text="Needed only when the key may write at several."
     )
     list = serializers.IntegerField(required=False, help_text="Put every row in this list.")
-    list_name = serializers.CharField(
+    list_name = CharField(
         required=False,
         allow_blank=True,
         max_length=120,
         help_text="…or in the list of this name (made if new).",
     )
-    mapping = serializers.CharField(required=False, help_text="JSON. " + MAPPING_HELP)
+    mapping = CharField(required=False, help_text="JSON. " + MAPPING_HELP)
     start = serializers.BooleanField(default=True, help_text="false: only read the columns; "
                                      "start later with /start/.")  # fmt: skip
 
 
 class StartIn(serializers.Serializer[Any]):
-    mapping = FlatDictField(child=serializers.CharField(allow_blank=True, max_length=60),
+    mapping = FlatDictField(child=CharField(allow_blank=True, max_length=60),
                             required=False, help_text=MAPPING_HELP)  # fmt: skip
 
 
@@ -210,9 +210,9 @@ class ContactImportViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, Sco
             200: inline_serializer(
                 "ContactImportColumns",
                 {
-                    "headers": serializers.ListField(child=serializers.CharField()),
+                    "headers": serializers.ListField(child=CharField()),
                     "rows": serializers.ListField(
-                        child=serializers.ListField(child=serializers.CharField(allow_blank=True))
+                        child=serializers.ListField(child=CharField(allow_blank=True))
                     ),
                 },
             ),

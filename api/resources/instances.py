@@ -18,6 +18,7 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 
 from api.errors import CONFLICT, ZAPI_ERRORS, Conflict, OutcomeSerializer, outcome_body
+from api.fields import CharField, ModelSerializer
 from api.filters import IdFilter, StrictFilterSet
 from api.resources.base import ScopedViewSet, operable_partners
 from api.resources.business import PROFILE_CAPABILITIES, CompanyProfileMixin
@@ -40,9 +41,9 @@ from instances.views.common import audit_outcomes
 from partners.roles import Capability
 
 
-class InstanceSerializer(serializers.ModelSerializer[Instance]):
+class InstanceSerializer(ModelSerializer[Instance]):
     partner = serializers.PrimaryKeyRelatedField(read_only=True)
-    partner_name = serializers.CharField(source="partner.name", read_only=True)
+    partner_name = CharField(source="partner.name", read_only=True)
     state = serializers.SerializerMethodField(help_text="The fleet list's state of the number.")
     webhook_url = serializers.SerializerMethodField(
         help_text="Where Z-API posts this number's events (only for who may operate it)."
@@ -97,7 +98,7 @@ class InstanceFilter(StrictFilterSet):
 
 
 class PhoneCodeIn(serializers.Serializer[Any]):
-    phone = serializers.CharField(
+    phone = CharField(
         max_length=20, help_text="The number with country and area code, digits only."
     )
 
@@ -113,9 +114,7 @@ class SettingsSerializer(serializers.Serializer[Any]):
     auto_read_message = serializers.BooleanField()
     auto_read_status = serializers.BooleanField()
     call_reject_auto = serializers.BooleanField()
-    call_reject_message = serializers.CharField(
-        max_length=500, required=False, allow_blank=True, default=""
-    )
+    call_reject_message = CharField(max_length=500, required=False, allow_blank=True, default="")
 
 
 StateSerializer = inline_serializer(
@@ -123,15 +122,15 @@ StateSerializer = inline_serializer(
     {
         "connected": serializers.BooleanField(),
         "smartphone_connected": serializers.BooleanField(allow_null=True),
-        "text": serializers.CharField(help_text="Z-API's answer in words."),
+        "text": CharField(help_text="Z-API's answer in words."),
         "instance": InstanceSerializer(),
     },
 )
 QrBase64Serializer = inline_serializer(
     "QrCodeBase64",
-    {"image": serializers.CharField(help_text="data:image/png;base64,...")},
+    {"image": CharField(help_text="data:image/png;base64,...")},
 )
-PhoneCodeSerializer = inline_serializer("PhoneCode", {"code": serializers.CharField()})
+PhoneCodeSerializer = inline_serializer("PhoneCode", {"code": CharField()})
 
 
 def _settings_of(instance: Instance) -> dict[str, Any]:

@@ -14,7 +14,7 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 
 from api.errors import ZAPI_ERRORS, outcome_body, outcome_raise
-from api.fields import FlatListField
+from api.fields import CharField, FlatListField, ModelSerializer
 from api.filters import IdFilter, StrictFilterSet
 from api.resources.base import ScopedViewSet
 from audit.models import AuditAction
@@ -32,7 +32,7 @@ from partners.roles import Capability
 from partners.scoping import user_can
 
 
-class LabelSerializer(serializers.ModelSerializer[Label]):
+class LabelSerializer(ModelSerializer[Label]):
     instance = serializers.PrimaryKeyRelatedField(read_only=True)
     chats = serializers.IntegerField(source="chat_count", read_only=True)
 
@@ -44,19 +44,17 @@ class LabelSerializer(serializers.ModelSerializer[Label]):
 
 class LabelIn(serializers.Serializer[Any]):
     instance = serializers.IntegerField()
-    name = serializers.CharField(max_length=100)
+    name = CharField(max_length=100)
     color = serializers.IntegerField(required=False, allow_null=True, min_value=0, max_value=19)
 
 
 class LabelChange(serializers.Serializer[Any]):
-    name = serializers.CharField(max_length=100)
+    name = CharField(max_length=100)
     color = serializers.IntegerField(required=False, allow_null=True, min_value=0, max_value=19)
 
 
 class ChatsIn(serializers.Serializer[Any]):
-    chat_ids = FlatListField(
-        child=serializers.CharField(max_length=100), min_length=1, max_length=500
-    )
+    chat_ids = FlatListField(child=CharField(max_length=100), min_length=1, max_length=500)
     on = serializers.BooleanField(help_text="true: put the label on; false: take it off.")
 
 
@@ -68,7 +66,7 @@ ChatsOut = inline_serializer(
     "LabelChatsResult",
     {
         "done": serializers.IntegerField(),
-        "failed": serializers.ListField(child=serializers.CharField()),
+        "failed": serializers.ListField(child=CharField()),
     },
 )
 

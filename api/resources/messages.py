@@ -27,6 +27,7 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 
 from api.errors import CONFLICT, Conflict, error_response
+from api.fields import CharField, ModelSerializer, URLField
 from api.filters import IdFilter, StrictFilterSet
 from api.models import ApiKey
 from api.pagination import OldestFirstCursorPagination
@@ -60,9 +61,9 @@ class HistoryField(serializers.ReadOnlyField):
     pass
 
 
-class MessageSerializer(serializers.ModelSerializer[Message]):
+class MessageSerializer(ModelSerializer[Message]):
     instance = serializers.PrimaryKeyRelatedField(read_only=True)
-    state_text = serializers.CharField(source="get_state_display", read_only=True)
+    state_text = CharField(source="get_state_display", read_only=True)
     history = HistoryField(source="*")
 
     class Meta:
@@ -114,30 +115,30 @@ class SendSerializer(serializers.Serializer[Any]):
     """The composer's fields; which ones a kind needs is checked by ``messaging.compose``."""
 
     instance = serializers.IntegerField(help_text="Our id of the sending number.")
-    chat_id = serializers.CharField(
+    chat_id = CharField(
         max_length=100, help_text="Phone with country code (digits), a group id or an @lid."
     )
     kind = serializers.ChoiceField(choices=COMPOSABLE_KIND_CHOICES)
-    message = serializers.CharField(required=False, allow_blank=True, max_length=65536)
-    url = serializers.URLField(required=False, max_length=1000, help_text="Media URL.")
-    caption = serializers.CharField(required=False, allow_blank=True, max_length=1000)
-    file_name = serializers.CharField(required=False, allow_blank=True, max_length=200)
-    extension = serializers.CharField(required=False, allow_blank=True, max_length=10)
-    link_url = serializers.URLField(required=False, max_length=1000)
-    title = serializers.CharField(required=False, allow_blank=True, max_length=200)
-    link_description = serializers.CharField(required=False, allow_blank=True, max_length=500)
-    image = serializers.URLField(required=False, max_length=1000)
+    message = CharField(required=False, allow_blank=True, max_length=65536)
+    url = URLField(required=False, max_length=1000, help_text="Media URL.")
+    caption = CharField(required=False, allow_blank=True, max_length=1000)
+    file_name = CharField(required=False, allow_blank=True, max_length=200)
+    extension = CharField(required=False, allow_blank=True, max_length=10)
+    link_url = URLField(required=False, max_length=1000)
+    title = CharField(required=False, allow_blank=True, max_length=200)
+    link_description = CharField(required=False, allow_blank=True, max_length=500)
+    image = URLField(required=False, max_length=1000)
     latitude = serializers.DecimalField(
         required=False, max_digits=10, decimal_places=7, min_value=-90, max_value=90
     )
     longitude = serializers.DecimalField(
         required=False, max_digits=10, decimal_places=7, min_value=-180, max_value=180
     )
-    address = serializers.CharField(required=False, allow_blank=True, max_length=300)
-    contact_name = serializers.CharField(required=False, allow_blank=True, max_length=200)
-    contact_phone = serializers.CharField(required=False, allow_blank=True, max_length=30)
+    address = CharField(required=False, allow_blank=True, max_length=300)
+    contact_name = CharField(required=False, allow_blank=True, max_length=200)
+    contact_phone = CharField(required=False, allow_blank=True, max_length=30)
     choices = ChoicesField(required=False, help_text="List options, buttons or poll answers.")
-    button_label = serializers.CharField(required=False, allow_blank=True, max_length=60)
+    button_label = CharField(required=False, allow_blank=True, max_length=60)
     poll_max_options = serializers.IntegerField(required=False, min_value=1, max_value=50)
     delay_typing = serializers.IntegerField(
         required=False, min_value=DELAY_SECONDS.start, max_value=DELAY_SECONDS[-1]
@@ -378,7 +379,7 @@ class MessageViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, ScopedVie
 
 
 class ConversationSerializer(serializers.Serializer[Any]):
-    chat_id = serializers.CharField()
+    chat_id = CharField()
     last = serializers.DateTimeField(help_text="Last message, either direction.")
     count = serializers.IntegerField()
 

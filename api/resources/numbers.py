@@ -24,6 +24,7 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 
 from api.errors import CONFLICT, ZAPI_ERRORS, Conflict
+from api.fields import CharField, ModelSerializer
 from api.filters import IdFilter, StrictFilterSet
 from api.resources.base import ScopedViewSet, partner_for_write
 from instances.outcome import Outcome
@@ -40,11 +41,11 @@ from partners.numbers import (
 from partners.roles import Capability
 
 
-class NumberSerializer(serializers.ModelSerializer[RegisteredNumber]):
+class NumberSerializer(ModelSerializer[RegisteredNumber]):
     partner = serializers.PrimaryKeyRelatedField(read_only=True)
     method = serializers.ChoiceField(choices=RegistrationMethod.choices, read_only=True)
-    state_text = serializers.CharField(source="get_state_display", read_only=True)
-    last_answer = serializers.CharField(
+    state_text = CharField(source="get_state_display", read_only=True)
+    last_answer = CharField(
         source="last_reason", read_only=True, help_text="Z-API's (or our) last answer, in words."
     )
     next_request_at = serializers.SerializerMethodField(
@@ -72,24 +73,22 @@ class RegisterIn(serializers.Serializer[Any]):
     partner = serializers.IntegerField(
         required=False, help_text="Needed only when the key sees several."
     )
-    whatsapp = serializers.CharField(
-        max_length=20, help_text="With the country code, e.g. 5511987654321."
-    )
+    whatsapp = CharField(max_length=20, help_text="With the country code, e.g. 5511987654321.")
     method = serializers.ChoiceField(
         choices=RegistrationMethod.choices, default=RegistrationMethod.SMS
     )
     language = serializers.ChoiceField(choices=[c for c, _l in CODE_LANGUAGES], default="en")
-    comment = serializers.CharField(max_length=100, required=False, allow_blank=True,
+    comment = CharField(max_length=100, required=False, allow_blank=True,
                                     default="")  # fmt: skip
 
 
 class VerifyIn(serializers.Serializer[Any]):
-    code = serializers.CharField(max_length=9, help_text="The 6 digits of the SMS or call.")
+    code = CharField(max_length=9, help_text="The 6 digits of the SMS or call.")
 
 
 AnswerSerializer = inline_serializer(
     "NumberRegistrationAnswer",
-    {"text": serializers.CharField(help_text="What happened, in words."),
+    {"text": CharField(help_text="What happened, in words."),
      "number": NumberSerializer()},
 )  # fmt: skip
 

@@ -16,6 +16,7 @@ from rest_framework.decorators import action
 from rest_framework.request import Request
 from rest_framework.response import Response
 
+from api.fields import CharField, ModelSerializer
 from api.resources.base import ScopedViewSet
 from api.resources.provisioning import PROVISION_CAPABILITIES, PartnerProvisioningMixin
 from partners.billing import BillingRules
@@ -25,7 +26,7 @@ from partners.roles import Capability
 from partners.selectors import partner_invoice, partner_invoices_next
 
 
-class PartnerSerializer(serializers.ModelSerializer[Partner]):
+class PartnerSerializer(ModelSerializer[Partner]):
     class Meta:
         model = Partner
         fields = ["id", "name", "max_instances", "created_at"]
@@ -36,11 +37,11 @@ class InvoiceSerializer(serializers.Serializer[Any]):
     """``partners`` billing projection, as ``manage.py billing_invoice`` prints it."""
 
     due_date = serializers.DateField()
-    currency = serializers.CharField()
+    currency = CharField()
     count = serializers.IntegerField()
-    total = serializers.CharField(allow_null=True)
-    revenue = serializers.CharField(allow_null=True)
-    margin = serializers.CharField(allow_null=True)
+    total = CharField(allow_null=True)
+    revenue = CharField(allow_null=True)
+    margin = CharField(allow_null=True)
     lines = serializers.ListField(child=serializers.DictField())
 
 

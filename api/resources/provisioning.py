@@ -15,6 +15,7 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 
 from api.errors import CONFLICT, ZAPI_ERRORS, Conflict, outcome_raise
+from api.fields import CharField
 from audit.services import request_ip
 from instances.models import Instance, SubscriptionState
 from instances.selectors import billing_of, fleet_queryset
@@ -41,8 +42,8 @@ INSTANCE_KINDS = [("web", "web"), ("mobile", "mobile")]
 class ProvisionIn(serializers.Serializer[Any]):
     """The New instance form (the on-demand body, spec 001 "Partners")."""
 
-    name = serializers.CharField(max_length=120)
-    session_name = serializers.CharField(max_length=60, required=False, allow_blank=True,
+    name = CharField(max_length=120)
+    session_name = CharField(max_length=60, required=False, allow_blank=True,
                                          default="")  # fmt: skip
     kind = serializers.ChoiceField(
         choices=INSTANCE_KINDS, default="web",
@@ -50,7 +51,7 @@ class ProvisionIn(serializers.Serializer[Any]):
     )  # fmt: skip
     business = serializers.BooleanField(default=True, help_text="WhatsApp Business (or not).")
     call_reject_auto = serializers.BooleanField(default=False)
-    call_reject_message = serializers.CharField(max_length=500, required=False,
+    call_reject_message = CharField(max_length=500, required=False,
                                                 allow_blank=True, default="")  # fmt: skip
     auto_read_message = serializers.BooleanField(default=False)
     customer = serializers.IntegerField(required=False, allow_null=True,
@@ -65,15 +66,15 @@ UsageSerializer = inline_serializer(
         "fleet": serializers.IntegerField(help_text="Every instance of the partner."),
         "fleet_limit": serializers.IntegerField(allow_null=True),
         "left": serializers.IntegerField(allow_null=True, help_text="null: no limit."),
-        "refusal": serializers.CharField(help_text="Why no instance may be created now, or ''."),
+        "refusal": CharField(help_text="Why no instance may be created now, or ''."),
     },
 )
 
 QuoteSerializer = inline_serializer(
     "SubscriptionQuote",
     {
-        "price": serializers.CharField(allow_null=True, help_text="Z-API's price per instance."),
-        "currency": serializers.CharField(),
+        "price": CharField(allow_null=True, help_text="Z-API's price per instance."),
+        "currency": CharField(),
         "first_invoice": serializers.DateField(allow_null=True,
                                                help_text="Subscribing today: first billed on."),
         "active_until": serializers.DateField(allow_null=True,
@@ -88,7 +89,7 @@ SubscriptionSerializer = inline_serializer(
     {
         "instance": serializers.IntegerField(),
         "subscription_state": serializers.ChoiceField(choices=SubscriptionState.choices),
-        "billing": serializers.CharField(help_text="trial, due, expired, or '' (unknown)."),
+        "billing": CharField(help_text="trial, due, expired, or '' (unknown)."),
         "due_date": serializers.DateTimeField(allow_null=True),
         "subscribed_at": serializers.DateTimeField(allow_null=True),
         "cancelled_at": serializers.DateTimeField(allow_null=True),
@@ -100,7 +101,7 @@ SubscriptionSerializer = inline_serializer(
 
 DoneSerializer = inline_serializer(
     "SubscriptionChanged",
-    {"text": serializers.CharField(help_text="What was done, in words."),
+    {"text": CharField(help_text="What was done, in words."),
      "subscription": SubscriptionSerializer},
 )  # fmt: skip
 
@@ -149,7 +150,7 @@ class PartnerProvisioningMixin:
         "token's 25, the partner's limit): a refusal is a 409 that says why.",
         request=ProvisionIn,
         responses={201: inline_serializer("Provisioned", {
-            "text": serializers.CharField(), "instance": serializers.DictField(),
+            "text": CharField(), "instance": serializers.DictField(),
             "trial_ends": serializers.DateTimeField(allow_null=True)}),
             **ZAPI_ERRORS, **CONFLICT},
         examples=[OpenApiExample("Web instance", request_only=True,
