@@ -66,7 +66,8 @@ class Workers:
                 "--hostname", f"test{n}-{os.getpid()}@%h", "--loglevel", "WARNING",
                 "--without-mingle", "--without-gossip", *(extra or []),
             ]  # fmt: skip
-            log = open(ROOT / "var" / f"test-worker-{n}.log", "wb")  # noqa: SIM115
+            name = f"test-worker-{os.environ.get('PYTEST_XDIST_WORKER', 'main')}-{n}.log"
+            log = open(ROOT / "var" / name, "wb")  # noqa: SIM115
             proc = subprocess.Popen(
                 cmd, cwd=ROOT, env=worker_env(self.base_url), stdout=log, stderr=log
             )

@@ -8,6 +8,22 @@ import os
 os.environ.setdefault("DATABASE_URL", "postgres://postgres@127.0.0.1:5432/zapi_fleet")
 os.environ.setdefault("REDIS_URL", "redis://127.0.0.1:6379/15")
 
+
+def _redis_of_this_xdist_worker() -> None:
+    """Under pytest-xdist each worker gets its own Redis database (broker, cache, locks), as
+    pytest-django gives it its own PostgreSQL database: live tests in two workers on one
+    broker would take each other's tasks. ``gwN`` uses REDIS_URL's database minus N (of Redis's 16). The
+    processes a test starts inherit both variables and so land on the same database."""
+    worker = os.environ.get("PYTEST_XDIST_WORKER", "")
+    if not worker.startswith("gw"):
+        return
+    base = os.environ.setdefault("TEST_REDIS_BASE_URL", os.environ["REDIS_URL"])
+    head, _, db = base.rpartition("/")
+    os.environ["REDIS_URL"] = f"{head}/{(int(db or 0) - int(worker[2:])) % 16}"
+
+
+_redis_of_this_xdist_worker()
+
 from cryptography.fernet import Fernet
 
 from config.settings.base import *  # noqa: F403
