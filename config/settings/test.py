@@ -5,6 +5,8 @@ from __future__ import annotations
 
 import os
 
+from cryptography.fernet import Fernet
+
 os.environ.setdefault("DATABASE_URL", "postgres://postgres@127.0.0.1:5432/zapi_fleet")
 os.environ.setdefault("REDIS_URL", "redis://127.0.0.1:6379/15")
 
@@ -12,8 +14,9 @@ os.environ.setdefault("REDIS_URL", "redis://127.0.0.1:6379/15")
 def _redis_of_this_xdist_worker() -> None:
     """Under pytest-xdist each worker gets its own Redis database (broker, cache, locks), as
     pytest-django gives it its own PostgreSQL database: live tests in two workers on one
-    broker would take each other's tasks. ``gwN`` uses REDIS_URL's database minus N (of Redis's 16). The
-    processes a test starts inherit both variables and so land on the same database."""
+    broker would take each other's tasks. ``gwN`` uses REDIS_URL's database minus N (of
+    Redis's 16). The processes a test starts inherit both variables and so land on the same
+    database."""
     worker = os.environ.get("PYTEST_XDIST_WORKER", "")
     if not worker.startswith("gw"):
         return
@@ -24,9 +27,8 @@ def _redis_of_this_xdist_worker() -> None:
 
 _redis_of_this_xdist_worker()
 
-from cryptography.fernet import Fernet
-
-from config.settings.base import *  # noqa: F403
+# The base settings read REDIS_URL when imported, so after the lines above.
+from config.settings.base import *  # noqa: E402, F403
 
 DEBUG = False
 SECRET_KEY = "test-secret-key-not-for-production"  # noqa: S105
