@@ -1,10 +1,11 @@
-"""Serializer fields for the API. Text fields are strict (``CharField``, ``RegexField``,
-``URLField``, ``EmailField`` and ``ModelSerializer``'s text columns): a number where the schema
-says string is a 400, as the schema promises. The list and dict fields keep their errors on
-the field itself: a bad item of a list (or a bad
-value of a dict) is one error with ``attr`` = the field and the item named in the detail
-("item 3: A valid integer is required."), so every ``attr`` an answer carries is one the
-schema lists."""
+"""Serializer fields for the API.
+
+Text fields are strict (``CharField``, ``RegexField``, ``URLField``, ``EmailField``, and the
+text columns of ``ModelSerializer``): a number where the schema says string is a 400, as the
+schema promises. The list and dict fields keep their errors on the field itself: a bad item
+of a list (or a bad value of a dict) is one error with ``attr`` = the field and the item named
+in the detail ("item 3: A valid integer is required."), so every ``attr`` an answer carries is
+one the schema lists."""
 
 from __future__ import annotations
 
