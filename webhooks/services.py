@@ -20,10 +20,11 @@ from __future__ import annotations
 import hmac
 import logging
 import math
+import threading
 import time
 from collections.abc import Iterable, Mapping
 from datetime import datetime, timedelta
-from typing import Any, NamedTuple
+from typing import Any, NamedTuple, cast
 
 from django.conf import settings
 from django.core.cache import cache
@@ -185,16 +186,45 @@ def _execute_checked(sql: str, params: list[Any]) -> tuple[Any, ...] | None:
     if skipped:
         db.health_check_done = True
     try:
-        with connection.cursor() as cursor:
-            cursor.execute(sql, params)
-            return cursor.fetchone()
+        return _fetch_first(sql, params)
     except (InterfaceError, OperationalError):
         if not skipped:
             raise
     connection.close()
-    with connection.cursor() as cursor:
-        cursor.execute(sql, params)
-        return cursor.fetchone()
+    return _fetch_first(sql, params)
+
+
+# This thread's PostgreSQL cursor for the receiver's statement, and the driver connection it
+# belongs to (Django's connections are per thread, and so is this).
+_kept = threading.local()
+
+
+def _fetch_first(sql: str, params: list[Any]) -> tuple[Any, ...] | None:
+    """Run ``sql`` and return its first row. On PostgreSQL, through a driver cursor kept
+    for this thread's connection, with Django's error translation only: opening a cursor
+    through Django and its wrapper's bookkeeping cost about as much CPU as the rest of the
+    receiver's Python (``bench/README.md``, "2026-12-03 (later): the receiver's statement on
+    a kept driver cursor"). Django's wrapper is put back on when something needs it: the
+    query log (``DEBUG``, ``CaptureQueriesContext``) and ``connection.execute_wrapper``
+    hooks. The cursor comes from the driver connection, so it binds as the project's
+    ``server_side_binding`` says; it only reads back an id, so Django's per-cursor time
+    zone loader is not needed."""
+    if connection.vendor != "postgresql":  # SQLite's placeholders need Django's cursor
+        with connection.cursor() as cursor:
+            cursor.execute(sql, params)
+            return cursor.fetchone()
+    connection.ensure_connection()
+    driver = connection.connection
+    if getattr(_kept, "connection", None) is not driver:
+        _kept.connection, _kept.cursor = driver, driver.cursor()
+    kept: Any = _kept.cursor
+    if connection.queries_logged:
+        kept = connection.make_debug_cursor(kept)
+    elif connection.execute_wrappers:
+        kept = connection.make_cursor(kept)
+    with connection.wrap_database_errors:
+        kept.execute(sql, params)
+        return cast(tuple[Any, ...] | None, kept.fetchone())
 
 
 def webhook_secret_verify(*, instance_id: int, secret: str) -> int | None:

@@ -19,6 +19,14 @@ pytestmark = pytest.mark.django_db
 EVENT = {"type": "ReceivedCallback", "messageId": "ONE", "phone": "5511999990001"}
 
 
+def _kill_this_connection() -> int:
+    """Terminate the backend of Django's connection from another one; its pid."""
+    pid = connection.connection.info.backend_pid
+    with psycopg.connect(**connection.get_connection_params(), autocommit=True) as other:
+        other.execute("SELECT pg_terminate_backend(%s)", [pid])
+    return int(pid)
+
+
 def test_a_new_event_costs_one_statement(webhook_client, instance):
     with CaptureQueriesContext(connection) as queries:
         response = post_event(webhook_client, instance, EVENT)
@@ -71,9 +79,7 @@ def test_a_connection_that_died_between_requests_costs_no_event(webhook_client, 
     # The statement stands in for the health check's SELECT 1: on a dead reused connection it
     # is sent again on a new one.
     assert post_event(webhook_client, instance, EVENT).status_code == 200
-    pid = connection.connection.info.backend_pid
-    with psycopg.connect(**connection.get_connection_params(), autocommit=True) as other:
-        other.execute("SELECT pg_terminate_backend(%s)", [pid])
+    pid = _kill_this_connection()
     connection.health_check_done = False  # as at the start of a request (close_old_connections)
     with CaptureQueriesContext(connection) as queries:
         response = post_event(webhook_client, instance, {**EVENT, "messageId": "TWO"})
@@ -97,3 +103,45 @@ def test_bodies_the_byte_check_must_not_let_through(webhook_client, instance, bo
     assert response.status_code == 400
     assert response.json() == {"error": "JSON we cannot store"}
     assert not WebhookEvent.objects.exists()
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_dead_connection_costs_no_event_on_the_kept_cursor_too(webhook_client, instance):
+    # As above, with no query log: the statement goes through the driver cursor kept for
+    # this thread (webhooks.services._fetch_first), which belongs to the dead connection.
+    assert not connection.queries_logged
+    assert post_event(webhook_client, instance, EVENT).status_code == 200
+    pid = _kill_this_connection()
+    connection.health_check_done = False
+    response = post_event(webhook_client, instance, {**EVENT, "messageId": "TWO"})
+    assert response.json() == {"status": "stored"}
+    assert connection.connection.info.backend_pid != pid
+    assert WebhookEvent.objects.count() == 2
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_connection_that_dies_mid_request_is_a_503_not_a_200(webhook_client, instance):
+    # The health check was done this request, so nothing is sent again: the driver's error
+    # comes back as Django's, and the receiver answers 503 for Z-API to try again.
+    assert post_event(webhook_client, instance, EVENT).status_code == 200
+    _kill_this_connection()
+    connection.health_check_done = True
+    response = post_event(webhook_client, instance, {**EVENT, "messageId": "TWO"})
+    assert response.status_code == 503
+    assert connection.errors_occurred  # so Django drops the connection at the request's end
+    connection.close()
+    assert WebhookEvent.objects.count() == 1
+
+
+def test_database_instrumentation_still_sees_the_statement(webhook_client, instance):
+    # connection.execute_wrapper hooks (tracing, APM) are run on the kept cursor too.
+    seen: list[str] = []
+
+    def spy(execute, sql, params, many, context):
+        seen.append(sql)
+        return execute(sql, params, many, context)
+
+    with connection.execute_wrapper(spy):
+        assert post_event(webhook_client, instance, EVENT).json() == {"status": "stored"}
+    assert len(seen) == 1
+    assert seen[0].startswith("INSERT INTO")
