@@ -357,12 +357,20 @@ def _events_seen(events: list[WebhookEvent]) -> None:
 
 def webhook_events_drain(*, max_seconds: float = 10.0) -> int:
     """Process pending events batch after batch until none is left (or ``max_seconds``
-    passed: then a successor is woken). Returns how many were processed."""
+    passed: then a successor is woken). Returns how many were processed.
+
+    A full batch means a backlog (workers that were down, a burst larger than one drain
+    keeps up with): the drain then wakes a helper as the receiver would, so every worker
+    joins in even when no new event arrives to wake one; the wake's own mark keeps that to
+    one task per ``WEBHOOK_DRAIN_WAKE_SECONDS``, and a helper that finds nothing left ends
+    at once."""
     deadline = time.monotonic() + max_seconds
     total = 0
     while time.monotonic() < deadline:
         done = webhook_events_batch_process()
         total += done
+        if done >= settings.WEBHOOK_DRAIN_BATCH:
+            webhook_drain_wake()
         if done:
             continue
         # Empty: clear the wake mark, then look once more (see webhook_drain_wake).

@@ -3,6 +3,8 @@ event), each event once (webhooks.services)."""
 
 from __future__ import annotations
 
+import math
+
 import pytest
 from django.core.cache import cache
 
@@ -29,6 +31,7 @@ def published(monkeypatch):
         services.webhook_events_drain_task, "apply_async", lambda **kw: sent.append(kw)
     )
     cache.delete(services._WAKE_KEY)
+    monkeypatch.setattr(services, "_mark_seen_at", -math.inf)
     yield sent
     cache.delete(services._WAKE_KEY)
 
@@ -64,6 +67,31 @@ def test_the_drain_processes_every_pending_event_once_in_batches(instance, publi
     # Nothing left: a second drain does nothing, and processed events are never taken again.
     assert webhook_events_drain() == 0
     assert webhook_events_batch_process() == 0
+
+
+def test_a_backlog_wakes_a_helper_so_other_workers_join_in(instance, published, settings):
+    # Stored while no drain ran (workers down): no receiver is going to wake anyone.
+    settings.WEBHOOK_DRAIN_BATCH = 4
+    messages = [OutboundMessageFactory(instance=instance) for _ in range(10)]
+    for m in messages:
+        webhook_event_receive(instance_id=instance.pk, data=status(m))
+    published.clear()
+    cache.delete(services._WAKE_KEY)
+    services._mark_seen_at = -math.inf  # as in a worker, which received none of them
+    assert webhook_events_drain() == 10
+    # Full batches: one helper, the wake's mark holding back more within the second.
+    assert len(published) == 1
+
+
+def test_a_drain_of_less_than_a_batch_wakes_nobody(instance, published, settings):
+    settings.WEBHOOK_DRAIN_BATCH = 4
+    for m in [OutboundMessageFactory(instance=instance) for _ in range(3)]:
+        webhook_event_receive(instance_id=instance.pk, data=status(m))
+    published.clear()
+    cache.delete(services._WAKE_KEY)
+    services._mark_seen_at = -math.inf  # as in a worker, which received none of them
+    assert webhook_events_drain() == 3
+    assert published == []
 
 
 def test_an_emptied_drain_clears_the_wake_so_the_next_event_publishes(
