@@ -194,8 +194,8 @@ def _execute_checked(sql: str, params: list[Any]) -> tuple[Any, ...] | None:
     return _fetch_first(sql, params)
 
 
-# This thread's PostgreSQL cursor for the receiver's statement, and the driver connection it
-# belongs to (Django's connections are per thread, and so is this).
+# This thread's PostgreSQL cursor for the receiver's statement (Django's connections are per
+# thread, and so is this); a new one once Django's connection is a new driver connection.
 _kept = threading.local()
 
 
@@ -215,9 +215,9 @@ def _fetch_first(sql: str, params: list[Any]) -> tuple[Any, ...] | None:
             return cursor.fetchone()
     connection.ensure_connection()
     driver = connection.connection
-    if getattr(_kept, "connection", None) is not driver:
-        _kept.connection, _kept.cursor = driver, driver.cursor()
-    kept: Any = _kept.cursor
+    kept: Any = getattr(_kept, "cursor", None)
+    if kept is None or kept.connection is not driver:
+        kept = _kept.cursor = driver.cursor()
     if connection.queries_logged:
         kept = connection.make_debug_cursor(kept)
     elif connection.execute_wrappers:

@@ -69,15 +69,20 @@ def test_the_drain_processes_every_pending_event_once_in_batches(instance, publi
     assert webhook_events_batch_process() == 0
 
 
+def _forget_the_wakes_of_storing(published):
+    """As in a worker, which received none of the events: no wake seen, none published."""
+    published.clear()
+    cache.delete(services._WAKE_KEY)
+    services._mark_seen_at = -math.inf
+
+
 def test_a_backlog_wakes_a_helper_so_other_workers_join_in(instance, published, settings):
     # Stored while no drain ran (workers down): no receiver is going to wake anyone.
     settings.WEBHOOK_DRAIN_BATCH = 4
     messages = [OutboundMessageFactory(instance=instance) for _ in range(10)]
     for m in messages:
         webhook_event_receive(instance_id=instance.pk, data=status(m))
-    published.clear()
-    cache.delete(services._WAKE_KEY)
-    services._mark_seen_at = -math.inf  # as in a worker, which received none of them
+    _forget_the_wakes_of_storing(published)
     assert webhook_events_drain() == 10
     # Full batches: one helper, the wake's mark holding back more within the second.
     assert len(published) == 1
@@ -87,9 +92,7 @@ def test_a_drain_of_less_than_a_batch_wakes_nobody(instance, published, settings
     settings.WEBHOOK_DRAIN_BATCH = 4
     for m in [OutboundMessageFactory(instance=instance) for _ in range(3)]:
         webhook_event_receive(instance_id=instance.pk, data=status(m))
-    published.clear()
-    cache.delete(services._WAKE_KEY)
-    services._mark_seen_at = -math.inf  # as in a worker, which received none of them
+    _forget_the_wakes_of_storing(published)
     assert webhook_events_drain() == 3
     assert published == []
 
