@@ -1,8 +1,12 @@
 """The embedded defaults and the production parts, switched by DATABASE_URL and REDIS_URL."""
 
+import json
+
 import environ
+from cryptography.fernet import Fernet
 
 from config.settings import parts
+from tests.embedded import embedded_run
 
 
 def env_of(**values: str) -> environ.Env:
@@ -52,3 +56,28 @@ def test_local_secrets_are_made_once_and_kept_private(tmp_path):
     second = parts.local_secret(tmp_path, "key", lambda: "made-2")
     assert first == second == "made-1"
     assert (tmp_path / "local-secrets.json").stat().st_mode & 0o077 == 0
+
+
+SETTINGS_SECRETS = """
+from django.conf import settings
+print(settings.SECRET_KEY)
+print(settings.FIELD_ENCRYPTION_KEYS[0])
+"""
+
+
+def test_a_kept_secret_key_that_starts_with_a_dollar_is_read_as_it_is(tmp_path):
+    # get_random_secret_key draws from "...$%^&*..." so about one fresh machine in 50 makes a
+    # key that starts with "$"; passed to django-environ as a default, "$" means "read that
+    # variable instead", and the embedded settings recursed until they crashed.
+    (tmp_path / "local-secrets.json").write_text(
+        json.dumps({"secret_key": "$abc-kept", "field_key": Fernet.generate_key().decode()})
+    )
+    assert embedded_run(SETTINGS_SECRETS, tmp_path).splitlines()[0] == "$abc-kept"
+
+
+def test_secrets_given_in_the_environment_win_over_the_kept_ones(tmp_path, monkeypatch):
+    given = Fernet.generate_key().decode()
+    monkeypatch.setenv("DJANGO_SECRET_KEY", "given-secret")
+    monkeypatch.setenv("FIELD_ENCRYPTION_KEYS", given)
+    assert embedded_run(SETTINGS_SECRETS, tmp_path).splitlines() == ["given-secret", given]
+    assert not (tmp_path / "local-secrets.json").exists()  # nothing made that nobody reads
