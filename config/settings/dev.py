@@ -13,9 +13,8 @@ from config.settings.base import *  # noqa: F403
 from config.settings.base import VAR_DIR, env
 
 DEBUG = env.bool("DJANGO_DEBUG", default=True)
-# A kept secret is never django-environ's default: a default that starts with "$" is read as
-# the name of another variable, and get_random_secret_key draws "$" first about once in 50.
-SECRET_KEY = env.str("DJANGO_SECRET_KEY", default="") or parts.local_secret(
+# Read raw (parts.secret): get_random_secret_key starts a key with "$" about once in 50.
+SECRET_KEY = parts.secret(env, "DJANGO_SECRET_KEY", required=False) or parts.local_secret(
     VAR_DIR, "secret_key", get_random_secret_key
 )
 FIELD_ENCRYPTION_KEYS = env.list("FIELD_ENCRYPTION_KEYS", default=[]) or [

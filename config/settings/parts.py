@@ -74,6 +74,21 @@ def cache(env: environ.Env, var_dir: Path) -> dict[str, Any]:
     }
 
 
+def secret(env: environ.Env, name: str, *, required: bool = True) -> str:
+    """A secret exactly as the environment holds it.
+
+    Not ``env.str``: django-environ reads a value that starts with "$" as the name of another
+    variable, so a random key such as ``$k3...`` would fail with an error that quotes the
+    rest of the key, or, given as a default, recurse until it crashes.
+    """
+    from django.core.exceptions import ImproperlyConfigured
+
+    value = env.ENVIRON.get(name, "")
+    if required and not value:
+        raise ImproperlyConfigured(f"Set the {name} environment variable")
+    return value
+
+
 def local_secret(var_dir: Path, name: str, make: Any) -> str:
     """A secret made once on this machine and kept in ``var/`` (embedded mode only).
 

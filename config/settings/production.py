@@ -9,11 +9,12 @@ from __future__ import annotations
 
 from django.core.exceptions import ImproperlyConfigured
 
+from config.settings import parts
 from config.settings.base import *  # noqa: F403
 from config.settings.base import REDIS_URL, env
 
 DEBUG = False
-SECRET_KEY = env.str("DJANGO_SECRET_KEY")
+SECRET_KEY = parts.secret(env, "DJANGO_SECRET_KEY")
 FIELD_ENCRYPTION_KEYS = env.list("FIELD_ENCRYPTION_KEYS")
 ALLOWED_HOSTS = env.list("DJANGO_ALLOWED_HOSTS")
 # No defaults: the embedded ones point Z-API at this very server's sandbox.

@@ -3,7 +3,9 @@
 import json
 
 import environ
+import pytest
 from cryptography.fernet import Fernet
+from django.core.exceptions import ImproperlyConfigured
 
 from config.settings import parts
 from tests.embedded import embedded_run
@@ -81,3 +83,10 @@ def test_secrets_given_in_the_environment_win_over_the_kept_ones(tmp_path, monke
     monkeypatch.setenv("FIELD_ENCRYPTION_KEYS", given)
     assert embedded_run(SETTINGS_SECRETS, tmp_path).splitlines() == ["given-secret", given]
     assert not (tmp_path / "local-secrets.json").exists()  # nothing made that nobody reads
+
+
+def test_a_secret_is_read_exactly_and_a_missing_one_is_named_without_its_value():
+    assert parts.secret(env_of(DJANGO_SECRET_KEY="$k3y-rest"), "DJANGO_SECRET_KEY") == "$k3y-rest"
+    with pytest.raises(ImproperlyConfigured, match=r"^Set the DJANGO_SECRET_KEY environment"):
+        parts.secret(env_of(), "DJANGO_SECRET_KEY")
+    assert parts.secret(env_of(), "DJANGO_SECRET_KEY", required=False) == ""
