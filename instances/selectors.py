@@ -202,15 +202,18 @@ def uptime_by_instance(
         .values_list("instance_id", "day", "hour")
         .annotate(total=Count("pk"), up=Count("pk", filter=Q(connected=True)))
     )
-    found: dict[tuple[int, int, int], tuple[int, int]] = {
-        (instance_id, day, hour): (total, up) for instance_id, day, hour, total, up in rows
-    }
     starts = [start + timedelta(hours=n) for n in range(hours)]  # once, not once per row
-    keys = [(hour.astimezone(UTC).day, hour.astimezone(UTC).hour) for hour in starts]
-    return {
-        instance_id: [
-            UptimeHour(hour, *found.get((instance_id, *key), (0, 0)))
-            for hour, key in zip(starts, keys, strict=True)
-        ]
-        for instance_id in instance_ids
-    }
+    utc = [hour.astimezone(UTC) for hour in starts]
+    position = {(hour.day, hour.hour): n for n, hour in enumerate(utc)}
+    # Every instance starts from the same empty hours; an hour with probes replaces its
+    # cell, and equal hours (nearly all: every probe up) are one tuple, not one each.
+    empty = [UptimeHour(hour, 0, 0) for hour in starts]
+    result = {instance_id: empty.copy() for instance_id in instance_ids}
+    made: dict[tuple[int, int, int], UptimeHour] = {}
+    for instance_id, day, hour, total, up in rows:
+        n = position[day, hour]
+        cell = made.get((n, total, up))
+        if cell is None:
+            cell = made[n, total, up] = UptimeHour(starts[n], total, up)
+        result[instance_id][n] = cell
+    return result

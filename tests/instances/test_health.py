@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import itertools
+import re
 from datetime import timedelta
 
 import httpx
@@ -119,3 +120,20 @@ def test_probe_answers_an_outcome_for_any_zapi_error(instance, fake_zapi):
     outcome = instance_probe(instance=instance)
     assert (outcome.ok, outcome.retryable) == (False, True)
     assert "boom" in outcome.text
+
+
+def test_the_uptime_strip_names_each_hour_in_local_time(instance, settings):
+    from datetime import UTC, datetime
+
+    from instances.svg import uptime_strip
+
+    settings.TIME_ZONE = "America/Sao_Paulo"  # UTC-3, no summer time since 2019
+    now = datetime(2026, 12, 3, 15, 30, tzinfo=UTC)
+    HealthProbe.objects.create(instance=instance, at=now, source="probe", connected=True)
+    HealthProbe.objects.create(instance=instance, at=now, source="probe", connected=False)
+    strip = uptime_strip(uptime_by_instance(instance_ids=[instance.pk], now=now)[instance.pk])
+    cells = re.findall(r'fill="([^"]+)"><title>([^<]+)</title>', strip)
+    assert len(cells) == 24
+    assert cells[-1] == ("#e0a800", "12:00 · 1/2")  # 15:00 UTC is noon in São Paulo
+    assert cells[0] == ("#d0d0d0", "13:00 · 0/0")  # 24 hours back, nothing probed
+    assert 'aria-label="50% up over the last 24 h"' in strip
