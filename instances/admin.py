@@ -114,10 +114,9 @@ LIST_DEFERRED = [
 class FleetChangeList(ChangeList):
     """After the page's rows are fetched, one more query draws every row's uptime strip.
 
-    Sorted by our queue, the page's ids come first from a narrow query that counts every
-    instance's waiting messages in one grouped join (``pending_page_ids``), and only those
-    rows are read whole; the correlated count of ``fleet_queryset`` would run once per
-    instance to sort them."""
+    Sorted by our queue, the page's ids come first from narrow queries over the waiting
+    messages' partial index (``pending_page_ids``), and only those rows are read whole;
+    the correlated count of ``fleet_queryset`` would run once per instance to sort them."""
 
     def get_queryset(self, request: HttpRequest, exclude_parameters: Any = None) -> Any:
         return super().get_queryset(request, exclude_parameters).defer(*LIST_DEFERRED)

@@ -92,7 +92,13 @@ def test_query_count_is_the_same_for_10_and_1000_instances(
     make_fleet(partner, 1000 - small_fleet, start=small_fleet)
     large, body = count_queries(client, url)
     assert body.count('class="uptime"') == 100  # one page
-    assert small == large
+    if view in ("?o=6", "?o=-6"):
+        # Sorted by our queue, a page that straddles the runs of the empty and the waiting
+        # numbers takes up to two queries more than one inside a run (``pending_page_ids``):
+        # here the ten all have messages waiting. What counts is that size adds none.
+        assert large <= small <= large + 2
+    else:
+        assert small == large
 
 
 def test_columns_show_state_queues_trial_and_uptime(operator_client, partner):
@@ -291,3 +297,29 @@ def test_partner_filter_offers_the_partners_the_user_sees_instances_of(
 
     assert offered(operator) == {"Acme"}
     assert offered(staff_user) == {"Acme", "Globex"}
+
+
+@pytest.mark.parametrize("scoped", [True, False])
+def test_the_queue_sort_pages_are_those_of_one_grouped_join_over_the_fleet(partner, scoped):
+    from instances.selectors import _pending_page_ids_joined, fleet_queryset, pending_page_ids
+
+    fleet = make_fleet(partner, 40)
+    Message.objects.all().delete()
+    for n, instance in enumerate(fleet[:25]):  # 15 with nothing waiting, then 1-3 each
+        Message.objects.bulk_create(
+            Message(instance=instance, direction="out", chat_id="55119", state=state)
+            for state in [*["queued", "sending", "uncertain"][: 1 + n % 3], "sent"]
+        )
+    queryset = fleet_queryset(Instance.objects.all())
+    if scoped:
+        queryset = queryset.filter(partner=partner, connection_state=ConnectionState.CONNECTED)
+    total = queryset.count()
+    for order in (["pending_count", "-pk"], ["-pending_count", "-pk"], ["pending_count", "pk"]):
+        for low, high in [(0, 10), (0, 40), (10, 20), (12, 17), (20, 30), (35, 45), (50, 60)]:
+            assert pending_page_ids(queryset, order, low, high) == _pending_page_ids_joined(
+                queryset, order, low, high
+            ), (order, low, high)
+        assert pending_page_ids(queryset, order, 5, None) == _pending_page_ids_joined(
+            queryset, order, 5, None
+        )
+        assert len(pending_page_ids(queryset, order, 0, None)) == total
