@@ -11,4 +11,4 @@ RUN pip install --no-cache-dir . \
 RUN useradd --system --home /app fleet && mkdir -p /app/var && chown fleet /app/var
 USER fleet
 EXPOSE 8000
-CMD ["gunicorn", "config.wsgi", "--bind", "0.0.0.0:8000", "--workers", "3", "--threads", "4"]
+CMD ["gunicorn", "config.wsgi"]

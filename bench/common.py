@@ -103,6 +103,21 @@ def cpu_by_pid(pids: list[int]) -> dict[int, float]:
     return seen
 
 
+def tree_cpu_seconds(pid: int) -> float:
+    """User + system CPU time of ``pid`` and its descendants, those that ended included (their
+    time is in their parent's cutime and cstime once reaped): gunicorn's master and every
+    worker it ran, also the ones it replaced (``max_requests``) during the reading."""
+    ticks = os.sysconf("SC_CLK_TCK")
+    total = 0.0
+    for member in process_tree(pid):
+        try:
+            fields = Path(f"/proc/{member}/stat").read_text().rsplit(")", 1)[1].split()
+        except OSError:
+            continue
+        total += sum(int(f) for f in fields[11:15]) / ticks  # utime, stime, cutime, cstime
+    return total
+
+
 def cpu_seconds(pids: list[int]) -> float:
     """User + system CPU time of these processes (Linux /proc)."""
     return sum(cpu_by_pid(pids).values())

@@ -2,10 +2,12 @@
 
     .venv/bin/python bench/webhooks_bench.py [--seconds 15] [--concurrency 8]
                                              [--server-workers 3] [--server-threads 4]
-                                             [--sync] [--keep]
+                                             [--sync] [--config FILE] [--keep]
 
-Starts the real server as the Procfile runs it (gunicorn gthread, 3 workers x 4 threads;
-``--sync`` for the sync workers this bench used before), PostgreSQL, Redis as Celery's
+Starts the real server as the Procfile runs it (gunicorn with the project's
+``gunicorn.conf.py``: gthread, 3 workers x 4 threads, preloaded, each worker replaced after
+about 2,000 requests; ``--sync`` for the sync workers this bench used before, ``--config`` for
+another config file), PostgreSQL, Redis as Celery's
 broker, on a free port with ``BENCH_BARE_ENDPOINT=1``, then, from a second process, posts for
 a fixed time:
 
@@ -14,10 +16,11 @@ a fixed time:
   dedupe key, INSERT, commit, the drain woken; no worker runs, so the cost measured is the
   receiver's alone).
 
-Prints throughput, latency percentiles and CPU per request (gunicorn's processes, and the
-PostgreSQL backends serving them) for both and their ratio, and checks that every 200 from
-the receiver is a stored event. The load generator shares the machine: on a small
-box it competes with the server for CPU, so compare the two rows, not absolute figures.
+Prints throughput, latency percentiles and CPU per request (gunicorn's master and every
+worker it ran; PostgreSQL's processes, run alone on the box) for both and their ratio, and
+checks that every 200 from the receiver is a stored event. The load generator shares the
+machine: on a small box it competes with the server for CPU, so compare the two rows, not
+absolute figures.
 
 DATABASE_URL defaults to postgres://postgres@127.0.0.1:5432/zapi_bench_webhooks (created and
 dropped), REDIS_URL to redis://127.0.0.1:6379/12 (purged).
@@ -39,14 +42,23 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from bench.common import cpu_seconds, free_port, recreate_database, setup_env  # noqa: E402
+from bench.common import (  # noqa: E402
+    free_port,
+    recreate_database,
+    setup_env,
+    tree_cpu_seconds,
+)
 
 
-def start_server(port: int, workers: int, threads: int) -> subprocess.Popen[bytes]:
-    # threads > 1 is the Procfile's gthread worker; 1 is a sync worker (--sync).
+def start_server(
+    port: int, workers: int, threads: int, config: str | None
+) -> subprocess.Popen[bytes]:
+    """gunicorn with the project's ``gunicorn.conf.py`` (or ``config``), as the Procfile runs
+    it; threads > 1 is its gthread worker, 1 a sync worker (--sync)."""
     worker_class = "gthread" if threads > 1 else "sync"
     cmd = [
         sys.executable, "-m", "gunicorn", "config.wsgi:application",
+        *(["--config", config] if config else []),
         "--bind", f"127.0.0.1:{port}", "--workers", str(workers), "--worker-class", worker_class,
         "--threads", str(threads), "--log-level", "warning", "--backlog", "2048",
     ]  # fmt: skip
@@ -65,18 +77,14 @@ def start_server(port: int, workers: int, threads: int) -> subprocess.Popen[byte
     raise SystemExit("gunicorn did not answer within 30 s")
 
 
-def server_pids(server: subprocess.Popen[bytes]) -> tuple[list[int], list[int]]:
-    """gunicorn's master and workers; the PostgreSQL backends serving this database."""
+def postmaster_pid() -> int:
+    """PostgreSQL's postmaster: the parent of this process's own backend."""
     from django.db import connection
 
-    children = Path(f"/proc/{server.pid}/task/{server.pid}/children").read_text().split()
     with connection.cursor() as cursor:
-        cursor.execute(
-            "SELECT pid FROM pg_stat_activity WHERE datname = current_database()"
-            " AND pid <> pg_backend_pid()"
-        )
-        backends = [int(row[0]) for row in cursor.fetchall()]
-    return [server.pid, *map(int, children)], backends
+        cursor.execute("SELECT pg_backend_pid()")
+        (backend,) = cursor.fetchone()
+    return int(Path(f"/proc/{backend}/stat").read_text().rsplit(")", 1)[1].split()[1])
 
 
 def stop_server(server: subprocess.Popen[bytes]) -> None:
@@ -163,6 +171,9 @@ def main() -> None:
     parser.add_argument(
         "--sync", action="store_true", help="sync workers, one request each (the old bench)"
     )
+    parser.add_argument(
+        "--config", help="another gunicorn config file than the project's gunicorn.conf.py"
+    )
     parser.add_argument("--keep", action="store_true", help="keep the benchmark database")
     parser.add_argument("--load", help=argparse.SUPPRESS)
     parser.add_argument("--tag", default="bench", help=argparse.SUPPRESS)
@@ -190,17 +201,21 @@ def main() -> None:
         "receiver": instance.webhook_url,  # PUBLIC_BASE_URL is this server
     }
     threads = 1 if args.sync else args.server_threads
-    server = start_server(port, args.server_workers, threads)
+    server = start_server(port, args.server_workers, threads, args.config)
+    postmaster = postmaster_pid()
     results: dict[str, dict[str, object]] = {}
     try:
         for name, url in urls.items():
             run_load(url, 2, args.concurrency, f"warm-{name[0]}")  # connections, caches
-            app, db = server_pids(server)
-            before = cpu_seconds(app), cpu_seconds(db)
+            # Whole trees: a worker replaced during the run (max_requests) counts, and so does
+            # the backend that ended with it. The database's figure is PostgreSQL's: its
+            # backends and its WAL writer and checkpointer (what a commit costs), on a box
+            # where nothing else uses it.
+            app_before, db_before = tree_cpu_seconds(server.pid), tree_cpu_seconds(postmaster)
             result = results[name] = run_load(url, args.seconds, args.concurrency, name[0])
             count = max(1, int(result["requests"]))  # type: ignore[call-overload]
-            result["app_cpu"] = (cpu_seconds(app) - before[0]) / count * 1000
-            result["db_cpu"] = (cpu_seconds(db) - before[1]) / count * 1000
+            result["app_cpu"] = (tree_cpu_seconds(server.pid) - app_before) / count * 1000
+            result["db_cpu"] = (tree_cpu_seconds(postmaster) - db_before) / count * 1000
     finally:
         stop_server(server)
 
