@@ -44,10 +44,10 @@ from bench.common import (  # noqa: E402
     cpu_since,
     database_backend_pids,
     free_port,
-    process_tree,
     recreate_database,
     setup_env,
     start_workers,
+    tree_cpu_seconds,
 )
 
 
@@ -248,7 +248,7 @@ def main() -> None:
         workers = start_workers(args.workers, app_module=app_module)
         pids = [p.pid for p in workers]
         cpu_before = cpu_seconds(pids)
-        web_before = cpu_by_pid(process_tree(web.pid))
+        web_before = tree_cpu_seconds(web.pid)  # replaced workers (max_requests) included
         db_before = cpu_by_pid(database_backend_pids())
         started = timezone.now()
         # What the beat sweeper does for numbers with due messages: start rounds in the free
@@ -258,7 +258,7 @@ def main() -> None:
         stopped = timezone.now()
         cpu = cpu_seconds(pids) - cpu_before
         others = {
-            "web server (sandbox)": cpu_since(web_before, process_tree(web.pid)),
+            "web server (sandbox)": tree_cpu_seconds(web.pid) - web_before,
             "PostgreSQL": cpu_since(db_before, database_backend_pids()),
         }
         for proc in workers:
