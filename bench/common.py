@@ -72,13 +72,30 @@ def database_backend_pids() -> list[int]:
         return [int(row[0]) for row in cursor.fetchall()]
 
 
+def postmaster_pid() -> int:
+    """PostgreSQL's postmaster: the parent of this process's own backend."""
+    from django.db import connection
+
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT pg_backend_pid()")
+        (backend,) = cursor.fetchone()
+    return int(proc_stat(backend)[1])
+
+
+def proc_stat(pid: int) -> list[str]:
+    """The fields of ``/proc/<pid>/stat`` after the command name (Linux): [0] the state, [1]
+    the parent's pid, [11:15] utime, stime, cutime, cstime in clock ticks. OSError when the
+    process is gone."""
+    return Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+
+
 def process_tree(pid: int) -> list[int]:
     """``pid`` and its descendants (gunicorn's master and its workers)."""
     children: dict[int, list[int]] = {}
     for entry in Path("/proc").iterdir():
         if entry.name.isdigit():
             try:
-                fields = (entry / "stat").read_text().rsplit(")", 1)[1].split()
+                fields = proc_stat(int(entry.name))
             except OSError:
                 continue
             children.setdefault(int(fields[1]), []).append(int(entry.name))
@@ -96,7 +113,7 @@ def cpu_by_pid(pids: list[int]) -> dict[int, float]:
     seen = {}
     for pid in pids:
         try:
-            fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+            fields = proc_stat(pid)
         except OSError:  # gone meanwhile (a backend that disconnected)
             continue
         seen[pid] = (int(fields[11]) + int(fields[12])) / ticks  # utime, stime
@@ -111,7 +128,7 @@ def tree_cpu_seconds(pid: int) -> float:
     total = 0.0
     for member in process_tree(pid):
         try:
-            fields = Path(f"/proc/{member}/stat").read_text().rsplit(")", 1)[1].split()
+            fields = proc_stat(member)
         except OSError:
             continue
         total += sum(int(f) for f in fields[11:15]) / ticks  # utime, stime, cutime, cstime

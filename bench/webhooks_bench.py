@@ -44,6 +44,7 @@ sys.path.insert(0, str(ROOT))
 
 from bench.common import (  # noqa: E402
     free_port,
+    postmaster_pid,
     recreate_database,
     setup_env,
     tree_cpu_seconds,
@@ -75,16 +76,6 @@ def start_server(
         time.sleep(0.2)
     server.kill()
     raise SystemExit("gunicorn did not answer within 30 s")
-
-
-def postmaster_pid() -> int:
-    """PostgreSQL's postmaster: the parent of this process's own backend."""
-    from django.db import connection
-
-    with connection.cursor() as cursor:
-        cursor.execute("SELECT pg_backend_pid()")
-        (backend,) = cursor.fetchone()
-    return int(Path(f"/proc/{backend}/stat").read_text().rsplit(")", 1)[1].split()[1])
 
 
 def stop_server(server: subprocess.Popen[bytes]) -> None:

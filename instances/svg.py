@@ -2,13 +2,12 @@
 
 from __future__ import annotations
 
-import zoneinfo
-from datetime import datetime
+from datetime import datetime, tzinfo
 from functools import lru_cache
 
 from django.utils.html import format_html
 from django.utils.safestring import SafeString, mark_safe
-from django.utils.timezone import get_current_timezone_name, localtime
+from django.utils.timezone import get_current_timezone, localtime
 from django.utils.translation import gettext as _
 
 from instances.selectors import UptimeHour
@@ -39,9 +38,9 @@ def _cell(n: int, hour: str, total: int, up: int) -> str:
 
 
 @lru_cache(maxsize=256)
-def _hour(start: datetime, zone: str) -> str:
-    """ "HH:00" of the hour that starts at ``start``, in the time zone named ``zone``."""
-    return f"{localtime(start, zoneinfo.ZoneInfo(zone)):%H}:00"
+def _hour(start: datetime, zone: tzinfo) -> str:
+    """ "HH:00" of the hour that starts at ``start``, in ``zone``."""
+    return f"{localtime(start, zone):%H}:00"
 
 
 def uptime_strip(hours: list[UptimeHour]) -> SafeString:
@@ -55,7 +54,7 @@ def uptime_strip(hours: list[UptimeHour]) -> SafeString:
         if total
         else _("no probes in the last 24 h")
     )
-    zone = get_current_timezone_name()
+    zone = get_current_timezone()
     cells = mark_safe(  # noqa: S308
         "".join(_cell(n, _hour(h.start, zone), h.total, h.up) for n, h in enumerate(hours))
     )
