@@ -19,6 +19,14 @@ def production_urls_and_sandbox(app_configs: Any = None, **kwargs: Any) -> list[
                 id="fleet.E001",
             )
         )
+    if settings.WEBHOOK_BASE_URL and not settings.WEBHOOK_BASE_URL.startswith("https://"):
+        errors.append(
+            Error(
+                "WEBHOOK_BASE_URL is not an https:// URL.",
+                hint="Z-API sends webhooks (with their secret in the path) to this address.",
+                id="fleet.E001",
+            )
+        )
     for name in ("ZAPI_BASE_URL", "ZAPI_PARTNER_BASE_URL", "NUMBER_REGISTRATION_BASE_URL"):
         if not getattr(settings, name).startswith("https://"):
             errors.append(

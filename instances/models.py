@@ -168,10 +168,18 @@ class Instance(models.Model):
     @property
     def webhook_url(self) -> str:
         """The absolute URL Z-API must call for every event of this instance."""
-        path = reverse(
-            "webhooks:receive", kwargs={"instance_id": self.pk, "secret": self.webhook_secret}
-        )
-        return f"{settings.PUBLIC_BASE_URL}{path}"
+        return self.webhook_url_of()
+
+    def webhook_url_of(self, kind: str = "") -> str:
+        """``webhook_url``, or with ``kind`` the URL of one kind of event (Z-API lets each
+        have its own; the kind in the path is for people, the payload decides). Under
+        ``WEBHOOK_BASE_URL`` (the ingest process) when set, else ``PUBLIC_BASE_URL``."""
+        kwargs = {"instance_id": self.pk, "secret": self.webhook_secret}
+        if kind:
+            path = reverse("webhooks:receive-kind", kwargs={**kwargs, "kind": kind})
+        else:
+            path = reverse("webhooks:receive", kwargs=kwargs)
+        return f"{settings.WEBHOOK_BASE_URL or settings.PUBLIC_BASE_URL}{path}"
 
     @property
     def webhook_url_masked(self) -> str:

@@ -15,7 +15,6 @@ from typing import Any
 from django.conf import settings
 from django.db import transaction
 from django.db.models import Q
-from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -93,15 +92,7 @@ def provision_refusal(*, partner: Partner) -> str:
 def webhook_options(instance: Instance) -> dict[str, str]:
     """Every ``*CallbackUrl`` of the on-demand body, each pointing at our receiver (one per
     kind of ``zapi.events.WEBHOOK_KINDS``: the kind is in the path, for people)."""
-    options = {}
-    for kind in WEBHOOK_KINDS:
-        path = reverse(
-            "webhooks:receive-kind",
-            kwargs={"instance_id": instance.pk, "secret": instance.webhook_secret,
-                    "kind": kind.slug},
-        )  # fmt: skip
-        options[kind.callback_field] = f"{settings.PUBLIC_BASE_URL}{path}"
-    return options
+    return {kind.callback_field: instance.webhook_url_of(kind.slug) for kind in WEBHOOK_KINDS}
 
 
 @transaction.atomic

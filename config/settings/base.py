@@ -30,6 +30,9 @@ CSRF_TRUSTED_ORIGINS: list[str] = env.list("DJANGO_CSRF_TRUSTED_ORIGINS", defaul
 
 # The address Z-API uses to reach this product: webhook URLs are built from it.
 PUBLIC_BASE_URL = env.str("PUBLIC_BASE_URL", default="http://127.0.0.1:8000").rstrip("/")
+# Where Z-API posts webhooks when that is not PUBLIC_BASE_URL: the ingest process of the
+# Procfile (webhooks.ingest), which stores them at about half the web process's CPU.
+WEBHOOK_BASE_URL = env.str("WEBHOOK_BASE_URL", default="").rstrip("/")
 # Where Z-API lives. The embedded default is the built-in sandbox of this same server.
 ZAPI_BASE_URL = env.str("ZAPI_BASE_URL", default=f"{PUBLIC_BASE_URL}/sandbox").rstrip("/")
 ZAPI_PARTNER_BASE_URL = env.str("ZAPI_PARTNER_BASE_URL", default=ZAPI_BASE_URL).rstrip("/")

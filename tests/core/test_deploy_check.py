@@ -58,13 +58,14 @@ def _deploy_check(**overrides: str) -> subprocess.CompletedProcess[str]:
 
 def test_check_deploy_fails_on_each_unsafe_production_setting():
     # Each alone makes the check fail, naming what to fix (issue 11, finding 9).
-    unsafe = {
-        "fleet.E001": {"PUBLIC_BASE_URL": "http://fleet.example.com"},
-        "fleet.E002": {"ZAPI_BASE_URL": "http://api.z-api.io"},
-        "fleet.E003": {"SANDBOX_ENABLED": "true"},
-        "fleet.E004": {"ZAPI_BASE_URL": "https://fleet.example.com/sandbox"},
-    }
-    for check_id, env in unsafe.items():
+    unsafe = [
+        ("fleet.E001", {"PUBLIC_BASE_URL": "http://fleet.example.com"}),
+        ("fleet.E001", {"WEBHOOK_BASE_URL": "http://hooks.fleet.example.com"}),
+        ("fleet.E002", {"ZAPI_BASE_URL": "http://api.z-api.io"}),
+        ("fleet.E003", {"SANDBOX_ENABLED": "true"}),
+        ("fleet.E004", {"ZAPI_BASE_URL": "https://fleet.example.com/sandbox"}),
+    ]
+    for check_id, env in unsafe:
         result = _deploy_check(**env)
         assert result.returncode != 0, (check_id, result.stdout)
         assert check_id in result.stdout + result.stderr, (check_id, result.stderr[-2000:])
