@@ -68,15 +68,7 @@ def webhook_event_receive(
     round trip. When that statement writes nothing, the slow path tells a wrong secret
     (``WebhookSecretRefused``), a digest to renew and a duplicate apart.
     """
-    received_at = received_at or timezone.now()
-    kind = data.get("type")
-    event = WebhookEvent(
-        instance_id=instance_id,
-        event_type=kind[:64] if isinstance(kind, str) else "",
-        dedupe_key=dedupe_key(data, received_at=received_at),
-        payload=dict(data),
-        received_at=received_at,
-    )
+    event = webhook_event_new(instance_id=instance_id, data=data, received_at=received_at)
     if secret is not None:
         if _event_insert(event, digest=webhook_secret_digest(secret)):
             return event, True
@@ -85,6 +77,21 @@ def webhook_event_receive(
     if _event_insert(event):
         return event, True
     return None, False
+
+
+def webhook_event_new(
+    *, instance_id: int, data: Mapping[str, Any], received_at: datetime | None = None
+) -> WebhookEvent:
+    """The event a webhook's payload is stored as (not saved)."""
+    received_at = received_at or timezone.now()
+    kind = data.get("type")
+    return WebhookEvent(
+        instance_id=instance_id,
+        event_type=kind[:64] if isinstance(kind, str) else "",
+        dedupe_key=dedupe_key(data, received_at=received_at),
+        payload=dict(data),
+        received_at=received_at,
+    )
 
 
 # What the receiver sets on each event; every other column is its field's default, turned into
@@ -148,6 +155,21 @@ def _event_insert(event: WebhookEvent, *, digest: str | None = None) -> bool:
     cannot steer, so its timing tells nothing about the secret. The slow path
     (``webhook_secret_verify``) compares in constant time.
     """
+    sql, params = event_insert_statement(event, digest=digest)
+    row = _execute_checked(sql, params)
+    if row is None:
+        return False
+    event_inserted(event, row[0])
+    if connection.in_atomic_block:
+        transaction.on_commit(webhook_drain_wake)
+    else:  # committed already (autocommit)
+        webhook_drain_wake()
+    return True
+
+
+def event_insert_statement(event: WebhookEvent, *, digest: str | None) -> tuple[str, list[Any]]:
+    """``_event_insert``'s statement for ``event`` and its parameters, for Django's default
+    database (the ingest server sends it on its own connections: ``webhooks.ingest``)."""
     sql, columns = _insert_statement(connection.vendor, checked=digest is not None)
     params = [
         value
@@ -157,16 +179,13 @@ def _event_insert(event: WebhookEvent, *, digest: str | None = None) -> bool:
     ]
     if digest is not None:
         params += [event.instance_id, digest]
-    row = _execute_checked(sql, params)
-    if row is None:
-        return False
-    event.pk = row[0]
+    return sql, params
+
+
+def event_inserted(event: WebhookEvent, pk: int) -> None:
+    """Mark ``event`` as the stored row ``pk`` (what ``save()`` would have set)."""
+    event.pk = pk
     event._state.adding, event._state.db = False, connection.alias
-    if connection.in_atomic_block:
-        transaction.on_commit(webhook_drain_wake)
-    else:  # committed already (autocommit)
-        webhook_drain_wake()
-    return True
 
 
 def _execute_checked(sql: str, params: list[Any]) -> tuple[Any, ...] | None:
@@ -272,6 +291,14 @@ def _local_wake_seconds() -> float:
     return min(LOCAL_WAKE_SECONDS, settings.WEBHOOK_DRAIN_WAKE_SECONDS)
 
 
+def webhook_drain_woken(now: float | None = None) -> bool:
+    """True while this process knows a drain will look after what it commits now (the wake
+    mark seen set within ``LOCAL_WAKE_SECONDS``): ``webhook_drain_wake`` would return False
+    without asking the cache."""
+    now = time.monotonic() if now is None else now
+    return now - _mark_seen_at < _local_wake_seconds()
+
+
 def webhook_drain_wake() -> bool:
     """Make sure a drain runs soon: publish one unless one was published in the last
     ``WEBHOOK_DRAIN_WAKE_SECONDS`` (a drain that empties the queue clears the mark, then
@@ -280,7 +307,7 @@ def webhook_drain_wake() -> bool:
     stored and the sweeper will process it, so this never fails the webhook's answer)."""
     global _mark_seen_at
     now = time.monotonic()
-    if now - _mark_seen_at < _local_wake_seconds():
+    if webhook_drain_woken(now):
         return False  # seen set since ``now`` - that: a drain will look after this commit
     try:
         if not cache.add(_WAKE_KEY, 1, timeout=settings.WEBHOOK_DRAIN_WAKE_SECONDS):

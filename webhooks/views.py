@@ -108,27 +108,27 @@ def _may_be_unstorable(body: bytes) -> bool:
     )
 
 
-class _Refusal(NamedTuple):
+class Refusal(NamedTuple):
     status: int
     error: str  # the answer's
     reason: str  # the reject's, for support
 
 
-def _parse(body: bytes, content_type: str) -> dict[str, Any] | _Refusal:
+def parse_body(body: bytes, content_type: str) -> dict[str, Any] | Refusal:
     if _is_form(content_type):
-        return _Refusal(415, "JSON only", "form body, not JSON")
+        return Refusal(415, "JSON only", "form body, not JSON")
     try:
         # json.loads(body, ...) without building a decoder per request.
         data = _DECODER.decode(body.decode(json.detect_encoding(body), "surrogatepass"))
     except RecursionError:
-        return _Refusal(400, "JSON nested too deeply", "nested too deeply to parse")
+        return Refusal(400, "JSON nested too deeply", "nested too deeply to parse")
     except ValueError as exc:
-        return _Refusal(400, "malformed JSON", f"malformed JSON: {exc}")
+        return Refusal(400, "malformed JSON", f"malformed JSON: {exc}")
     problem = _unstorable(data) if _may_be_unstorable(body) else ""
     if problem:
-        return _Refusal(400, "JSON we cannot store", problem)
+        return Refusal(400, "JSON we cannot store", problem)
     if not isinstance(data, dict):
-        return _Refusal(
+        return Refusal(
             400, "a JSON object is required", f"not a JSON object: {type(data).__name__}"
         )
     return data
@@ -147,21 +147,21 @@ def receive(request: HttpRequest, instance_id: int, secret: str, kind: str = "")
 
 
 # JsonResponse's bodies for these two, encoded once.
-_STORED, _DUPLICATE = (json.dumps({"status": s}).encode() for s in ("stored", "duplicate"))
+STORED, DUPLICATE = (json.dumps({"status": s}).encode() for s in ("stored", "duplicate"))
 
 
 def _receive(request: HttpRequest, instance_id: int, secret: str) -> HttpResponse:
     content_type = request.META.get("CONTENT_TYPE", "")
     body = _read_body(request, settings.WEBHOOK_MAX_BODY_BYTES)
-    data = _Refusal(413, "body too large", "") if body is None else _parse(body, content_type)
-    if not isinstance(data, _Refusal):
+    data = Refusal(413, "body too large", "") if body is None else parse_body(body, content_type)
+    if not isinstance(data, Refusal):
         try:
             _event, created = webhook_event_receive(
                 instance_id=instance_id, data=data, secret=secret
             )
         except WebhookSecretRefused:
             return HttpResponse(status=404)
-        return HttpResponse(_STORED if created else _DUPLICATE, content_type="application/json")
+        return HttpResponse(STORED if created else DUPLICATE, content_type="application/json")
     # The secret first: a wrong one is a 404 whatever was sent, and nothing of it is kept.
     if webhook_secret_verify(instance_id=instance_id, secret=secret) is None:
         return HttpResponse(status=404)

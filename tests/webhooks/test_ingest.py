@@ -1,0 +1,242 @@
+"""The ingest server (``webhooks.ingest``): a stored event on its own pool, every other
+answer the receiver's own, through Django's ASGI application.
+
+Its connections are not the test's, so these tests commit (``transactional_db``); each
+request runs the application on a fresh event loop and closes its pool after."""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import os
+import signal
+import socket
+import subprocess
+import sys
+import time
+from pathlib import Path
+from typing import Any
+
+import httpx
+import pytest
+from django.core.cache import cache
+
+from tests.factories import InstanceFactory
+from tests.live import worker_env
+from tests.webhooks.conftest import spec_example, webhook_path
+from webhooks import ingest, services
+from webhooks.models import EventState, WebhookEvent, WebhookReject
+
+pytestmark = pytest.mark.django_db(transaction=True)
+
+PROCFILE = Path(__file__).resolve().parents[2] / "Procfile"
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
+
+
+def post(
+    path: str, body: bytes | str, *, app: ingest.Ingest | None = None, **headers: str
+) -> httpx.Response:
+    app = app or ingest.Ingest()
+    headers.setdefault("content-type", "application/json")
+
+    async def go() -> httpx.Response:
+        transport = httpx.ASGITransport(app=app)
+        try:
+            async with httpx.AsyncClient(transport=transport, base_url="http://testserver") as c:
+                return await c.post(path, content=body, headers=headers)
+        finally:
+            await app.close()
+
+    return asyncio.run(go())
+
+
+@pytest.fixture
+def instance():
+    return InstanceFactory()
+
+
+def counting_app() -> tuple[ingest.Ingest, list[str]]:
+    """An ingest application, and the paths of the requests it passed on to Django (whose
+    middleware reads the settings when the application is made)."""
+    seen: list[str] = []
+    app = ingest.Ingest()
+    django_app = app.fallback
+
+    async def counted(scope: Any, receive: Any, send: Any) -> None:
+        seen.append(scope["path"])
+        await django_app(scope, receive, send)
+
+    app.fallback = counted
+    return app, seen
+
+
+@pytest.fixture
+def fallbacks():
+    return counting_app()
+
+
+def test_a_new_event_is_stored_on_the_pool_and_answered_200(instance, fallbacks):
+    app, seen = fallbacks
+    data = spec_example("l13106_messagestatus_sent")
+    cache.delete("webhooks:drain-wake")
+    services._mark_seen_at = float("-inf")
+    response = post(webhook_path(instance), json.dumps(data), app=app)
+    assert (response.status_code, response.json()) == (200, {"status": "stored"})
+    assert response.headers["x-content-type-options"] == "nosniff"
+    event = WebhookEvent.objects.get()
+    assert (event.instance_id, event.event_type, event.payload, event.state) == (
+        instance.pk,
+        "MessageStatusCallback",
+        data,
+        EventState.PENDING,
+    )
+    assert seen == []  # answered here, not by Django
+    assert cache.get("webhooks:drain-wake") == 1  # the drain was woken
+
+
+def test_a_duplicate_is_answered_by_the_receiver_and_stored_once(instance, fallbacks):
+    app, seen = fallbacks
+    body = json.dumps(spec_example("l11173_delivery"))
+    assert post(webhook_path(instance), body).json() == {"status": "stored"}
+    response = post(webhook_path(instance), body, app=app)
+    assert (response.status_code, response.json()) == (200, {"status": "duplicate"})
+    assert WebhookEvent.objects.count() == 1
+    assert seen == [webhook_path(instance)]
+
+
+def test_a_wrong_secret_is_404_and_keeps_nothing(instance):
+    wrong = webhook_path(instance, str(instance.webhook_secret)[:-1] + "x")
+    assert post(wrong, json.dumps(spec_example("l11173_delivery"))).status_code == 404
+    assert post(wrong, b"{not json").status_code == 404
+    assert not WebhookEvent.objects.exists()
+    assert not WebhookReject.objects.exists()
+
+
+def test_an_unknown_instance_is_404(instance):
+    path = webhook_path(instance).replace(f"/{instance.pk}/", f"/{instance.pk + 1000}/")
+    assert post(path, json.dumps(spec_example("l11173_delivery"))).status_code == 404
+    assert not WebhookEvent.objects.exists()
+
+
+def test_a_body_the_receiver_refuses_gets_its_answer_and_is_kept_for_support(instance):
+    response = post(webhook_path(instance), b'{"type": "ReceivedCallback", ')
+    assert (response.status_code, response.json()) == (400, {"error": "malformed JSON"})
+    reject = WebhookReject.objects.get()
+    assert reject.body == '{"type": "ReceivedCallback", '
+    assert not WebhookEvent.objects.exists()
+
+
+def test_a_form_body_is_415(instance):
+    response = post(webhook_path(instance), b"a=1", **{"content-type": "multipart/form-data"})
+    assert response.status_code == 415
+
+
+def test_a_body_over_the_limit_is_413_and_not_stored(instance, settings):
+    settings.WEBHOOK_MAX_BODY_BYTES = 64
+    body = json.dumps({"type": "ReceivedCallback", "text": {"message": "x" * 100}})
+    response = post(webhook_path(instance), body)
+    assert (response.status_code, response.json()) == (413, {"error": "body too large"})
+    assert not WebhookEvent.objects.exists()
+
+
+def test_other_methods_and_urls_are_django_s(instance):
+    async def go() -> tuple[httpx.Response, httpx.Response]:
+        app = ingest.Ingest()
+        transport = httpx.ASGITransport(app=app)
+        async with httpx.AsyncClient(transport=transport, base_url="http://testserver") as c:
+            return await c.get(webhook_path(instance)), await c.get("/healthz")
+
+    get, health = asyncio.run(go())
+    assert get.status_code == 405
+    assert health.status_code == 200
+
+
+def test_the_database_down_is_503_and_the_event_left_to_z_api_s_retry(instance, monkeypatch):
+    kwargs = ingest.pool_kwargs()
+    # A port nothing listens on: the pool never gets a connection.
+    monkeypatch.setattr(ingest, "pool_kwargs", lambda: {**kwargs, "port": 1})
+    monkeypatch.setattr(ingest, "POOL_TIMEOUT", 0.5)
+    response = post(webhook_path(instance), json.dumps(spec_example("l11173_delivery")))
+    assert (response.status_code, response.json()) == (503, {"error": "unavailable"})
+    assert response.headers["retry-after"] == "30"
+    assert not WebhookEvent.objects.exists()
+
+
+def test_plain_http_goes_to_django_when_production_redirects_it(instance, settings):
+    settings.SECURE_SSL_REDIRECT = True
+    settings.SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+    app, seen = counting_app()
+    body = json.dumps(spec_example("l11173_delivery"))
+    redirected = post(webhook_path(instance), body, app=app)
+    assert redirected.status_code == 301
+    assert redirected.headers["location"].startswith("https://")
+    assert not WebhookEvent.objects.exists()
+    behind_tls = post(webhook_path(instance), body, app=app, **{"x-forwarded-proto": "https"})
+    assert behind_tls.json() == {"status": "stored"}
+    assert seen == [webhook_path(instance)]
+
+
+def test_webhook_urls_point_at_webhook_base_url_when_it_is_set(instance, settings):
+    from partners.lifecycle import webhook_options
+
+    settings.PUBLIC_BASE_URL = "https://fleet.example.com"
+    assert instance.webhook_url == f"https://fleet.example.com{webhook_path(instance)}"
+    settings.WEBHOOK_BASE_URL = "https://hooks.fleet.example.com"
+    assert instance.webhook_url == f"https://hooks.fleet.example.com{webhook_path(instance)}"
+    options = webhook_options(instance)
+    assert options and all(
+        url.startswith(f"https://hooks.fleet.example.com{webhook_path(instance)}")
+        for url in options.values()
+    )
+
+
+def test_the_pool_connects_as_django_does():
+    kwargs = ingest.pool_kwargs()
+    from django.db import connection
+
+    expected = connection.get_connection_params()
+    assert (kwargs["dbname"], kwargs["host"]) == (expected["dbname"], expected["host"])
+    assert kwargs["autocommit"] is True
+    assert kwargs["cursor_factory"].__name__ == "AsyncClientCursor"
+
+
+@pytest.mark.integration
+def test_the_procfile_s_ingest_process_stores_events(instance):
+    """uvicorn as the Procfile runs it, on the test database, over a real socket."""
+    (line,) = (p for p in PROCFILE.read_text().splitlines() if p.startswith("ingest:"))
+    port = free_port()
+    env = worker_env(f"http://127.0.0.1:{port}")
+    env.update(INGEST_PORT=str(port), INGEST_CONCURRENCY="1")
+    env["PATH"] = f"{Path(sys.executable).parent}{os.pathsep}{env.get('PATH', '')}"
+    # The Procfile's own line through a shell, as a process manager runs it.
+    server = subprocess.Popen(  # noqa: S602
+        line.removeprefix("ingest:").strip(),
+        shell=True,
+        env=env,
+        cwd=PROCFILE.parent,
+        start_new_session=True,
+    )
+    try:
+        url = f"http://127.0.0.1:{port}{webhook_path(instance)}"
+        body = json.dumps(spec_example("l13106_messagestatus_sent"))
+        headers = {"content-type": "application/json"}
+        deadline = time.monotonic() + 30
+        while True:
+            try:
+                response = httpx.post(url, content=body, headers=headers)
+                break
+            except httpx.TransportError:
+                if time.monotonic() > deadline or server.poll() is not None:
+                    raise
+                time.sleep(0.2)
+        assert response.json() == {"status": "stored"}
+        assert httpx.post(url, content=body, headers=headers).json() == {"status": "duplicate"}
+        assert WebhookEvent.objects.filter(instance=instance).count() == 1
+    finally:
+        os.killpg(server.pid, signal.SIGTERM)
+        server.wait(timeout=20)

@@ -1,0 +1,236 @@
+"""The ingest server: an ASGI application for the webhook URLs (``config/ingest.py``, the
+Procfile's ``ingest`` process, served by uvicorn).
+
+Every message sent comes back as three or four webhooks, so what one costs is the product's
+scale. Under gunicorn's threaded worker a webhook costs about 1.3 ms of CPU (the server's own
+request handling 0.35 ms, Django's 0.13, the statement and the thread wake-ups the rest);
+here about half (``bench/README.md``, "The ingest server"). The work is the receiver's own,
+taken from ``webhooks.views`` and ``webhooks.services``: the body bounded and parsed, the
+event stored by the one statement that also checks the secret, committed before the 200,
+the drain woken. Only the statement is sent differently: on this process's own pool of
+connections (psycopg's asynchronous driver, configured from Django's database settings), so
+a request waits for PostgreSQL without a thread of its own.
+
+That is the only path taken here: an event stored. Everything else - another URL or method,
+a body the receiver refuses or that is too large, a duplicate, a wrong secret, a digest to
+renew, a plain-http request that production redirects - goes on, body and all, to Django's
+own ASGI application, which answers it as the web process would. So every answer but
+"stored" is the receiver's, and this module has no second copy of its rules.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from collections.abc import Awaitable, Callable
+from concurrent.futures import ThreadPoolExecutor
+from typing import Any
+
+import psycopg
+from django.conf import settings
+from django.core.handlers.asgi import ASGIHandler
+from django.db import connections
+from django.urls import Resolver404, get_resolver, reverse
+from psycopg_pool import AsyncConnectionPool
+
+from webhooks import services, views
+
+logger = logging.getLogger(__name__)
+
+Scope = dict[str, Any]
+Message = dict[str, Any]
+Receive = Callable[[], Awaitable[Message]]
+Send = Callable[[Any], Awaitable[None]]
+App = Callable[[Scope, Receive, Send], Awaitable[None]]
+
+# Connections per process; a request waits up to POOL_TIMEOUT seconds for one, then is a
+# 503 (as when the database is down), which Z-API retries.
+POOL_SIZE = 8
+POOL_TIMEOUT = 10.0
+
+WEBHOOK_URLCONF = "webhooks.urls"
+_HEADERS = [(b"content-type", b"application/json"), (b"x-content-type-options", b"nosniff")]
+_UNAVAILABLE = (503, b'{"error": "unavailable"}', [(b"retry-after", b"30")])
+
+
+def pool_kwargs() -> dict[str, Any]:
+    """psycopg's connection arguments for Django's default database, as Django would connect
+    (its adapters and options), with the asynchronous cursor that binds as Django's does."""
+    params = connections["default"].get_connection_params()
+    server_side = params.pop("cursor_factory").__name__ == "ServerBindingCursor"
+    params["cursor_factory"] = psycopg.AsyncCursor if server_side else psycopg.AsyncClientCursor
+    params.pop("prepare_threshold", None)
+    return {**params, "autocommit": True}
+
+
+class Ingest:
+    """The ASGI application: the receiver's stored-event path on this process's own pool,
+    everything else to ``fallback`` (Django's ASGI application)."""
+
+    def __init__(self, fallback: App | None = None) -> None:
+        self.fallback: App = fallback or ASGIHandler()
+        # "/webhooks/" (wherever config/urls.py mounts the app), from the URLconf itself.
+        sample = reverse("webhooks:receive", kwargs={"instance_id": 0, "secret": "s"})
+        self.prefix = sample.removesuffix("0/s/")
+        self._pool: AsyncConnectionPool[Any] | None = None
+        self._opening: asyncio.Lock | None = None
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] == "lifespan":
+            await self._lifespan(receive, send)
+            return
+        handler, kwargs = self._route(scope)
+        if handler is None:
+            await self.fallback(scope, receive, send)
+            return
+        limit = settings.WEBHOOK_MAX_BODY_BYTES
+        body, more = await _read_body(receive, limit)
+        fast = not more and len(body) <= limit
+        answer = await handler(self, scope, body, **kwargs) if fast else None
+        if answer is None:
+            await self.fallback(scope, _replay(body, receive, more), send)
+            return
+        status, content, headers = answer
+        await send(
+            {"type": "http.response.start", "status": status, "headers": [*_HEADERS, *headers]}
+        )
+        await send({"type": "http.response.body", "body": content})
+
+    def _route(self, scope: Scope) -> tuple[Any, dict[str, Any]]:
+        if scope["type"] != "http" or scope["method"] != "POST" or _redirected(scope):
+            return None, {}
+        path = scope["path"]
+        if not path.startswith(self.prefix):
+            return None, {}
+        try:  # the webhook URLs' own patterns, not the whole URLconf's
+            match = get_resolver(WEBHOOK_URLCONF).resolve("/" + path.removeprefix(self.prefix))
+        except Resolver404:
+            return None, {}
+        return FAST.get(match.func), match.kwargs
+
+    async def fetch_first(self, sql: str, params: list[Any]) -> tuple[Any, ...] | None:
+        pool = await self.pool()
+        async with pool.connection(timeout=POOL_TIMEOUT) as conn:
+            cursor = await conn.execute(sql, params)
+            return await cursor.fetchone()
+
+    async def pool(self) -> AsyncConnectionPool[Any]:
+        if self._pool is None:
+            self._opening = self._opening or asyncio.Lock()
+            async with self._opening:
+                if self._pool is None:
+                    pool: AsyncConnectionPool[Any] = AsyncConnectionPool(
+                        kwargs=pool_kwargs(), min_size=1, max_size=POOL_SIZE, open=False
+                    )
+                    await pool.open()
+                    self._pool = pool
+        return self._pool
+
+    async def close(self) -> None:
+        if self._pool is not None:
+            await self._pool.close()
+            self._pool = None
+
+    async def _lifespan(self, receive: Receive, send: Send) -> None:
+        while True:
+            message = await receive()
+            if message["type"] == "lifespan.startup":
+                await send({"type": "lifespan.startup.complete"})
+            elif message["type"] == "lifespan.shutdown":
+                await self.close()
+                await send({"type": "lifespan.shutdown.complete"})
+                return
+
+
+Answer = tuple[int, bytes, list[tuple[bytes, bytes]]]
+
+
+async def _store(
+    ingest: Ingest, scope: Scope, body: bytes, *, instance_id: int, secret: str, kind: str = ""
+) -> Answer | None:
+    """``views.receive`` when the event is new and the secret right; None for the rest."""
+    data = views.parse_body(body, _header(scope, b"content-type"))
+    if isinstance(data, views.Refusal):
+        return None
+    event = services.webhook_event_new(instance_id=instance_id, data=data)
+    sql, params = services.event_insert_statement(
+        event, digest=services.webhook_secret_digest(secret)
+    )
+    try:
+        row = await ingest.fetch_first(sql, params)
+    except psycopg.Error:
+        # Never a 200 for an event we could not store: Z-API (or whoever) must try again.
+        logger.exception("webhook for instance %s not stored: database error", instance_id)
+        return _UNAVAILABLE
+    if row is None:
+        return None  # a duplicate, a wrong secret or a digest to renew: the receiver's to say
+    if not services.webhook_drain_woken():
+        # One thread for it, so the cache's client (one per thread) and its connection last.
+        await asyncio.get_running_loop().run_in_executor(_WAKER, services.webhook_drain_wake)
+    return 200, views.STORED, []
+
+
+_WAKER = ThreadPoolExecutor(max_workers=1, thread_name_prefix="drain-wake")
+
+
+async def _bare(ingest: Ingest, scope: Scope, body: bytes) -> Answer:
+    """``views.bare`` (the benchmark's baseline, mounted only when asked for)."""
+    return 200, b"{}", []
+
+
+FAST: dict[Callable[..., Any], Callable[..., Awaitable[Answer | None]]] = {
+    views.receive: _store,
+    views.bare: _bare,
+}
+
+
+def _header(scope: Scope, name: bytes) -> str:
+    for key, value in scope.get("headers", ()):
+        if key == name:
+            return bytes(value).decode("latin-1")
+    return ""
+
+
+def _redirected(scope: Scope) -> bool:
+    """Whether Django's SecurityMiddleware may redirect this request to https (it then goes
+    to Django, which decides): SECURE_SSL_REDIRECT on and the request not seen as https."""
+    if not settings.SECURE_SSL_REDIRECT or scope.get("scheme") == "https":
+        return False
+    proxy = settings.SECURE_PROXY_SSL_HEADER
+    if proxy:
+        header, value = proxy
+        name = header.removeprefix("HTTP_").lower().replace("_", "-").encode("latin-1")
+        return _header(scope, name) != value
+    return True
+
+
+async def _read_body(receive: Receive, limit: int) -> tuple[bytes, bool]:
+    """The body, read until it is over ``limit`` bytes; and whether more is left unread."""
+    chunks: list[bytes] = []
+    size = 0
+    while True:
+        message = await receive()
+        if message["type"] != "http.request":  # the client went away
+            return b"".join(chunks), True
+        chunk = message.get("body", b"")
+        chunks.append(chunk)
+        size += len(chunk)
+        if not message.get("more_body", False):
+            return b"".join(chunks), False
+        if size > limit:
+            return b"".join(chunks), True
+
+
+def _replay(body: bytes, receive: Receive, more: bool) -> Receive:
+    """A ``receive`` that gives ``body`` again (``more``: and the rest still unread), then
+    passes on: Django listens on it for the client going away while it answers."""
+    sent = False
+
+    async def replay() -> Message:
+        nonlocal sent
+        if not sent:
+            sent = True
+            return {"type": "http.request", "body": body, "more_body": more}
+        return await receive()
+
+    return replay
