@@ -3,11 +3,13 @@
     .venv/bin/python bench/webhooks_bench.py [--seconds 15] [--concurrency 8]
                                              [--server-workers 3] [--server-threads 4]
                                              [--sync] [--config FILE] [--keep]
+                                             [--server web|ingest]
 
 Starts the real server as the Procfile runs it (gunicorn with the project's
 ``gunicorn.conf.py``: gthread, 3 workers x 4 threads, preloaded, each worker replaced after
 about 2,000 requests; ``--sync`` for the sync workers this bench used before, ``--config`` for
-another config file), PostgreSQL, Redis as Celery's
+another config file; ``--server ingest`` for the Procfile's ingest process, uvicorn serving
+``webhooks.ingest`` with ``--server-workers`` processes), PostgreSQL, Redis as Celery's
 broker, on a free port with ``BENCH_BARE_ENDPOINT=1``, then, from a second process, posts for
 a fixed time:
 
@@ -63,7 +65,20 @@ def start_server(
         "--bind", f"127.0.0.1:{port}", "--workers", str(workers), "--worker-class", worker_class,
         "--threads", str(threads), "--log-level", "warning", "--backlog", "2048",
     ]  # fmt: skip
-    server = subprocess.Popen(cmd, cwd=ROOT, env=dict(os.environ))
+    return _answering(subprocess.Popen(cmd, cwd=ROOT, env=dict(os.environ)), port)
+
+
+def start_ingest(port: int, workers: int) -> subprocess.Popen[bytes]:
+    """The Procfile's ``ingest`` process: uvicorn serving ``config.ingest`` (--server ingest)."""
+    cmd = [
+        sys.executable, "-m", "uvicorn", "config.ingest:application", "--host", "127.0.0.1",
+        "--port", str(port), "--workers", str(workers), "--no-access-log",
+        "--log-level", "warning", "--backlog", "2048",
+    ]  # fmt: skip
+    return _answering(subprocess.Popen(cmd, cwd=ROOT, env=dict(os.environ)), port)
+
+
+def _answering(server: subprocess.Popen[bytes], port: int) -> subprocess.Popen[bytes]:
     import httpx
 
     deadline = time.monotonic() + 30
@@ -75,7 +90,7 @@ def start_server(
             pass
         time.sleep(0.2)
     server.kill()
-    raise SystemExit("gunicorn did not answer within 30 s")
+    raise SystemExit("the server did not answer within 30 s")
 
 
 def stop_server(server: subprocess.Popen[bytes]) -> None:
@@ -136,6 +151,9 @@ async def _load(url: str, seconds: float, concurrency: int, tag: str) -> dict[st
         "p99": pct(99),
         "max": latencies[-1] * 1000,
         "mean": statistics.fmean(latencies) * 1000,
+        # The load generator's own CPU per request: one process, so at about 1 ms a request
+        # it is one core's worth at 1,000 req/s, and what then bounds both endpoints.
+        "client_cpu": time.process_time() / max(1, len(latencies)) * 1000,
     }
 
 
@@ -165,6 +183,13 @@ def main() -> None:
     parser.add_argument(
         "--config", help="another gunicorn config file than the project's gunicorn.conf.py"
     )
+    parser.add_argument(
+        "--server",
+        choices=["web", "ingest"],
+        default="web",
+        help="web: gunicorn, the Procfile's web process (the default); ingest: uvicorn, its "
+        "ingest process (webhooks.ingest), which WEBHOOK_BASE_URL points Z-API at",
+    )
     parser.add_argument("--keep", action="store_true", help="keep the benchmark database")
     parser.add_argument("--load", help=argparse.SUPPRESS)
     parser.add_argument("--tag", default="bench", help=argparse.SUPPRESS)
@@ -192,7 +217,10 @@ def main() -> None:
         "receiver": instance.webhook_url,  # PUBLIC_BASE_URL is this server
     }
     threads = 1 if args.sync else args.server_threads
-    server = start_server(port, args.server_workers, threads, args.config)
+    if args.server == "ingest":
+        server = start_ingest(port, args.server_workers)
+    else:
+        server = start_server(port, args.server_workers, threads, args.config)
     postmaster = postmaster_pid()
     results: dict[str, dict[str, object]] = {}
     try:
@@ -211,17 +239,20 @@ def main() -> None:
         stop_server(server)
 
     kind = "sync workers" if threads == 1 else f"gthread workers x {threads} threads"
+    served = f"gunicorn {args.server_workers} {kind}"
+    if args.server == "ingest":
+        served = f"uvicorn (the ingest process) {args.server_workers} workers"
     print(
-        f"\n{args.seconds:g} s each, {args.concurrency} concurrent clients, gunicorn "
-        f"{args.server_workers} {kind}, "
+        f"\n{args.seconds:g} s each, {args.concurrency} concurrent clients, {served}, "
         f"{os.cpu_count()} CPUs (shared with the client)\n"
     )
     head = ("endpoint", "req/s", "p50 ms", "p90 ms", "p99 ms", "max ms", "app CPU", "db CPU")
+    head += ("client",)
     print(f"{head[0]:<10}" + "".join(f" {h:>8}" for h in head[1:]) + "  statuses")
     for name, r in results.items():
         print(
             f"{name:<10} {r['rps']:>8.0f} {r['p50']:>8.2f} {r['p90']:>8.2f} {r['p99']:>8.2f} "
-            f"{r['max']:>8.1f} {r['app_cpu']:>8.2f} {r['db_cpu']:>8.2f}  "
+            f"{r['max']:>8.1f} {r['app_cpu']:>8.2f} {r['db_cpu']:>8.2f} {r['client_cpu']:>8.2f}  "
             f"{r['statuses']} errors={r['errors']}"
         )
     bare, receiver = results["bare 200"], results["receiver"]
