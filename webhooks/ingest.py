@@ -57,8 +57,8 @@ def pool_kwargs() -> dict[str, Any]:
     """psycopg's connection arguments for Django's default database, as Django would connect
     (its adapters and options), with the asynchronous cursor that binds as Django's does."""
     params = connections["default"].get_connection_params()
-    server_side = params.pop("cursor_factory").__name__ == "ServerBindingCursor"
-    params["cursor_factory"] = psycopg.AsyncCursor if server_side else psycopg.AsyncClientCursor
+    client_side = issubclass(params.pop("cursor_factory"), psycopg.ClientCursor)
+    params["cursor_factory"] = psycopg.AsyncClientCursor if client_side else psycopg.AsyncCursor
     params.pop("prepare_threshold", None)
     return {**params, "autocommit": True}
 

@@ -159,7 +159,8 @@ def _event_insert(event: WebhookEvent, *, digest: str | None = None) -> bool:
     row = _execute_checked(sql, params)
     if row is None:
         return False
-    event_inserted(event, row[0])
+    event.pk = row[0]
+    event._state.adding, event._state.db = False, connection.alias
     if connection.in_atomic_block:
         transaction.on_commit(webhook_drain_wake)
     else:  # committed already (autocommit)
@@ -180,12 +181,6 @@ def event_insert_statement(event: WebhookEvent, *, digest: str | None) -> tuple[
     if digest is not None:
         params += [event.instance_id, digest]
     return sql, params
-
-
-def event_inserted(event: WebhookEvent, pk: int) -> None:
-    """Mark ``event`` as the stored row ``pk`` (what ``save()`` would have set)."""
-    event.pk = pk
-    event._state.adding, event._state.db = False, connection.alias
 
 
 def _execute_checked(sql: str, params: list[Any]) -> tuple[Any, ...] | None:
