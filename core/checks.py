@@ -11,25 +11,16 @@ from django.core.checks import Error, Tags, register
 @register(Tags.security, deploy=True)
 def production_urls_and_sandbox(app_configs: Any = None, **kwargs: Any) -> list[Error]:
     errors = []
-    # WEBHOOK_BASE_URL only when set: unset, webhooks go to PUBLIC_BASE_URL.
-    for name in ("PUBLIC_BASE_URL", *(["WEBHOOK_BASE_URL"] if settings.WEBHOOK_BASE_URL else [])):
-        if not getattr(settings, name).startswith("https://"):
-            errors.append(
-                Error(
-                    f"{name} is not an https:// URL.",
-                    hint="Z-API sends webhooks (with their secret in the path) to this address.",
-                    id="fleet.E001",
-                )
-            )
+    webhooks = "Z-API sends webhooks (with their secret in the path) to this address."
+    tokens = "Instance and integrator tokens travel in these requests."
+    https = [("PUBLIC_BASE_URL", webhooks, "fleet.E001")]
+    if settings.WEBHOOK_BASE_URL:  # unset, webhooks go to PUBLIC_BASE_URL
+        https.append(("WEBHOOK_BASE_URL", webhooks, "fleet.E001"))
     for name in ("ZAPI_BASE_URL", "ZAPI_PARTNER_BASE_URL", "NUMBER_REGISTRATION_BASE_URL"):
+        https.append((name, tokens, "fleet.E002"))
+    for name, hint, check_id in https:
         if not getattr(settings, name).startswith("https://"):
-            errors.append(
-                Error(
-                    f"{name} is not an https:// URL.",
-                    hint="Instance and integrator tokens travel in these requests.",
-                    id="fleet.E002",
-                )
-            )
+            errors.append(Error(f"{name} is not an https:// URL.", hint=hint, id=check_id))
     if settings.SANDBOX_ENABLED:
         errors.append(
             Error(
