@@ -123,6 +123,17 @@ def test_an_unknown_instance_is_404(instance):
     assert not WebhookEvent.objects.exists()
 
 
+def test_an_instance_id_larger_than_any_is_an_unknown_url_not_a_database_error(caplog):
+    # A bigint holds up to 2**63 - 1: a larger id used to reach the statement, a 503.
+    body = json.dumps(spec_example("l11173_delivery"))
+    unknown = post("/webhooks/not-a-number/secret/", body).status_code
+    assert unknown in (403, 404)
+    for number in (2**63, 10**20):
+        assert post(f"/webhooks/{number}/secret/", body).status_code == unknown
+    assert not [r for r in caplog.records if r.levelname == "ERROR"]
+    assert not WebhookEvent.objects.exists()
+
+
 def test_a_body_the_receiver_refuses_gets_its_answer_and_is_kept_for_support(instance):
     response = post(webhook_path(instance), b'{"type": "ReceivedCallback", ')
     assert (response.status_code, response.json()) == (400, {"error": "malformed JSON"})

@@ -149,3 +149,21 @@ def test_database_down_is_5xx_never_200(webhook_client):
     assert response.status_code == 503
     assert response["Retry-After"]
     assert not WebhookEvent.objects.exists()
+
+
+def test_an_instance_id_larger_than_any_is_an_unknown_url_not_a_database_error(
+    webhook_client, caplog
+):
+    # A bigint holds up to 2**63 - 1: a larger id used to reach the statement, a 503.
+    body = json.dumps(spec_example("l11173_delivery"))
+
+    def status(path: str) -> int:
+        return webhook_client.post(path, body, content_type="application/json").status_code
+
+    assert status(f"/webhooks/{2**63 - 1}/secret/") == 404  # the largest: no such instance
+    unknown = status("/webhooks/not-a-number/secret/")
+    assert unknown in (403, 404)
+    for number in (2**63, 10**20):
+        assert status(f"/webhooks/{number}/secret/") == unknown
+    assert not [r for r in caplog.records if r.levelname == "ERROR"]
+    assert not WebhookEvent.objects.exists()
