@@ -17,6 +17,7 @@ events in batches of ``WEBHOOK_DRAIN_BATCH``, one transaction each, until none i
 
 from __future__ import annotations
 
+import functools
 import hmac
 import logging
 import math
@@ -95,7 +96,7 @@ def webhook_event_new(
 
 
 # What the receiver sets on each event; every other column is its field's default, turned into
-# a parameter once per process (``_insert_statement``).
+# a parameter once per process (``_insert_columns``).
 _EVENT_ATTRS = frozenset({"instance_id", "event_type", "dedupe_key", "payload", "received_at"})
 
 
@@ -105,23 +106,49 @@ class _Insert(NamedTuple):
     columns: list[tuple[Field[Any, Any] | None, Any]]
 
 
+class _Columns(NamedTuple):
+    fields: list[Field[Any, Any]]
+    prepared: list[tuple[Field[Any, Any] | None, Any]]  # as _Insert.columns
+    target: str  # the dedupe constraint's columns, for ON CONFLICT
+    names: str  # the INSERT's column list
+
+
 _INSERTS: dict[tuple[str, bool], _Insert] = {}
 
 
+@functools.cache
+def _insert_columns(vendor: str) -> _Columns:
+    """The event's columns as the receiver's statements write them, from the model (so a new
+    field cannot be forgotten here), for Django's default database (of ``vendor``)."""
+    qn = connection.ops.quote_name
+    meta = WebhookEvent._meta
+    fields = [f for f in meta.concrete_fields if not f.primary_key]
+    (unique,) = (c for c in meta.constraints if c.name == "webhook_event_dedupe_unique")
+    assert isinstance(unique, UniqueConstraint)
+    column = {f.name: f.column for f in fields}
+    prepared: list[tuple[Field[Any, Any] | None, Any]] = []
+    for field in fields:
+        if field.attname in _EVENT_ATTRS or callable(field.default):
+            prepared.append((field, None))
+        else:  # the same for every event: prepared once
+            prepared.append((None, field.get_db_prep_save(field.get_default(), connection)))
+    return _Columns(
+        fields,
+        prepared,
+        target=", ".join(qn(column[name]) for name in unique.fields),
+        names=", ".join(qn(f.column) for f in fields),
+    )
+
+
 def _insert_statement(vendor: str, *, checked: bool) -> _Insert:
-    """``INSERT ... ON CONFLICT (instance, dedupe key) DO NOTHING RETURNING id``, its columns
-    from the model (so a new field cannot be forgotten here); when ``checked``, the row is
-    selected from the instance whose secret digest is the one given."""
+    """``INSERT ... ON CONFLICT (instance, dedupe key) DO NOTHING RETURNING id``; when
+    ``checked``, the row is selected from the instance whose secret digest is the one given."""
     statement = _INSERTS.get((vendor, checked))
     if statement is None:
         qn = connection.ops.quote_name
         meta, instance = WebhookEvent._meta, Instance._meta
-        fields = [f for f in meta.concrete_fields if not f.primary_key]
-        (unique,) = (c for c in meta.constraints if c.name == "webhook_event_dedupe_unique")
-        assert isinstance(unique, UniqueConstraint)
-        column = {f.name: f.column for f in fields}
-        target = ", ".join(qn(column[name]) for name in unique.fields)
-        marks = ", ".join(["%s"] * len(fields))
+        columns = _insert_columns(vendor)
+        marks = ", ".join(["%s"] * len(columns.fields))
         rows = f"VALUES ({marks})"
         if checked:
             digest = instance.get_field("webhook_secret_digest").column
@@ -130,17 +157,22 @@ def _insert_statement(vendor: str, *, checked: bool) -> _Insert:
                 f"WHERE {qn(instance.pk.column)} = %s AND {qn(digest)} = %s"
             )
         sql = (
-            f"INSERT INTO {qn(meta.db_table)} ({', '.join(qn(f.column) for f in fields)}) "
-            f"{rows} ON CONFLICT ({target}) DO NOTHING RETURNING {qn(meta.pk.column)}"
+            f"INSERT INTO {qn(meta.db_table)} ({columns.names}) "
+            f"{rows} ON CONFLICT ({columns.target}) DO NOTHING RETURNING {qn(meta.pk.column)}"
         )
-        columns: list[tuple[Field[Any, Any] | None, Any]] = []
-        for field in fields:
-            if field.attname in _EVENT_ATTRS or callable(field.default):
-                columns.append((field, None))
-            else:  # the same for every event: prepared once
-                columns.append((None, field.get_db_prep_save(field.get_default(), connection)))
-        statement = _INSERTS[(vendor, checked)] = _Insert(sql, columns)
+        statement = _INSERTS[(vendor, checked)] = _Insert(sql, columns.prepared)
     return statement
+
+
+def _event_params(
+    event: WebhookEvent, columns: list[tuple[Field[Any, Any] | None, Any]]
+) -> list[Any]:
+    return [
+        value
+        if field is None
+        else field.get_db_prep_save(getattr(event, field.attname), connection)
+        for field, value in columns
+    ]
 
 
 def _event_insert(event: WebhookEvent, *, digest: str | None = None) -> bool:
@@ -169,17 +201,48 @@ def _event_insert(event: WebhookEvent, *, digest: str | None = None) -> bool:
 
 
 def event_insert_statement(event: WebhookEvent, *, digest: str | None) -> tuple[str, list[Any]]:
-    """``_event_insert``'s statement for ``event`` and its parameters, for Django's default
-    database (the ingest server sends it on its own connections: ``webhooks.ingest``)."""
+    """``_event_insert``'s statement for ``event`` and its parameters."""
     sql, columns = _insert_statement(connection.vendor, checked=digest is not None)
-    params = [
-        value
-        if field is None
-        else field.get_db_prep_save(getattr(event, field.attname), connection)
-        for field, value in columns
-    ]
+    params = _event_params(event, columns)
     if digest is not None:
         params += [event.instance_id, digest]
+    return sql, params
+
+
+# Multi-row statements by their number of rows (the ingest server's batches are bounded).
+_BATCH_INSERTS: dict[int, str] = {}
+
+
+def events_insert_statement(events: list[tuple[WebhookEvent, str]]) -> tuple[str, list[Any]]:
+    """One statement that stores many events, each given with the secret digest of the URL it
+    came to and written only if that is its instance's (as ``_event_insert``'s checked
+    statement, row by row), unless its dedupe key is stored already; its rows are
+    ``(id, instance id, dedupe key)`` of the events written. PostgreSQL only: the ingest
+    server's batches (``webhooks.ingest``), one commit for all of them."""
+    columns = _insert_columns(connection.vendor)
+    sql = _BATCH_INSERTS.get(len(events))
+    if sql is None:
+        qn = connection.ops.quote_name
+        meta, instance = WebhookEvent._meta, Instance._meta
+        # Typed, so that a row's values need no inference from the other rows or the target.
+        row = ", ".join(f"CAST(%s AS {f.db_type(connection)})" for f in columns.fields)
+        row = f"({row}, %s)"
+        digest, key = instance.get_field("webhook_secret_digest").column, "secret_digest"
+        by = {f.attname: qn(f.column) for f in columns.fields}
+        values = ", ".join(f"v.{qn(f.column)}" for f in columns.fields)
+        sql = _BATCH_INSERTS.setdefault(
+            len(events),
+            f"INSERT INTO {qn(meta.db_table)} ({columns.names}) "  # noqa: S608
+            f"SELECT {values} FROM (VALUES {', '.join([row] * len(events))}) "
+            f"AS v ({columns.names}, {key}) JOIN {qn(instance.db_table)} AS i "
+            f"ON i.{qn(instance.pk.column)} = v.{by['instance_id']} AND i.{qn(digest)} = v.{key} "
+            f"ON CONFLICT ({columns.target}) DO NOTHING "
+            f"RETURNING {qn(meta.pk.column)}, {by['instance_id']}, {by['dedupe_key']}",
+        )
+    params: list[Any] = []
+    for event, secret_digest in events:
+        params += _event_params(event, columns.prepared)
+        params.append(secret_digest)
     return sql, params
 
 

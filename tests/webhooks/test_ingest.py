@@ -99,6 +99,92 @@ def test_a_new_event_is_stored_on_the_pool_and_answered_200(instance, fallbacks)
     assert cache.get("webhooks:drain-wake") == 1  # the drain was woken
 
 
+def inserted(app: ingest.Ingest, events: list[tuple[WebhookEvent, str]]) -> list[int | None]:
+    """``app.insert`` for each, all at once (asked in this order before any statement runs),
+    on a fresh loop."""
+
+    async def go() -> list[int | None]:
+        try:
+            return list(await asyncio.gather(*(app.insert(e, d) for e, d in events)))
+        finally:
+            await app.close()
+
+    return asyncio.run(go())
+
+
+def new_event(instance, data: dict[str, Any]) -> WebhookEvent:
+    return services.webhook_event_new(instance_id=instance.pk, data=data)
+
+
+def test_events_that_arrive_together_are_written_by_one_statement(instance, fallbacks):
+    app, seen = fallbacks
+    bodies = [
+        json.dumps({**spec_example("l13106_messagestatus_sent"), "ids": [f"BATCH{n}"]})
+        for n in range(20)
+    ]
+
+    async def go() -> list[httpx.Response]:
+        transport = httpx.ASGITransport(app=app)
+        try:
+            async with httpx.AsyncClient(transport=transport, base_url="http://testserver") as c:
+                path, headers = webhook_path(instance), {"content-type": "application/json"}
+                return list(
+                    await asyncio.gather(
+                        *(c.post(path, content=b, headers=headers) for b in bodies)
+                    )
+                )
+        finally:
+            await app.close()
+
+    responses = asyncio.run(go())
+    assert [r.json() for r in responses] == [{"status": "stored"}] * 20
+    assert WebhookEvent.objects.filter(instance=instance).count() == 20
+    assert seen == []
+    assert app.statements < 20  # each one commit: a busy process commits many at once
+
+
+def test_a_batch_answers_each_event_as_a_statement_of_its_own_would(instance):
+    other = InstanceFactory()
+    digest = services.webhook_secret_digest(str(instance.webhook_secret))
+    received = spec_example("l11173_delivery")
+    stored_before = new_event(instance, {**received, "messageId": "BEFORE"})
+    assert services._event_insert(stored_before, digest=digest)
+    new, again = new_event(instance, received), new_event(instance, received)
+    app = ingest.Ingest()
+    pks = inserted(
+        app,
+        [
+            (new, digest),
+            (again, digest),  # the same dedupe key in the same batch
+            (new_event(instance, {**received, "messageId": "BEFORE"}), digest),  # stored already
+            (new_event(instance, {**received, "messageId": "WRONG"}), digest[:-1] + "0"),
+            (new_event(other, received), services.webhook_secret_digest(str(other.webhook_secret))),
+            (new_event(other, {**received, "messageId": "X"}), digest),  # another's secret
+        ],
+    )
+    assert app.statements == 1
+    assert pks[1:4] == [None, None, None] and pks[5] is None
+    assert pks[0] is not None and pks[4] is not None
+    rows = WebhookEvent.objects.order_by("pk").values_list("pk", "instance_id", "payload")
+    assert list(rows) == [
+        (stored_before.pk, instance.pk, stored_before.payload),
+        (pks[0], instance.pk, received),
+        (pks[4], other.pk, received),
+    ]
+
+
+def test_a_full_batch_waiting_starts_another_statement(instance, monkeypatch):
+    monkeypatch.setattr(ingest, "MAX_BATCH", 3)
+    digest = services.webhook_secret_digest(str(instance.webhook_secret))
+    data = spec_example("l13106_messagestatus_sent")
+    events = [(new_event(instance, {**data, "ids": [f"FULL{n}"]}), digest) for n in range(7)]
+    app = ingest.Ingest()
+    pks = inserted(app, events)
+    assert app.statements == 3  # 3 + 3 + 1
+    assert None not in pks and len(set(pks)) == 7
+    assert WebhookEvent.objects.count() == 7
+
+
 def test_a_duplicate_is_answered_by_the_receiver_and_stored_once(instance, fallbacks):
     app, seen = fallbacks
     body = json.dumps(spec_example("l11173_delivery"))
