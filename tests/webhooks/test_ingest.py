@@ -302,38 +302,116 @@ def test_the_pool_connects_as_django_does():
     assert kwargs["cursor_factory"].__name__ == "AsyncClientCursor"
 
 
-@pytest.mark.integration
-def test_the_procfile_s_ingest_process_stores_events(instance):
-    """uvicorn as the Procfile runs it, on the test database, over a real socket."""
-    (line,) = (p for p in PROCFILE.read_text().splitlines() if p.startswith("ingest:"))
-    port = free_port()
-    env = worker_env(f"http://127.0.0.1:{port}")
-    env.update(INGEST_PORT=str(port), INGEST_CONCURRENCY="1")
-    env["PATH"] = f"{Path(sys.executable).parent}{os.pathsep}{env.get('PATH', '')}"
-    # The Procfile's own line through a shell, as a process manager runs it.
-    server = subprocess.Popen(  # noqa: S602
-        line.removeprefix("ingest:").strip(),
-        shell=True,
-        env=env,
-        cwd=PROCFILE.parent,
-        start_new_session=True,
-    )
-    try:
-        url = f"http://127.0.0.1:{port}{webhook_path(instance)}"
-        body = json.dumps(spec_example("l13106_messagestatus_sent"))
-        headers = {"content-type": "application/json"}
+class IngestProcess:
+    """The Procfile's ``ingest`` line through a shell, as a process manager runs it, on the
+    test database; ``kill`` is a real SIGKILL of the whole process group."""
+
+    def __init__(self, port: int, workers: int = 1) -> None:
+        (line,) = (p for p in PROCFILE.read_text().splitlines() if p.startswith("ingest:"))
+        env = worker_env(f"http://127.0.0.1:{port}")
+        env.update(INGEST_PORT=str(port), INGEST_CONCURRENCY=str(workers))
+        env["PATH"] = f"{Path(sys.executable).parent}{os.pathsep}{env.get('PATH', '')}"
+        self.port = port
+        self.server = subprocess.Popen(  # noqa: S602
+            line.removeprefix("ingest:").strip(),
+            shell=True,
+            env=env,
+            cwd=PROCFILE.parent,
+            start_new_session=True,
+        )
+
+    def post(self, path: str, body: str) -> httpx.Response:
+        """The first answer, once the server listens."""
+        url, headers = f"http://127.0.0.1:{self.port}{path}", {"content-type": "application/json"}
         deadline = time.monotonic() + 30
         while True:
             try:
-                response = httpx.post(url, content=body, headers=headers)
-                break
+                return httpx.post(url, content=body, headers=headers)
             except httpx.TransportError:
-                if time.monotonic() > deadline or server.poll() is not None:
+                if time.monotonic() > deadline or self.server.poll() is not None:
                     raise
                 time.sleep(0.2)
-        assert response.json() == {"status": "stored"}
-        assert httpx.post(url, content=body, headers=headers).json() == {"status": "duplicate"}
+
+    def kill(self) -> None:
+        os.killpg(self.server.pid, signal.SIGKILL)
+        self.server.wait(timeout=20)
+
+    def stop(self) -> None:
+        if self.server.poll() is None:
+            os.killpg(self.server.pid, signal.SIGTERM)
+            self.server.wait(timeout=20)
+
+
+@pytest.mark.integration
+def test_the_procfile_s_ingest_process_stores_events(instance):
+    """uvicorn as the Procfile runs it, on the test database, over a real socket."""
+    server = IngestProcess(free_port())
+    try:
+        body = json.dumps(spec_example("l13106_messagestatus_sent"))
+        assert server.post(webhook_path(instance), body).json() == {"status": "stored"}
+        assert server.post(webhook_path(instance), body).json() == {"status": "duplicate"}
         assert WebhookEvent.objects.filter(instance=instance).count() == 1
     finally:
-        os.killpg(server.pid, signal.SIGTERM)
-        server.wait(timeout=20)
+        server.stop()
+
+
+@pytest.mark.integration
+def test_a_killed_ingest_process_loses_no_event_it_answered_and_stores_none_twice(instance):
+    """kill -9 while batches of webhooks are on their way: every 200 was committed, and what
+    Z-API then sends again (everything not answered 200, and some that were) is stored once."""
+    data = spec_example("l13106_messagestatus_sent")
+    bodies = [json.dumps({**data, "ids": [f"KILL{n}"]}) for n in range(600)]
+    path = webhook_path(instance)
+    server = IngestProcess(free_port(), workers=2)
+    answered: list[int] = []  # the bodies answered "stored" before the kill
+
+    async def send_all(port: int, killer: asyncio.Event) -> None:
+        url = f"http://127.0.0.1:{port}{path}"
+        queue = list(enumerate(bodies))
+        limits = httpx.Limits(max_connections=32)
+        async with httpx.AsyncClient(limits=limits, timeout=10) as client:
+
+            async def user() -> None:
+                while queue:
+                    n, body = queue.pop(0)
+                    try:
+                        response = await client.post(
+                            url, content=body, headers={"content-type": "application/json"}
+                        )
+                    except httpx.TransportError:
+                        continue  # no answer: Z-API sends it again
+                    if response.json() == {"status": "stored"}:
+                        answered.append(n)
+                    if len(answered) >= 150:
+                        killer.set()
+
+            await asyncio.gather(*(user() for _ in range(32)))
+
+    async def drill() -> None:
+        killer = asyncio.Event()
+        sending = asyncio.create_task(send_all(server.port, killer))
+        await killer.wait()
+        server.kill()
+        await sending
+
+    try:
+        server.post(path, json.dumps({**data, "ids": ["WARM"]}))
+        asyncio.run(drill())
+        stored = set(
+            WebhookEvent.objects.filter(instance=instance).values_list("payload__ids__0", flat=True)
+        )
+        assert {f"KILL{n}" for n in answered} <= stored  # no 200 for an event not committed
+        assert len(stored) < 601  # the kill did cut the run short
+        again = IngestProcess(free_port())
+        try:
+            for n, body in enumerate(bodies):
+                if n not in answered or n % 10 == 0:
+                    assert again.post(path, body).json()["status"] in ("stored", "duplicate")
+        finally:
+            again.stop()
+    finally:
+        server.stop()
+    ids = list(
+        WebhookEvent.objects.filter(instance=instance).values_list("payload__ids__0", flat=True)
+    )
+    assert sorted(ids) == sorted({"WARM", *(f"KILL{n}" for n in range(600))})
