@@ -11,8 +11,8 @@ woken. Only the statement is sent differently: on this process's own pool of con
 (psycopg's asynchronous driver, configured from Django's database settings), so a request
 waits for PostgreSQL without a thread of its own, and with the events that arrived while the
 previous statement was on its way (``Ingest.insert``: group commit, one statement and one
-commit for all of them). At 64 concurrent webhooks that is 0.11 commits a webhook, and the
-database's CPU per webhook a third (``bench/README.md``, "Group commit").
+commit for all of them). At 64 concurrent webhooks that is 0.10-0.12 commits a webhook and
+a quarter of the database's CPU per webhook (``bench/README.md``, "2026-12-04 (later)").
 
 That is the only path taken here: an event stored. Everything else - another URL or method,
 a body the receiver refuses or that is too large, a duplicate, a wrong secret, a digest to
