@@ -54,10 +54,13 @@ POOL_TIMEOUT = 10.0
 # Events per statement at most (``Ingest.insert``); more waiting than the statements on their
 # way will take starts another.
 MAX_BATCH = 100
+# And bodies of this many bytes at most (one at least), whatever the URL's secret turns out to
+# be: the statement carries them all.
+MAX_BATCH_BYTES = 1024 * 1024
 
 WEBHOOK_URLCONF = "webhooks.urls"
 # An event waiting for its statement: the event, its URL's secret digest, its answer.
-_Waiting = tuple[WebhookEvent, str, "asyncio.Future[int | None]"]
+_Waiting = tuple[WebhookEvent, str, "asyncio.Future[int | None]", int]  # and its body's size
 
 _HEADERS = [(b"content-type", b"application/json"), (b"x-content-type-options", b"nosniff")]
 _UNAVAILABLE = (503, b'{"error": "unavailable"}', [(b"retry-after", b"30")])
@@ -122,14 +125,15 @@ class Ingest:
             return None, {}
         return FAST.get(match.func), match.kwargs
 
-    async def insert(self, event: WebhookEvent, digest: str) -> int | None:
+    async def insert(self, event: WebhookEvent, digest: str, size: int = 0) -> int | None:
         """Store ``event`` if ``digest`` is its instance's webhook secret digest and it is not
         stored already: its id once committed, else None. Group commit: while one statement
         is on its way to PostgreSQL, the events that arrive wait and then go together in the
-        next one, one statement and one commit for up to ``MAX_BATCH`` of them, so a busy
+        next one, one statement and one commit for up to ``MAX_BATCH`` of them (``size``, the
+        body's, counts towards ``MAX_BATCH_BYTES``), so a busy
         process pays the database less per event and an idle one adds no delay."""
         future: asyncio.Future[int | None] = asyncio.get_running_loop().create_future()
-        self._waiting.append((event, digest, future))
+        self._waiting.append((event, digest, future, size))
         if len(self._waiting) > MAX_BATCH * self._writers and self._writers < POOL_SIZE:
             self._writers += 1
             writer = asyncio.create_task(self._write_waiting())
@@ -140,26 +144,37 @@ class Ingest:
     async def _write_waiting(self) -> None:
         try:
             while self._waiting:
-                batch, self._waiting = self._waiting[:MAX_BATCH], self._waiting[MAX_BATCH:]
-                await self._write(batch)
+                await self._write(self._next_batch())
         finally:
             self._writers -= 1
 
+    def _next_batch(self) -> list[_Waiting]:
+        """The first waiting events, as many as ``MAX_BATCH`` and ``MAX_BATCH_BYTES`` allow
+        (one at least)."""
+        count = size = 0
+        for *_, body_size in self._waiting[:MAX_BATCH]:
+            size += body_size
+            if count and size > MAX_BATCH_BYTES:
+                break
+            count += 1
+        batch, self._waiting = self._waiting[:count], self._waiting[count:]
+        return batch
+
     async def _write(self, batch: list[_Waiting]) -> None:
-        sql, params = services.events_insert_statement([(e, digest) for e, digest, _ in batch])
+        sql, params = services.events_insert_statement([(e, digest) for e, digest, *_ in batch])
         try:
             pool = await self.pool()
             async with pool.connection(timeout=POOL_TIMEOUT) as conn:
                 cursor = await conn.execute(sql, params)
                 rows = await cursor.fetchall()
         except Exception as exc:  # each waiting request answers it (a 503 for the database's)
-            for *_, future in batch:
+            for *_, future, _ in batch:
                 if not future.done():
                     future.set_exception(exc)
             return
         self.statements += 1
         written = {(instance_id, key): pk for pk, instance_id, key in rows}
-        for event, _, future in batch:
+        for event, _, future, _ in batch:
             # A dedupe key twice in one batch is written once: the first to ask is "stored".
             pk = written.pop((event.instance_id, event.dedupe_key), None)
             if not future.done():  # not a request gone with its client
@@ -205,7 +220,7 @@ async def _store(
         return None
     event = services.webhook_event_new(instance_id=instance_id, data=data)
     try:
-        pk = await ingest.insert(event, services.webhook_secret_digest(secret))
+        pk = await ingest.insert(event, services.webhook_secret_digest(secret), len(body))
     except psycopg.Error:
         # Never a 200 for an event we could not store: Z-API (or whoever) must try again.
         logger.exception("webhook for instance %s not stored: database error", instance_id)

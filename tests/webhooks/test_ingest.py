@@ -185,6 +185,26 @@ def test_a_full_batch_waiting_starts_another_statement(instance, monkeypatch):
     assert WebhookEvent.objects.count() == 7
 
 
+def test_a_batch_carries_so_many_bytes_of_bodies_at_most(instance, monkeypatch):
+    monkeypatch.setattr(ingest, "MAX_BATCH_BYTES", 1000)
+    digest = services.webhook_secret_digest(str(instance.webhook_secret))
+    data = spec_example("l13106_messagestatus_sent")
+    events = [new_event(instance, {**data, "ids": [f"BIG{n}"]}) for n in range(5)]
+    app = ingest.Ingest()
+
+    async def go() -> list[int | None]:
+        sizes = [600, 300, 200, 1500, 100]  # 600 + 300, then 200, then 1500 alone, then 100
+        try:
+            asked = (app.insert(e, digest, size) for e, size in zip(events, sizes, strict=True))
+            return list(await asyncio.gather(*asked))
+        finally:
+            await app.close()
+
+    pks = asyncio.run(go())
+    assert None not in pks
+    assert app.statements == 4
+
+
 def test_a_duplicate_is_answered_by_the_receiver_and_stored_once(instance, fallbacks):
     app, seen = fallbacks
     body = json.dumps(spec_example("l11173_delivery"))
