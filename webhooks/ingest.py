@@ -130,8 +130,8 @@ class Ingest:
         stored already: its id once committed, else None. Group commit: while one statement
         is on its way to PostgreSQL, the events that arrive wait and then go together in the
         next one, one statement and one commit for up to ``MAX_BATCH`` of them (``size``, the
-        body's, counts towards ``MAX_BATCH_BYTES``), so a busy
-        process pays the database less per event and an idle one adds no delay."""
+        body's, counts towards ``MAX_BATCH_BYTES``), so a busy process pays the database less
+        per event and an idle one adds no delay."""
         future: asyncio.Future[int | None] = asyncio.get_running_loop().create_future()
         self._waiting.append((event, digest, future, size))
         if len(self._waiting) > MAX_BATCH * self._writers and self._writers < POOL_SIZE:
@@ -161,13 +161,13 @@ class Ingest:
         return batch
 
     async def _write(self, batch: list[_Waiting]) -> None:
-        sql, params = services.events_insert_statement([(e, digest) for e, digest, *_ in batch])
         try:
+            sql, params = services.events_insert_statement([(e, d) for e, d, *_ in batch])
             pool = await self.pool()
             async with pool.connection(timeout=POOL_TIMEOUT) as conn:
                 cursor = await conn.execute(sql, params)
                 rows = await cursor.fetchall()
-        except Exception as exc:  # each waiting request answers it (a 503 for the database's)
+        except Exception as exc:  # each request of the batch answers it (a 503 for psycopg's)
             for *_, future, _ in batch:
                 if not future.done():
                     future.set_exception(exc)
