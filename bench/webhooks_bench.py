@@ -1,7 +1,7 @@
 """What does storing a webhook cost, next to answering 200 and nothing else?
 
     .venv/bin/python bench/webhooks_bench.py [--seconds 15] [--concurrency 8]
-                                             [--server-workers 3] [--server-threads 4]
+                                             [--server-workers N] [--server-threads 4]
                                              [--sync] [--config FILE] [--keep]
                                              [--server web|ingest] [--client httpx|raw]
 
@@ -9,7 +9,8 @@ Starts the real server as the Procfile runs it (gunicorn with the project's
 ``gunicorn.conf.py``: gthread, 3 workers x 4 threads, preloaded, each worker replaced after
 about 2,000 requests; ``--sync`` for the sync workers this bench used before, ``--config`` for
 another config file; ``--server ingest`` for the Procfile's ingest process, uvicorn serving
-``webhooks.ingest`` with ``--server-workers`` processes), PostgreSQL, Redis as Celery's
+``webhooks.ingest`` with the Procfile's 2 worker processes; ``--server-workers`` for
+another number of either), PostgreSQL, Redis as Celery's
 broker, on a free port with ``BENCH_BARE_ENDPOINT=1``, then, from a second process, posts for
 a fixed time:
 
@@ -248,7 +249,11 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--seconds", type=float, default=15)
     parser.add_argument("--concurrency", type=int, default=8)
-    parser.add_argument("--server-workers", type=int, default=3)
+    parser.add_argument(
+        "--server-workers",
+        type=int,
+        help="worker processes (default: the Procfile's, 3 for web and 2 for ingest)",
+    )
     parser.add_argument(
         "--server-threads", type=int, default=4, help="threads per worker (the Procfile's 4)"
     )
@@ -301,6 +306,8 @@ def main() -> None:
         "receiver": instance.webhook_url,  # PUBLIC_BASE_URL is this server
     }
     threads = 1 if args.sync else args.server_threads
+    # As the Procfile runs them: gunicorn.conf.py's WEB_CONCURRENCY, INGEST_CONCURRENCY.
+    args.server_workers = args.server_workers or (2 if args.server == "ingest" else 3)
     if args.server == "ingest":
         server = start_ingest(port, args.server_workers)
     else:
