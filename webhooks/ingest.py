@@ -27,7 +27,7 @@ import asyncio
 import logging
 from collections.abc import Awaitable, Callable
 from concurrent.futures import ThreadPoolExecutor
-from typing import Any
+from typing import Any, NamedTuple
 
 import psycopg
 from django.conf import settings
@@ -59,8 +59,16 @@ MAX_BATCH = 100
 MAX_BATCH_BYTES = 1024 * 1024
 
 WEBHOOK_URLCONF = "webhooks.urls"
-# An event waiting for its statement: the event, its URL's secret digest, its answer.
-_Waiting = tuple[WebhookEvent, str, "asyncio.Future[int | None]", int]  # and its body's size
+
+
+class _Waiting(NamedTuple):
+    """An event waiting for its statement (``Ingest.insert``)."""
+
+    event: WebhookEvent
+    digest: str  # of its URL's secret
+    answer: asyncio.Future[int | None]  # its id once written, or None
+    size: int  # its body's, in bytes
+
 
 _HEADERS = [(b"content-type", b"application/json"), (b"x-content-type-options", b"nosniff")]
 _UNAVAILABLE = (503, b'{"error": "unavailable"}', [(b"retry-after", b"30")])
@@ -133,7 +141,7 @@ class Ingest:
         body's, counts towards ``MAX_BATCH_BYTES``), so a busy process pays the database less
         per event and an idle one adds no delay."""
         future: asyncio.Future[int | None] = asyncio.get_running_loop().create_future()
-        self._waiting.append((event, digest, future, size))
+        self._waiting.append(_Waiting(event, digest, future, size))
         if len(self._waiting) > MAX_BATCH * self._writers and self._writers < POOL_SIZE:
             self._writers += 1
             writer = asyncio.create_task(self._write_waiting())
@@ -152,8 +160,8 @@ class Ingest:
         """The first waiting events, as many as ``MAX_BATCH`` and ``MAX_BATCH_BYTES`` allow
         (one at least)."""
         count = size = 0
-        for *_, body_size in self._waiting[:MAX_BATCH]:
-            size += body_size
+        for waiting in self._waiting[:MAX_BATCH]:
+            size += waiting.size
             if count and size > MAX_BATCH_BYTES:
                 break
             count += 1
@@ -162,23 +170,23 @@ class Ingest:
 
     async def _write(self, batch: list[_Waiting]) -> None:
         try:
-            sql, params = services.events_insert_statement([(e, d) for e, d, *_ in batch])
+            sql, params = services.events_insert_statement([(w.event, w.digest) for w in batch])
             pool = await self.pool()
             async with pool.connection(timeout=POOL_TIMEOUT) as conn:
                 cursor = await conn.execute(sql, params)
                 rows = await cursor.fetchall()
         except Exception as exc:  # each request of the batch answers it (a 503 for psycopg's)
-            for *_, future, _ in batch:
-                if not future.done():
-                    future.set_exception(exc)
+            for waiting in batch:
+                if not waiting.answer.done():
+                    waiting.answer.set_exception(exc)
             return
         self.statements += 1
         written = {(instance_id, key): pk for pk, instance_id, key in rows}
-        for event, _, future, _ in batch:
+        for waiting in batch:
             # A dedupe key twice in one batch is written once: the first to ask is "stored".
-            pk = written.pop((event.instance_id, event.dedupe_key), None)
-            if not future.done():  # not a request gone with its client
-                future.set_result(pk)
+            pk = written.pop((waiting.event.instance_id, waiting.event.dedupe_key), None)
+            if not waiting.answer.done():  # not a request gone with its client
+                waiting.answer.set_result(pk)
 
     async def pool(self) -> AsyncConnectionPool[Any]:
         if self._pool is None:

@@ -113,9 +113,6 @@ class _Columns(NamedTuple):
     names: str  # the INSERT's column list
 
 
-_INSERTS: dict[tuple[str, bool], _Insert] = {}
-
-
 @functools.cache
 def _insert_columns(vendor: str) -> _Columns:
     """The event's columns as the receiver's statements write them, from the model (so a new
@@ -140,28 +137,26 @@ def _insert_columns(vendor: str) -> _Columns:
     )
 
 
+@functools.cache
 def _insert_statement(vendor: str, *, checked: bool) -> _Insert:
     """``INSERT ... ON CONFLICT (instance, dedupe key) DO NOTHING RETURNING id``; when
     ``checked``, the row is selected from the instance whose secret digest is the one given."""
-    statement = _INSERTS.get((vendor, checked))
-    if statement is None:
-        qn = connection.ops.quote_name
-        meta, instance = WebhookEvent._meta, Instance._meta
-        columns = _insert_columns(vendor)
-        marks = ", ".join(["%s"] * len(columns.fields))
-        rows = f"VALUES ({marks})"
-        if checked:
-            digest = instance.get_field("webhook_secret_digest").column
-            rows = (
-                f"SELECT {marks} FROM {qn(instance.db_table)} "  # noqa: S608
-                f"WHERE {qn(instance.pk.column)} = %s AND {qn(digest)} = %s"
-            )
-        sql = (
-            f"INSERT INTO {qn(meta.db_table)} ({columns.names}) "
-            f"{rows} ON CONFLICT ({columns.target}) DO NOTHING RETURNING {qn(meta.pk.column)}"
+    qn = connection.ops.quote_name
+    meta, instance = WebhookEvent._meta, Instance._meta
+    columns = _insert_columns(vendor)
+    marks = ", ".join(["%s"] * len(columns.fields))
+    rows = f"VALUES ({marks})"
+    if checked:
+        digest = instance.get_field("webhook_secret_digest").column
+        rows = (
+            f"SELECT {marks} FROM {qn(instance.db_table)} "  # noqa: S608
+            f"WHERE {qn(instance.pk.column)} = %s AND {qn(digest)} = %s"
         )
-        statement = _INSERTS[(vendor, checked)] = _Insert(sql, columns.prepared)
-    return statement
+    sql = (
+        f"INSERT INTO {qn(meta.db_table)} ({columns.names}) "
+        f"{rows} ON CONFLICT ({columns.target}) DO NOTHING RETURNING {qn(meta.pk.column)}"
+    )
+    return _Insert(sql, columns.prepared)
 
 
 def _event_params(
@@ -187,7 +182,10 @@ def _event_insert(event: WebhookEvent, *, digest: str | None = None) -> bool:
     cannot steer, so its timing tells nothing about the secret. The slow path
     (``webhook_secret_verify``) compares in constant time.
     """
-    sql, params = event_insert_statement(event, digest=digest)
+    sql, columns = _insert_statement(connection.vendor, checked=digest is not None)
+    params = _event_params(event, columns)
+    if digest is not None:
+        params += [event.instance_id, digest]
     row = _execute_checked(sql, params)
     if row is None:
         return False
@@ -200,19 +198,6 @@ def _event_insert(event: WebhookEvent, *, digest: str | None = None) -> bool:
     return True
 
 
-def event_insert_statement(event: WebhookEvent, *, digest: str | None) -> tuple[str, list[Any]]:
-    """``_event_insert``'s statement for ``event`` and its parameters."""
-    sql, columns = _insert_statement(connection.vendor, checked=digest is not None)
-    params = _event_params(event, columns)
-    if digest is not None:
-        params += [event.instance_id, digest]
-    return sql, params
-
-
-# Multi-row statements by their number of rows (the ingest server's batches are bounded).
-_BATCH_INSERTS: dict[int, str] = {}
-
-
 def events_insert_statement(events: list[tuple[WebhookEvent, str]]) -> tuple[str, list[Any]]:
     """One statement that stores many events, each given with the secret digest of the URL it
     came to and written only if that is its instance's (as ``_event_insert``'s checked
@@ -220,30 +205,32 @@ def events_insert_statement(events: list[tuple[WebhookEvent, str]]) -> tuple[str
     ``(id, instance id, dedupe key)`` of the events written. PostgreSQL only: the ingest
     server's batches (``webhooks.ingest``), one commit for all of them."""
     columns = _insert_columns(connection.vendor)
-    sql = _BATCH_INSERTS.get(len(events))
-    if sql is None:
-        qn = connection.ops.quote_name
-        meta, instance = WebhookEvent._meta, Instance._meta
-        # Typed, so that a row's values need no inference from the other rows or the target.
-        row = ", ".join(f"CAST(%s AS {f.db_type(connection)})" for f in columns.fields)
-        row = f"({row}, %s)"
-        digest, key = instance.get_field("webhook_secret_digest").column, "secret_digest"
-        by = {f.attname: qn(f.column) for f in columns.fields}
-        values = ", ".join(f"v.{qn(f.column)}" for f in columns.fields)
-        sql = _BATCH_INSERTS.setdefault(
-            len(events),
-            f"INSERT INTO {qn(meta.db_table)} ({columns.names}) "  # noqa: S608
-            f"SELECT {values} FROM (VALUES {', '.join([row] * len(events))}) "
-            f"AS v ({columns.names}, {key}) JOIN {qn(instance.db_table)} AS i "
-            f"ON i.{qn(instance.pk.column)} = v.{by['instance_id']} AND i.{qn(digest)} = v.{key} "
-            f"ON CONFLICT ({columns.target}) DO NOTHING "
-            f"RETURNING {qn(meta.pk.column)}, {by['instance_id']}, {by['dedupe_key']}",
-        )
     params: list[Any] = []
     for event, secret_digest in events:
         params += _event_params(event, columns.prepared)
         params.append(secret_digest)
-    return sql, params
+    return _batch_insert_sql(len(events)), params
+
+
+@functools.cache  # by number of rows: the ingest server's batches are bounded
+def _batch_insert_sql(rows: int) -> str:
+    qn = connection.ops.quote_name
+    meta, instance = WebhookEvent._meta, Instance._meta
+    columns = _insert_columns(connection.vendor)
+    # Typed, so that a row's values need no inference from the other rows or the target.
+    row = ", ".join(f"CAST(%s AS {f.db_type(connection)})" for f in columns.fields)
+    row = f"({row}, %s)"
+    digest, key = instance.get_field("webhook_secret_digest").column, "secret_digest"
+    by = {f.attname: qn(f.column) for f in columns.fields}
+    values = ", ".join(f"v.{qn(f.column)}" for f in columns.fields)
+    return (
+        f"INSERT INTO {qn(meta.db_table)} ({columns.names}) "  # noqa: S608
+        f"SELECT {values} FROM (VALUES {', '.join([row] * rows)}) "
+        f"AS v ({columns.names}, {key}) JOIN {qn(instance.db_table)} AS i "
+        f"ON i.{qn(instance.pk.column)} = v.{by['instance_id']} AND i.{qn(digest)} = v.{key} "
+        f"ON CONFLICT ({columns.target}) DO NOTHING "
+        f"RETURNING {qn(meta.pk.column)}, {by['instance_id']}, {by['dedupe_key']}"
+    )
 
 
 def _execute_checked(sql: str, params: list[Any]) -> tuple[Any, ...] | None:

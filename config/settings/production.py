@@ -19,7 +19,6 @@ FIELD_ENCRYPTION_KEYS = env.list("FIELD_ENCRYPTION_KEYS")
 ALLOWED_HOSTS = env.list("DJANGO_ALLOWED_HOSTS")
 # No defaults: the embedded ones point Z-API at this very server's sandbox.
 PUBLIC_BASE_URL = env.str("PUBLIC_BASE_URL").rstrip("/")
-WEBHOOK_BASE_URL = env.str("WEBHOOK_BASE_URL", default="").rstrip("/")
 ZAPI_BASE_URL = env.str("ZAPI_BASE_URL").rstrip("/")
 ZAPI_PARTNER_BASE_URL = env.str("ZAPI_PARTNER_BASE_URL", default=ZAPI_BASE_URL).rstrip("/")
 NUMBER_REGISTRATION_BASE_URL = env.str(
