@@ -121,10 +121,14 @@ def stop_server(server: subprocess.Popen[bytes]) -> None:
 # --- the load generator (the second process) ---------------------------------------------
 
 
-def _body(tag: str, counter: int) -> dict[str, object]:
+_counter = itertools.count()
+
+
+def _body(tag: str) -> dict[str, object]:
+    """A distinct status webhook each call."""
     return {
         "type": "MessageStatusCallback", "status": "READ",
-        "ids": [f"{tag}-{os.getpid()}-{counter}"], "momment": 1_700_000_000_000,
+        "ids": [f"{tag}-{os.getpid()}-{next(_counter)}"], "momment": 1_700_000_000_000,
         "phone": "5544999999999", "instanceId": "bench",
     }  # fmt: skip
 
@@ -135,7 +139,6 @@ async def _load(
     latencies: list[float] = []
     statuses: dict[int, int] = {}
     errors = 0
-    counter = 0
     deadline = time.perf_counter() + seconds
     started = time.perf_counter()
     if client == "raw":
@@ -148,12 +151,11 @@ async def _load(
         async with httpx.AsyncClient(limits=limits, timeout=30) as session:
 
             async def user() -> None:
-                nonlocal counter, errors
+                nonlocal errors
                 while time.perf_counter() < deadline:
-                    counter += 1
                     began = time.perf_counter()
                     try:
-                        response = await session.post(url, json=_body(tag, counter))
+                        response = await session.post(url, json=_body(tag))
                     except httpx.TransportError:
                         errors += 1
                         continue
@@ -183,9 +185,6 @@ async def _load(
     }
 
 
-_raw_count = itertools.count()
-
-
 async def _raw_user(
     url: str, deadline: float, tag: str, latencies: list[float], statuses: dict[int, int]
 ) -> int:
@@ -200,7 +199,7 @@ async def _raw_user(
     reader, writer = await asyncio.open_connection(host, port)
     try:
         while time.perf_counter() < deadline:
-            body = json.dumps(_body(tag, next(_raw_count))).encode()
+            body = json.dumps(_body(tag)).encode()
             began = time.perf_counter()
             writer.write(f"{head}{len(body)}\r\n\r\n".encode() + body)
             try:
