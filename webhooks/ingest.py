@@ -34,6 +34,7 @@ from django.conf import settings
 from django.core.handlers.asgi import ASGIHandler
 from django.db import connections
 from django.urls import Resolver404, get_resolver, reverse
+from psycopg.adapt import AdaptersMap
 from psycopg_pool import AsyncConnectionPool
 
 from webhooks import services, views
@@ -76,11 +77,12 @@ _UNAVAILABLE = (503, b'{"error": "unavailable"}', [(b"retry-after", b"30")])
 
 def pool_kwargs() -> dict[str, Any]:
     """psycopg's connection arguments for Django's default database, as Django would connect
-    (its adapters and options), with the asynchronous cursor that binds as Django's does."""
+    (its adapters and options), but with an asynchronous cursor that binds on the server, so
+    that the batch statement can be prepared (``services.prepared_statement_adapters``)."""
     params = connections["default"].get_connection_params()
-    client_side = issubclass(params.pop("cursor_factory"), psycopg.ClientCursor)
-    params["cursor_factory"] = psycopg.AsyncClientCursor if client_side else psycopg.AsyncCursor
-    params.pop("prepare_threshold", None)
+    params["cursor_factory"] = psycopg.AsyncCursor
+    params["prepare_threshold"] = services.PREPARE_WHEN_ASKED
+    params["context"] = services.prepared_statement_adapters(AdaptersMap(params["context"]))
     return {**params, "autocommit": True}
 
 
@@ -178,7 +180,8 @@ class Ingest:
             sql, params = services.events_insert_statement([(w.event, w.digest) for w in batch])
             pool = await self.pool()
             async with pool.connection(timeout=POOL_TIMEOUT) as conn:
-                cursor = await conn.execute(sql, params)
+                prepare = settings.WEBHOOK_PREPARED_STATEMENTS
+                cursor = await conn.execute(sql, params, prepare=prepare)
                 rows = await cursor.fetchall()
         except Exception as exc:  # each request of the batch answers it (a 503 for psycopg's)
             for waiting in batch:

@@ -312,14 +312,73 @@ def test_webhook_urls_point_at_webhook_base_url_when_it_is_set(instance, setting
     )
 
 
-def test_the_pool_connects_as_django_does():
+def test_the_pool_connects_as_django_does_but_binds_on_the_server():
     kwargs = ingest.pool_kwargs()
     from django.db import connection
 
     expected = connection.get_connection_params()
     assert (kwargs["dbname"], kwargs["host"]) == (expected["dbname"], expected["host"])
     assert kwargs["autocommit"] is True
-    assert kwargs["cursor_factory"].__name__ == "AsyncClientCursor"
+    assert kwargs["cursor_factory"].__name__ == "AsyncCursor"  # so it can prepare
+    assert kwargs["prepare_threshold"] == services.PREPARE_WHEN_ASKED  # its one statement
+    assert kwargs["context"] is not expected["context"]  # Django's adapters, copied
+
+
+def prepared_after(app: ingest.Ingest, batches: list[list[tuple[WebhookEvent, str]]]) -> int:
+    """Each batch written in turn (one statement each, on the pool's one connection: see
+    ``one_connection``), then the number of statements prepared on that connection."""
+
+    async def go() -> int:
+        try:
+            for batch in batches:
+                await asyncio.gather(*(app.insert(e, d) for e, d in batch))
+            pool = await app.pool()
+            async with pool.connection() as conn:
+                query = "SELECT count(*) FROM pg_prepared_statements"
+                cursor = await conn.execute(query, prepare=False)
+                row = await cursor.fetchone()
+                return int(row[0]) if row else 0
+        finally:
+            await app.close()
+
+    return asyncio.run(go())
+
+
+@pytest.fixture
+def one_connection(monkeypatch):
+    monkeypatch.setattr(ingest, "POOL_SIZE", 1)
+
+
+def mixed_batches(small, large) -> list[list[tuple[WebhookEvent, str]]]:
+    """Batches of two rows, one for each instance, in both orders, and a third of the small
+    instance alone: the same statement each time."""
+    received = spec_example("l11173_delivery")
+    digests = {i.pk: services.webhook_secret_digest(str(i.webhook_secret)) for i in (small, large)}
+
+    def event(instance, n: int) -> tuple[WebhookEvent, str]:
+        return new_event(instance, {**received, "messageId": f"M{n}"}), digests[instance.pk]
+
+    return [[event(small, 1), event(large, 2)], [event(large, 3), event(small, 4)],
+            [event(small, 5), event(small, 6)]]  # fmt: skip
+
+
+def test_the_batch_statement_is_prepared_once_whatever_the_size_of_the_ids(
+    instance, one_connection
+):
+    # psycopg types an integer by its value (smallint, integer, bigint): unless every one is a
+    # bigint, each mix of small and large instance ids would be a statement of its own.
+    large = InstanceFactory(pk=40_000)
+    app = ingest.Ingest()
+    assert prepared_after(app, mixed_batches(instance, large)) == 1
+    assert app.statements == 3
+    assert WebhookEvent.objects.filter(instance__in=[instance, large]).count() == 6
+
+
+def test_nothing_is_prepared_when_a_pooler_cannot_keep_it(instance, settings, one_connection):
+    settings.WEBHOOK_PREPARED_STATEMENTS = False
+    app = ingest.Ingest()
+    assert prepared_after(app, mixed_batches(instance, InstanceFactory(pk=40_000))) == 0
+    assert WebhookEvent.objects.count() == 6
 
 
 class IngestProcess:
