@@ -8,7 +8,8 @@ here about half (``bench/README.md``, "The ingest server"). The work is the rece
 taken from ``webhooks.views`` and ``webhooks.services``: the body bounded and parsed, the
 event stored by a statement that also checks the secret, committed before the 200, the drain
 woken. Only the statement is sent differently: on this process's own pool of connections
-(psycopg's asynchronous driver, configured from Django's database settings), so a request
+(psycopg's asynchronous driver, configured from Django's database settings, the statement
+prepared on each as the web process prepares its own), so a request
 waits for PostgreSQL without a thread of its own, and with the events that arrived while the
 previous statement was on its way (``Ingest.insert``: group commit, one statement and one
 commit for all of them). At 64 concurrent webhooks that is 0.10-0.12 commits a webhook and
