@@ -19,6 +19,7 @@ from django.db import connection
 from django.db.models import Count, Q
 from django.utils import timezone
 
+from core import statements
 from instances.models import Instance
 from messaging.campaigns.warmup import warmup_allowance, warmup_ramp
 from messaging.models import Direction, InstancePacer, Message, NewRecipient
@@ -69,9 +70,7 @@ def chats_known(pairs: Iterable[tuple[int, str]]) -> set[tuple[int, str]]:
         sql = _CHATS_KNOWN_SQL.format(
             recipient=NewRecipient._meta.db_table, message=Message._meta.db_table
         )
-        with connection.cursor() as cursor:
-            cursor.execute(sql, params)
-            return {(i, c) for i, c in cursor.fetchall()}
+        return {(i, c) for i, c in statements.fetchall(sql, params)}
 
     def among(rows: Any) -> set[tuple[int, str]]:
         return {(i, c) for i, c in rows} & wanted

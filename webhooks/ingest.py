@@ -38,6 +38,7 @@ from django.urls import Resolver404, get_resolver, reverse
 from psycopg.adapt import AdaptersMap
 from psycopg_pool import AsyncConnectionPool
 
+from core import statements
 from webhooks import services, views
 from webhooks.models import WebhookEvent
 
@@ -79,11 +80,11 @@ _UNAVAILABLE = (503, b'{"error": "unavailable"}', [(b"retry-after", b"30")])
 def pool_kwargs() -> dict[str, Any]:
     """psycopg's connection arguments for Django's default database, as Django would connect
     (its adapters and options), but with an asynchronous cursor that binds on the server, so
-    that the batch statement can be prepared (``services.prepared_statement_adapters``)."""
+    that the batch statement can be prepared (``core.statements``)."""
     params = connections["default"].get_connection_params()
     params["cursor_factory"] = psycopg.AsyncCursor
-    params["prepare_threshold"] = services.PREPARE_WHEN_ASKED
-    params["context"] = services.prepared_statement_adapters(AdaptersMap(params["context"]))
+    params["prepare_threshold"] = statements.PREPARE_WHEN_ASKED
+    params["context"] = statements.prepared_statement_adapters(AdaptersMap(params["context"]))
     return {**params, "autocommit": True}
 
 
@@ -181,7 +182,7 @@ class Ingest:
             sql, params = services.events_insert_statement([(w.event, w.digest) for w in batch])
             pool = await self.pool()
             async with pool.connection(timeout=POOL_TIMEOUT) as conn:
-                prepare = settings.WEBHOOK_PREPARED_STATEMENTS
+                prepare = settings.DATABASE_PREPARED_STATEMENTS
                 cursor = await conn.execute(sql, params, prepare=prepare)
                 rows = await cursor.fetchall()
         except Exception as exc:  # each request of the batch answers it (a 503 for psycopg's)

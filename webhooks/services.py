@@ -21,22 +21,18 @@ import functools
 import hmac
 import logging
 import math
-import sys
-import threading
 import time
 from collections.abc import Iterable, Mapping
 from datetime import datetime, timedelta
-from typing import Any, NamedTuple, cast
+from typing import Any, NamedTuple
 
-import psycopg
 from django.conf import settings
 from django.core.cache import cache
 from django.db import InterfaceError, OperationalError, connection, transaction
 from django.db.models import F, Field, Q, UniqueConstraint
 from django.utils import timezone
-from psycopg.adapt import AdaptersMap
-from psycopg.types.numeric import Int8Dumper
 
+from core import statements
 from instances.models import Instance, webhook_secret_digest
 from instances.services import instance_event_seen
 from webhooks.keys import dedupe_key
@@ -254,67 +250,12 @@ def _execute_checked(sql: str, params: list[Any]) -> tuple[Any, ...] | None:
     if skipped:
         db.health_check_done = True
     try:
-        return _fetch_first(sql, params)
+        return statements.fetchone(sql, params)
     except (InterfaceError, OperationalError):
         if not skipped:
             raise
     connection.close()
-    return _fetch_first(sql, params)
-
-
-# This thread's PostgreSQL cursor for the receiver's statement (Django's connections are per
-# thread, and so is this); a new one once Django's connection is a new driver connection.
-_kept = threading.local()
-
-# Django turns psycopg's prepared statements off (``prepare_threshold`` None), so that
-# connection poolers keep working. With a threshold no count reaches, what asks to be
-# (``execute(prepare=True)``) is prepared, and nothing else.
-PREPARE_WHEN_ASKED = sys.maxsize
-
-
-def prepared_statement_adapters(adapters: AdaptersMap) -> AdaptersMap:
-    """``adapters``, now sending every Python int as a bigint. The receiver's statements are
-    prepared (``WEBHOOK_PREPARED_STATEMENTS``): PostgreSQL then neither parses nor plans
-    them again, about a third of its CPU per webhook on the web process and 40-60% on the
-    ingest process (``bench/README.md``, "Prepared statements"). psycopg types an int by its
-    value (smallint, integer, bigint), and a prepared statement is one per set of types: an
-    instance id past 32,767, or a batch mixing ids of two sizes, would be another."""
-    adapters.register_dumper(int, Int8Dumper)
-    return adapters
-
-
-def _fetch_first(sql: str, params: list[Any]) -> tuple[Any, ...] | None:
-    """Run ``sql`` and return its first row. On PostgreSQL, through a driver cursor kept
-    for this thread's connection, with Django's error translation only: opening a cursor
-    through Django and its wrapper's bookkeeping cost about as much CPU as the rest of the
-    receiver's Python (``bench/README.md``, "2026-12-03 (later): the receiver's statement on
-    a kept driver cursor"). Django's wrapper is put back on when something needs it: the
-    query log (``DEBUG``, ``CaptureQueriesContext``) and ``connection.execute_wrapper``
-    hooks. The cursor binds on the server whatever the project's ``server_side_binding``,
-    so that the statement can be prepared (``prepared_statement_adapters``); it only reads
-    back an id, so Django's per-cursor time zone loader is not needed."""
-    if connection.vendor != "postgresql":  # SQLite's placeholders need Django's cursor
-        with connection.cursor() as cursor:
-            cursor.execute(sql, params)
-            return cursor.fetchone()
-    connection.ensure_connection()
-    driver = connection.connection
-    kept: Any = getattr(_kept, "cursor", None)
-    if kept is None or kept.connection is not driver:
-        kept = _kept.cursor = psycopg.Cursor(driver)
-        prepared_statement_adapters(kept.adapters)
-        if driver.prepare_threshold is None:
-            driver.prepare_threshold = PREPARE_WHEN_ASKED
-    if connection.queries_logged:
-        kept = connection.make_debug_cursor(kept)
-    elif connection.execute_wrappers:
-        kept = connection.make_cursor(kept)
-    with connection.wrap_database_errors:
-        if kept is _kept.cursor:
-            kept.execute(sql, params, prepare=settings.WEBHOOK_PREPARED_STATEMENTS)
-        else:  # Django's wrappers know no ``prepare``
-            kept.execute(sql, params)
-        return cast(tuple[Any, ...] | None, kept.fetchone())
+    return statements.fetchone(sql, params)
 
 
 def webhook_secret_verify(*, instance_id: int, secret: str) -> int | None:

@@ -21,6 +21,7 @@ import httpx
 import pytest
 from django.core.cache import cache
 
+from core import statements
 from tests.factories import InstanceFactory
 from tests.live import worker_env
 from tests.webhooks.conftest import spec_example, webhook_path
@@ -320,7 +321,7 @@ def test_the_pool_connects_as_django_does_but_binds_on_the_server():
     assert (kwargs["dbname"], kwargs["host"]) == (expected["dbname"], expected["host"])
     assert kwargs["autocommit"] is True
     assert kwargs["cursor_factory"].__name__ == "AsyncCursor"  # so it can prepare
-    assert kwargs["prepare_threshold"] == services.PREPARE_WHEN_ASKED  # its one statement
+    assert kwargs["prepare_threshold"] == statements.PREPARE_WHEN_ASKED  # its one statement
     assert kwargs["context"] is not expected["context"]  # Django's adapters, copied
 
 
@@ -375,7 +376,7 @@ def test_the_batch_statement_is_prepared_once_whatever_the_size_of_the_ids(
 
 
 def test_nothing_is_prepared_when_a_pooler_cannot_keep_it(instance, settings, one_connection):
-    settings.WEBHOOK_PREPARED_STATEMENTS = False
+    settings.DATABASE_PREPARED_STATEMENTS = False
     app = ingest.Ingest()
     assert prepared_after(app, mixed_batches(instance, InstanceFactory(pk=40_000))) == 0
     assert WebhookEvent.objects.count() == 6

@@ -109,7 +109,7 @@ def test_bodies_the_byte_check_must_not_let_through(webhook_client, instance, bo
 @pytest.mark.django_db(transaction=True)
 def test_a_dead_connection_costs_no_event_on_the_kept_cursor_too(webhook_client, instance):
     # As above, with no query log: the statement goes through the driver cursor kept for
-    # this thread (webhooks.services._fetch_first), which belongs to the dead connection.
+    # this thread (core.statements), which belongs to the dead connection.
     assert not connection.queries_logged
     assert post_event(webhook_client, instance, EVENT).status_code == 200
     pid = _kill_this_connection()
@@ -171,6 +171,6 @@ def test_the_statement_is_prepared_once_whatever_the_size_of_the_id(webhook_clie
 
 @pytest.mark.django_db(transaction=True)
 def test_nothing_is_prepared_when_a_pooler_cannot_keep_it(webhook_client, instance, settings):
-    settings.WEBHOOK_PREPARED_STATEMENTS = False
+    settings.DATABASE_PREPARED_STATEMENTS = False
     stored_for_small_and_large_ids(webhook_client, instance)
     assert prepared_statements() == 0
