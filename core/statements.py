@@ -1,4 +1,4 @@
-"""Hot statements, prepared on PostgreSQL: what runs for every webhook and every message sent.
+"""Hot statements, prepared on PostgreSQL: what runs for every webhook stored.
 
 ``fetchone`` and ``fetchall`` run a statement on Django's default connection, on PostgreSQL
 through a driver cursor kept for this thread's connection instead of one opened through

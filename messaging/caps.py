@@ -19,7 +19,6 @@ from django.db import connection
 from django.db.models import Count, Q
 from django.utils import timezone
 
-from core import statements
 from instances.models import Instance
 from messaging.campaigns.warmup import warmup_allowance, warmup_ramp
 from messaging.models import Direction, InstancePacer, Message, NewRecipient
@@ -70,7 +69,9 @@ def chats_known(pairs: Iterable[tuple[int, str]]) -> set[tuple[int, str]]:
         sql = _CHATS_KNOWN_SQL.format(
             recipient=NewRecipient._meta.db_table, message=Message._meta.db_table
         )
-        return {(i, c) for i, c in statements.fetchall(sql, params)}
+        with connection.cursor() as cursor:
+            cursor.execute(sql, params)
+            return {(i, c) for i, c in cursor.fetchall()}
 
     def among(rows: Any) -> set[tuple[int, str]]:
         return {(i, c) for i, c in rows} & wanted

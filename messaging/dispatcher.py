@@ -41,7 +41,6 @@ from django.db.models.functions import Cast
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from core import statements
 from core.fields import EncryptedTextField
 from core.secrets import Secret
 from hooks.emitters import message_status_emit
@@ -126,7 +125,9 @@ def message_claim(*, instance_id: int) -> Message | None:
     queued = str(MessageState.QUEUED)
     params = [str(MessageState.SENDING), at, instance_id, str(Direction.OUTBOUND), queued]
     params += [queued] if pg else [at, queued]
-    row = statements.fetchone(sql, params)
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        row = cursor.fetchone()
     if row is None:
         return None
     return _claimed(instance_id, *row, sending_at=now)
@@ -176,7 +177,9 @@ def messages_claim(*, instance_ids: list[int]) -> dict[int, Message]:
         "out": str(Direction.OUTBOUND), "queued": str(MessageState.QUEUED),
         "sources": sources_of(MessageState.SENDING),
     }  # fmt: skip
-    rows = statements.fetchall(_MESSAGES_CLAIM_SQL.format(message=Message._meta.db_table), params)
+    with connection.cursor() as cursor:
+        cursor.execute(_MESSAGES_CLAIM_SQL.format(message=Message._meta.db_table), params)
+        rows = cursor.fetchall()
     return {
         instance_id: _claimed(instance_id, pk, *rest, sending_at=now)
         for pk, instance_id, *rest in rows
@@ -410,7 +413,9 @@ def _accepted_finish(sends: list[tuple[Send, SendResult]]) -> list[timedelta]:
     sql = _ACCEPTED_FINISH_SQL.format(
         message=Message._meta.db_table, pacer=InstancePacer._meta.db_table
     )
-    moved = [row[0] for row in statements.fetchall(sql, params)]
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        moved = [row[0] for row in cursor.fetchall()]
     if moved:
         message_status_emit(message_ids=moved)
     return gaps

@@ -39,7 +39,6 @@ from django.db.models import Exists, OuterRef, Q, Subquery, Value
 from django.db.models.functions import Coalesce, Now
 from django.utils import timezone
 
-from core import statements
 from instances.models import ConnectionState, HealthProbe, Instance
 from messaging.models import Direction, InstancePacer, Message
 from messaging.states import MessageState
@@ -188,7 +187,9 @@ def slots_claim(*, limit: int, instance_id: int | None = None) -> list[SlotClaim
             "connected": ConnectionState.CONNECTED, "out": Direction.OUTBOUND,
             "queued": MessageState.QUEUED,
         }  # fmt: skip
-        rows = statements.fetchall(sql, params)
+        with connection.cursor() as cursor:
+            cursor.execute(sql, params)
+            rows = cursor.fetchall()
     else:
         # The embedded SQLite has one writer at a time and no row locks: pick, then the same
         # conditional UPDATE as ``slot_claim``, then read back what this token won.

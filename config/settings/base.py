@@ -33,9 +33,9 @@ PUBLIC_BASE_URL = env.str("PUBLIC_BASE_URL", default="http://127.0.0.1:8000").rs
 # Where Z-API posts webhooks when that is not PUBLIC_BASE_URL: the ingest process of the
 # Procfile (webhooks.ingest), which stores them at about half the web process's CPU.
 WEBHOOK_BASE_URL = env.str("WEBHOOK_BASE_URL", default="").rstrip("/")
-# The hot statements (core.statements: a webhook stored, a message claimed and sent) are
-# prepared on each connection; off behind a pooler in transaction mode that cannot keep
-# prepared statements (PgBouncer before 1.21).
+# The hot statements (core.statements: a webhook stored) are prepared on each connection;
+# off behind a pooler in transaction mode that cannot keep prepared statements (PgBouncer
+# before 1.21).
 DATABASE_PREPARED_STATEMENTS = env.bool("DATABASE_PREPARED_STATEMENTS", default=True)
 # Where Z-API lives. The embedded default is the built-in sandbox of this same server.
 ZAPI_BASE_URL = env.str("ZAPI_BASE_URL", default=f"{PUBLIC_BASE_URL}/sandbox").rstrip("/")

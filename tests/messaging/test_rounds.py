@@ -284,26 +284,3 @@ def test_the_cap_holds_one_message_of_a_batch_and_sends_the_others(partner, fake
     held.refresh_from_db()
     assert (held.state, held.hold_reason, held.attempts) == (MessageState.QUEUED, "daily_cap", 0)
     assert held.not_before is not None and held.not_before > timezone.now()
-
-
-def prepared() -> dict[str, str]:
-    """The statements prepared on this connection, by name."""
-    with connection.cursor() as cursor:  # Django's own cursor: never prepared
-        cursor.execute("SELECT name, statement FROM pg_prepared_statements")
-        return dict(cursor.fetchall())
-
-
-def test_a_round_s_statements_are_prepared_once_and_reused_by_the_next(
-    partner, fake_zapi, no_successors
-):
-    for n in [number(partner, f"a{i}") for i in range(2)]:
-        enqueue(n)
-    assert rounds.dispatch_round() == 2
-    after_one = prepared()
-    for part in ("SKIP LOCKED", "CROSS JOIN LATERAL", "released AS"):  # claims, finish
-        assert any(part in s for s in after_one.values()), part
-    # More numbers, ids of another size (psycopg types an int by its value): the same ones.
-    for n in [number(partner, f"b{i}", pk=40_000 + i) for i in range(3)]:
-        enqueue(n)
-    assert rounds.dispatch_round() == 3
-    assert prepared() == after_one
