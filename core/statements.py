@@ -1,6 +1,6 @@
 """Hot statements, prepared on PostgreSQL: what runs for every webhook stored.
 
-``fetchone`` and ``fetchall`` run a statement on Django's default connection, on PostgreSQL
+``fetchone`` runs a statement on Django's default connection, on PostgreSQL
 through a driver cursor kept for this thread's connection instead of one opened through
 Django per query, whose wrapper's bookkeeping cost about as much CPU as the rest of the
 receiver's Python (``bench/README.md``, "2026-12-03 (later): the receiver's statement on a
@@ -26,8 +26,8 @@ from __future__ import annotations
 
 import sys
 import threading
-from collections.abc import Callable, Mapping, Sequence
-from typing import Any, TypeVar
+from collections.abc import Mapping, Sequence
+from typing import Any, cast
 
 import psycopg
 from django.conf import settings
@@ -36,7 +36,6 @@ from psycopg.adapt import AdaptersMap
 from psycopg.types.numeric import Int8Dumper
 
 Params = Sequence[Any] | Mapping[str, Any]
-T = TypeVar("T")
 
 # Django turns psycopg's prepared statements off (``prepare_threshold`` None), so that
 # connection poolers keep working; psycopg then ignores ``prepare=True`` too. With a threshold
@@ -59,19 +58,10 @@ def prepared_statement_adapters(adapters: AdaptersMap) -> AdaptersMap:
 
 def fetchone(sql: str, params: Params) -> tuple[Any, ...] | None:
     """Run ``sql`` (autocommitted outside ``atomic()``) and return its first row."""
-    return _run(sql, params, lambda cursor: cursor.fetchone())
-
-
-def fetchall(sql: str, params: Params) -> list[tuple[Any, ...]]:
-    """Run ``sql`` (autocommitted outside ``atomic()``) and return its rows."""
-    return _run(sql, params, lambda cursor: list(cursor.fetchall()))
-
-
-def _run(sql: str, params: Params, fetch: Callable[[Any], T]) -> T:
     if connection.vendor != "postgresql":
         with connection.cursor() as cursor:
             cursor.execute(sql, params)
-            return fetch(cursor)
+            return cursor.fetchone()
     db: Any = connection  # the health-check flags are not in django-stubs
     db.close_if_health_check_failed()
     db.ensure_connection()
@@ -90,4 +80,4 @@ def _run(sql: str, params: Params, fetch: Callable[[Any], T]) -> T:
             db.make_cursor(kept).execute(sql, params)
         else:
             kept.execute(sql, params, prepare=settings.DATABASE_PREPARED_STATEMENTS)
-        return fetch(kept)
+        return cast(tuple[Any, ...] | None, kept.fetchone())

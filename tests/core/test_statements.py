@@ -35,7 +35,7 @@ def test_a_statement_is_prepared_once_whatever_the_size_of_its_integers():
     assert len(once) == 1 and "unnest" in once[0]
     # psycopg types an int by its value: without bigints each of these was another statement.
     for numbers, floor in (([40_000], 1), ([2**40, 5], 40_000), ([7], 2**40)):
-        statements.fetchall(SUM, {"numbers": numbers, "floor": floor})
+        statements.fetchone(SUM, {"numbers": numbers, "floor": floor})
     assert prepared_since(before) == once
 
 
@@ -51,7 +51,7 @@ def test_django_s_own_queries_are_not_prepared():
 def test_nothing_is_prepared_when_a_pooler_cannot_keep_it(settings):
     settings.DATABASE_PREPARED_STATEMENTS = False
     before = prepared()
-    assert statements.fetchall(SUM, {"numbers": [1, 2], "floor": 2}) == [(2,)]
+    assert statements.fetchone(SUM, {"numbers": [1, 2], "floor": 2}) == (2,)
     assert prepared() == before
 
 
@@ -76,5 +76,5 @@ def test_the_query_log_and_database_hooks_still_see_the_statement():
         return execute(sql, params, many, context)
 
     with connection.execute_wrapper(spy):
-        assert statements.fetchall(SUM, {"numbers": [4, 5], "floor": 5}) == [(5,)]
+        assert statements.fetchone(SUM, {"numbers": [4, 5], "floor": 5}) == (5,)
     assert seen == [SUM]

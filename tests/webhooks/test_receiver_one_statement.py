@@ -11,6 +11,7 @@ import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
+from tests.core.test_statements import prepared
 from tests.factories import InstanceFactory
 from tests.webhooks.conftest import post_event
 from webhooks.models import WebhookEvent, WebhookReject
@@ -148,12 +149,6 @@ def test_database_instrumentation_still_sees_the_statement(webhook_client, insta
     assert seen[0].startswith("INSERT INTO")
 
 
-def prepared_statements() -> int:
-    with connection.cursor() as cursor:  # Django's own cursor binds on the client: never one
-        cursor.execute("SELECT count(*) FROM pg_prepared_statements")
-        return int(cursor.fetchone()[0])
-
-
 def stored_for_small_and_large_ids(webhook_client, instance) -> None:
     connection.close()  # a new driver connection, with nothing prepared on it yet
     large = InstanceFactory(pk=40_000)  # past a smallint
@@ -166,11 +161,11 @@ def stored_for_small_and_large_ids(webhook_client, instance) -> None:
 @pytest.mark.django_db(transaction=True)
 def test_the_statement_is_prepared_once_whatever_the_size_of_the_id(webhook_client, instance):
     stored_for_small_and_large_ids(webhook_client, instance)
-    assert prepared_statements() == 1
+    assert len(prepared()) == 1
 
 
 @pytest.mark.django_db(transaction=True)
 def test_nothing_is_prepared_when_a_pooler_cannot_keep_it(webhook_client, instance, settings):
     settings.DATABASE_PREPARED_STATEMENTS = False
     stored_for_small_and_large_ids(webhook_client, instance)
-    assert prepared_statements() == 0
+    assert len(prepared()) == 0
